@@ -1,0 +1,3 @@
+"""bilat: the trade relationship between two economies."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,21 @@
+"""The ``bilat`` command: a thin shell over the library; each command module registers itself here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="bilat",
+    help="The trade relationship between two economies: data, profile, claims, scenarios.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+# Each command module adds its commands; one line per module.
+from bilat.cli import data as _data  # noqa: E402
+
+_data.register(app)
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()

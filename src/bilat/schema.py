@@ -1,0 +1,109 @@
+"""The canonical tables every source is normalised to (see DESIGN.md).
+
+Conventions: values in current US dollars (not thousands), countries as ISO3 upper case,
+HS products as zero-padded strings at the level the source has (2, 4 or 6 digits) or
+``TOTAL`` for all goods; ``period`` is ``A`` (annual), ``H1``/``H2``, ``Q1``–``Q4`` or
+``M01``–``M12``. A subnational side is coded ``<ISO3>.<region id>`` (e.g. ``RUS.05000``).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+#: HS revisions by the names analysts use; BACI's and Comtrade's codes map onto these.
+HS_REVISIONS = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
+PERIODS = ("A", "H1", "H2", "Q1", "Q2", "Q3", "Q4", *(f"M{m:02d}" for m in range(1, 13)))
+#: Comtrade's flow codes: export, import, re-export, re-import.
+FLOWS = ("X", "M", "RX", "RM")
+REPORTED_BY = ("exporter", "importer", "reconciled")
+TOTAL = "TOTAL"
+
+FLOWS_SCHEMA = pa.schema(
+    [
+        pa.field("year", pa.int16(), nullable=False),
+        pa.field("period", pa.string(), nullable=False),
+        pa.field("exporter", pa.string(), nullable=False),
+        pa.field("importer", pa.string(), nullable=False),
+        pa.field("product", pa.string(), nullable=False),
+        pa.field("hs_revision", pa.string()),
+        pa.field("value_usd", pa.float64(), nullable=False),
+        pa.field("quantity", pa.float64()),
+        pa.field("quantity_unit", pa.string()),
+        pa.field("flow", pa.string(), nullable=False),
+        pa.field("reported_by", pa.string(), nullable=False),
+        # True when exporter or importer is not a country (World, unspecified, n.e.s., aggregates):
+        # kept for totals and mirror checks, never counted in ranks or shares.
+        pa.field("non_country", pa.bool_(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("release", pa.string(), nullable=False),
+    ]
+)
+
+#: Country-level indicators (World Bank WDI and the like); ``indicator`` is the WDI code.
+MACRO_SCHEMA = pa.schema(
+    [
+        pa.field("country", pa.string(), nullable=False),
+        pa.field("year", pa.int16(), nullable=False),
+        pa.field("indicator", pa.string(), nullable=False),
+        pa.field("value", pa.float64()),
+        pa.field("non_country", pa.bool_(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("release", pa.string(), nullable=False),
+    ]
+)
+
+#: Bilateral geography (CEPII GeoDist): distances in km, the rest 0/1 dummies.
+DISTANCES_SCHEMA = pa.schema(
+    [
+        pa.field("exporter", pa.string(), nullable=False),
+        pa.field("importer", pa.string(), nullable=False),
+        pa.field("dist", pa.float64()),
+        pa.field("distcap", pa.float64()),
+        pa.field("distw", pa.float64()),
+        pa.field("distwces", pa.float64()),
+        pa.field("contig", pa.int8()),
+        pa.field("comlang_off", pa.int8()),
+        pa.field("comlang_ethno", pa.int8()),
+        pa.field("colony", pa.int8()),
+        pa.field("comcol", pa.int8()),
+        pa.field("curcol", pa.int8()),
+        pa.field("col45", pa.int8()),
+        pa.field("smctry", pa.int8()),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("release", pa.string(), nullable=False),
+    ]
+)
+
+#: Trade agreements in force: one row per unordered pair and year (country1 < country2).
+AGREEMENTS_SCHEMA = pa.schema(
+    [
+        pa.field("year", pa.int16(), nullable=False),
+        pa.field("country1", pa.string(), nullable=False),
+        pa.field("country2", pa.string(), nullable=False),
+        pa.field("rta", pa.int8(), nullable=False),
+        pa.field("agreement", pa.string()),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("release", pa.string(), nullable=False),
+    ]
+)
+
+#: Subnational regions seen in the data: code ``<ISO3>.<id>``, its name and its district.
+REGIONS_SCHEMA = pa.schema(
+    [
+        pa.field("region", pa.string(), nullable=False),
+        pa.field("country", pa.string(), nullable=False),
+        pa.field("name", pa.string(), nullable=False),
+        pa.field("district", pa.string()),
+        pa.field("district_name", pa.string()),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("release", pa.string(), nullable=False),
+    ]
+)
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "flows": FLOWS_SCHEMA,
+    "macro": MACRO_SCHEMA,
+    "distances": DISTANCES_SCHEMA,
+    "agreements": AGREEMENTS_SCHEMA,
+    "regions": REGIONS_SCHEMA,
+}
