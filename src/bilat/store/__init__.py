@@ -1,1 +1,5 @@
+"""The canonical Parquet store with a manifest; atomic, idempotent ingestion; Ibis on DuckDB."""
 
+from bilat.store.store import FileResult, Store
+
+__all__ = ["FileResult", "Store"]

@@ -1,0 +1,30 @@
+"""Option groups shared by every command, defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bilat.errors import BilatError
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        envvar="BILAT_STORE",
+        help="Store folder (default: BILAT_STORE, else a per-user data folder).",
+        show_default=False,
+    ),
+]
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(exc: BilatError) -> typer.Exit:
+    """Print a library error as one clean line and return the exit to raise."""
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)

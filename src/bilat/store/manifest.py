@@ -1,0 +1,128 @@
+"""The store's manifest: which Parquet files are live, and which source file each came from.
+
+The manifest is the single source of truth: query engines read only the files it lists, and it
+is replaced atomically (write, fsync, rename), so a store is always in one consistent state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from bilat.errors import StoreError
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One replaceable slice of a table: ``(table, source, dataset, year)``, stored as one file."""
+
+    table: str
+    source: str
+    dataset: str
+    year: int | None
+    release: str
+    rows: int
+    file: str  # path of the Parquet file, relative to the store root
+    origin: str  # sha256 of the source file it came from
+
+    @property
+    def key(self) -> str:
+        """Stable identity of the slice, without the release."""
+        year = "all" if self.year is None else str(self.year)
+        return f"{self.table}/{self.source}/{self.dataset}/{year}"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One ingested source file as recorded in the manifest."""
+
+    sha256: str
+    name: str
+    path: str
+    format: str
+    table: str
+    source: str
+    dataset: str
+    release: str
+    rows: int
+    years: tuple[int, ...]
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The live state of the store; a new Manifest is returned by every change."""
+
+    generation: int = 0
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    partitions: dict[str, Partition] = field(default_factory=dict)
+
+    def live_files(self, table: str) -> list[str]:
+        """Relative paths of the Parquet files that make up ``table``, in a stable order."""
+        return sorted(p.file for p in self.partitions.values() if p.table == table)
+
+    def with_changes(
+        self,
+        add: list[Partition],
+        drop_keys: set[str],
+        new_file: SourceFile | None = None,
+    ) -> Manifest:
+        """A new manifest with ``drop_keys`` removed, ``add`` added, and source files pruned."""
+        parts = {k: v for k, v in self.partitions.items() if k not in drop_keys}
+        for p in add:
+            parts[p.key] = p
+        origins = {p.origin for p in parts.values()}
+        files = {sha: f for sha, f in self.files.items() if sha in origins}
+        if new_file is not None and new_file.sha256 in origins:
+            files[new_file.sha256] = new_file
+        return replace(self, generation=self.generation + 1, files=files, partitions=parts)
+
+
+def load(path: Path) -> Manifest:
+    """Read a manifest file; an absent file is an empty store."""
+    if not path.exists():
+        return Manifest()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{path}: the store manifest is unreadable ({exc})") from exc
+    if raw.get("format_version") != FORMAT_VERSION:
+        raise StoreError(
+            f"{path}: manifest format {raw.get('format_version')} is not {FORMAT_VERSION}; "
+            "re-create the store with this version of bilat"
+        )
+    files = {
+        sha: SourceFile(**{**f, "years": tuple(f["years"])}) for sha, f in raw["files"].items()
+    }
+    parts = {k: Partition(**p) for k, p in raw["partitions"].items()}
+    return Manifest(generation=raw["generation"], files=files, partitions=parts)
+
+
+def save(manifest: Manifest, path: Path) -> None:
+    """Replace the manifest atomically: a crash leaves either the old or the new one, whole."""
+    body = {
+        "format_version": FORMAT_VERSION,
+        "generation": manifest.generation,
+        "files": {sha: asdict(f) for sha, f in manifest.files.items()},
+        "partitions": {k: asdict(p) for k, p in sorted(manifest.partitions.items())},
+    }
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(body, fh, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # the rename is durable only once the directory entry is on disk
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,296 @@
+"""The canonical Parquet store: atomic, idempotent ingestion and an Ibis view of every table."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from bilat.errors import InputError, StoreError
+from bilat.schema import SCHEMAS
+from bilat.settings import store_path
+from bilat.sources.base import Reader
+from bilat.sources.registry import detect, get_reader
+from bilat.store import manifest as mf
+from bilat.store.writer import stage
+
+if TYPE_CHECKING:
+    import ibis
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What ingesting one file did: ``added``, ``replaced``, ``unchanged`` or ``skipped``."""
+
+    path: str
+    status: str
+    format: str
+    source: str
+    dataset: str
+    release: str
+    rows: int
+    years: tuple[int, ...]
+    note: str = ""
+
+    def __str__(self) -> str:
+        span = f"{self.years[0]}–{self.years[-1]}" if self.years else "-"
+        extra = f" ({self.note})" if self.note else ""
+        return (
+            f"{self.status:9} {Path(self.path).name}: {self.source}/{self.dataset} "
+            f"release {self.release}, {self.rows:,} rows, {span}{extra}"
+        )
+
+
+class Store:
+    """A folder of Parquet files plus a manifest; open one with ``Store(path)``.
+
+    ``path`` defaults to ``BILAT_STORE`` or a per-user data folder. Reading never changes
+    the store; every change (ingest, remove) is one atomic swap of the manifest.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None):
+        self.root = store_path(path)
+        self._backend: ibis.BaseBackend | None = None
+        self._backend_generation = -1
+
+    def __repr__(self) -> str:
+        m = self.manifest
+        return f"Store({str(self.root)!r}, {len(m.files)} source files, {len(m.partitions)} partitions)"
+
+    # ------------------------------------------------------------------ state
+    @property
+    def manifest(self) -> mf.Manifest:
+        """The current manifest (read from disk each time, so other processes' changes show)."""
+        return mf.load(self.root / MANIFEST)
+
+    def datasets(self) -> pd.DataFrame:
+        """One row per (table, source, dataset, release): files, rows and the years covered."""
+        rows = [
+            {
+                "table": p.table,
+                "source": p.source,
+                "dataset": p.dataset,
+                "release": p.release,
+                "year": p.year,
+                "rows": p.rows,
+                "origin": p.origin,
+            }
+            for p in self.manifest.partitions.values()
+        ]
+        cols = ["table", "source", "dataset", "release", "files", "rows", "first_year", "last_year"]
+        if not rows:
+            return pd.DataFrame(columns=cols)
+        df = pd.DataFrame(rows)
+        out = (
+            df.groupby(["table", "source", "dataset", "release"], dropna=False)
+            .agg(
+                files=("origin", "nunique"),
+                rows=("rows", "sum"),
+                first_year=("year", "min"),
+                last_year=("year", "max"),
+            )
+            .reset_index()
+        )
+        for c in ("first_year", "last_year"):
+            out[c] = out[c].astype("Int64")
+        return out[cols].sort_values(["table", "source", "dataset"]).reset_index(drop=True)
+
+    # ------------------------------------------------------------------ writing
+    def ingest(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        format: str | None = None,
+        reader: Reader | None = None,
+        progress: Callable[[FileResult], None] | None = None,
+    ) -> list[FileResult]:
+        """Validate and add source files, one atomic change per file; returns what each did.
+
+        The same file twice changes nothing; a file of a newer release of the same
+        ``(source, dataset, year)`` replaces the older one; a file that fails validation
+        raises and leaves the store exactly as it was.
+        """
+        results = []
+        for p in paths:
+            rd = reader or (get_reader(format) if format else detect(p))
+            res = self._ingest_one(Path(p), rd)
+            results.append(res)
+            if progress:
+                progress(res)
+        return results
+
+    def _ingest_one(self, path: Path, reader: Reader) -> FileResult:
+        sha = _sha256(path)
+        info = reader.info(path)
+        if info.table not in SCHEMAS:
+            raise StoreError(f"{path}: reader {info.format!r} targets unknown table {info.table!r}")
+        base = dict(path=str(path), format=info.format, source=info.source, dataset=info.dataset)
+        with self._lock():
+            current = self.manifest
+            if sha in current.files:
+                f = current.files[sha]
+                return FileResult(
+                    **base, status="unchanged", release=f.release, rows=f.rows, years=f.years,
+                    note="already in the store",
+                )
+            same = [
+                p for p in current.partitions.values()
+                if (p.table, p.source, p.dataset) == (info.table, info.source, info.dataset)
+            ]
+            newer = sorted({p.release for p in same if _release_key(p.release) > _release_key(info.release)})
+            staging = self.root / "staging" / uuid.uuid4().hex
+            try:
+                parts = stage(reader.batches(path), info.table, staging, path)
+                if newer and any(
+                    p.year in {s.year for s in parts} for p in same if p.release in newer
+                ):
+                    return FileResult(
+                        **base, status="skipped", release=info.release, rows=0, years=(),
+                        note=f"the store has the newer release {newer[-1]}",
+                    )
+                result = self._commit(path, sha, info, parts, current)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        return FileResult(**base, **result)
+
+    def _commit(self, path, sha, info, parts, current: mf.Manifest) -> dict:
+        years = tuple(sorted(p.year for p in parts if p.year is not None))
+        rows = sum(p.rows for p in parts)
+        live_dir = self.root / "data" / info.table / _safe(info.source) / _safe(info.dataset)
+        live_dir.mkdir(parents=True, exist_ok=True)
+        new_parts = []
+        for sp in parts:
+            dest = live_dir / sp.path.name
+            os.replace(sp.path, dest)  # same filesystem: atomic; not yet visible to readers
+            new_parts.append(
+                mf.Partition(
+                    table=info.table, source=info.source, dataset=info.dataset, year=sp.year,
+                    release=info.release, rows=sp.rows,
+                    file=str(dest.relative_to(self.root)), origin=sha,
+                )
+            )
+        drop = {p.key for p in new_parts if p.key in current.partitions}
+        replaced = sorted({current.partitions[k].release for k in drop})
+        entry = mf.SourceFile(
+            sha256=sha, name=path.name, path=str(path.resolve()), format=info.format,
+            table=info.table, source=info.source, dataset=info.dataset, release=info.release,
+            rows=rows, years=years, ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        nxt = current.with_changes(new_parts, drop, entry)
+        mf.save(nxt, self.root / MANIFEST)
+        self._collect_garbage(nxt)
+        note = f"replaced release {', '.join(replaced)}" if replaced else ""
+        return dict(
+            status="replaced" if drop else "added", release=info.release, rows=rows,
+            years=years, note=note,
+        )
+
+    def remove(
+        self,
+        source: str,
+        dataset: str | None = None,
+        year: int | None = None,
+        table: str | None = None,
+    ) -> int:
+        """Remove the partitions matching the filters, atomically; returns how many went."""
+        with self._lock():
+            current = self.manifest
+            drop = {
+                k for k, p in current.partitions.items()
+                if p.source == source
+                and (dataset is None or p.dataset == dataset)
+                and (year is None or p.year == year)
+                and (table is None or p.table == table)
+            }
+            if not drop:
+                raise InputError(
+                    f"nothing in the store matches source={source!r}"
+                    + (f", dataset={dataset!r}" if dataset else "")
+                    + (f", year={year}" if year is not None else "")
+                    + "; see `bilat data list`"
+                )
+            nxt = current.with_changes([], drop)
+            mf.save(nxt, self.root / MANIFEST)
+            self._collect_garbage(nxt)
+        return len(drop)
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        # one writer at a time, across processes; readers need no lock (manifest swap is atomic)
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _collect_garbage(self, live: mf.Manifest) -> None:
+        """Delete Parquet files and staging left by replaced data or by an interrupted ingestion."""
+        keep = {self.root / p.file for p in live.partitions.values()}
+        data = self.root / "data"
+        if data.exists():
+            for f in data.rglob("*.parquet"):
+                if f not in keep:
+                    f.unlink(missing_ok=True)
+        shutil.rmtree(self.root / "staging", ignore_errors=True)
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def backend(self) -> ibis.BaseBackend:
+        """An Ibis DuckDB backend with one view per table over the live Parquet files."""
+        import ibis
+
+        gen = self.manifest.generation
+        if self._backend is None or self._backend_generation != gen:
+            con = ibis.duckdb.connect()
+            m = self.manifest
+            for name, schema in SCHEMAS.items():
+                files = [str(self.root / f) for f in m.live_files(name)]
+                if files:
+                    con.read_parquet(files, table_name=name)
+                else:
+                    con.create_table(name, schema=ibis.Schema.from_pyarrow(schema), temp=True)
+            self._backend, self._backend_generation = con, gen
+        return self._backend
+
+    def table(self, name: str) -> ibis.Table:
+        """The Ibis table expression for ``flows``, ``macro``, ``distances``, ``agreements`` or ``regions``."""
+        if name not in SCHEMAS:
+            raise InputError(f"no table {name!r} in the store; tables are {', '.join(SCHEMAS)}")
+        return self.backend.table(name)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    return h.hexdigest()
+
+
+def _release_key(release: str) -> tuple[int, str]:
+    # releases are dates or versions like 202201 / 2022-10 / 1.0; unknown ones sort first
+    digits = "".join(ch for ch in release if ch.isdigit())
+    return (int(digits) if digits else -1, release)
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "_"
