@@ -84,7 +84,7 @@ def list_(store: StoreOption = None) -> None:
         return
     t = Table(title=f"bilat store: {Store(store).root}")
     for col in ("table", "source", "dataset", "release", "files", "rows", "years"):
-        t.add_column(col, justify="right" if col in ("files", "rows") else "left")
+        t.add_column(col, justify="right" if col in ("files", "rows") else "left", no_wrap=True)
     for r in df.itertuples():
         years = "-" if r.first_year is None or str(r.first_year) == "<NA>" else (
             f"{r.first_year}–{r.last_year}"

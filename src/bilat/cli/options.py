@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,8 @@ StoreOption = Annotated[
     ),
 ]
 
-console = Console()
+# Off a terminal Rich assumes 80 columns; tables of codes and releases read better wider.
+console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
 
 

@@ -28,6 +28,8 @@ class Partition:
     rows: int
     file: str  # path of the Parquet file, relative to the store root
     origin: str  # sha256 of the source file it came from
+    first_year: int | None = None
+    last_year: int | None = None
 
     @property
     def key(self) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gzip
 import hashlib
 import logging
 import os
 import shutil
 import uuid
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from bilat.errors import InputError, StoreError
+from bilat.errors import DataFormatError, InputError, StoreError
 from bilat.schema import SCHEMAS
 from bilat.settings import store_path
 from bilat.sources.base import Reader
@@ -86,7 +88,8 @@ class Store:
                 "source": p.source,
                 "dataset": p.dataset,
                 "release": p.release,
-                "year": p.year,
+                "first": p.first_year,
+                "last": p.last_year,
                 "rows": p.rows,
                 "origin": p.origin,
             }
@@ -101,8 +104,8 @@ class Store:
             .agg(
                 files=("origin", "nunique"),
                 rows=("rows", "sum"),
-                first_year=("year", "min"),
-                last_year=("year", "max"),
+                first_year=("first", "min"),
+                last_year=("last", "max"),
             )
             .reset_index()
         )
@@ -145,7 +148,7 @@ class Store:
                 f = current.files[sha]
                 return FileResult(
                     **base, status="unchanged", release=f.release, rows=f.rows, years=f.years,
-                    note="already in the store",
+                    note=f"same content as {f.name}, already in the store",
                 )
             same = [
                 p for p in current.partitions.values()
@@ -168,7 +171,9 @@ class Store:
         return FileResult(**base, **result)
 
     def _commit(self, path, sha, info, parts, current: mf.Manifest) -> dict:
-        years = tuple(sorted(p.year for p in parts if p.year is not None))
+        years = tuple(
+            sorted({y for p in parts for y in (p.first_year, p.last_year) if y is not None})
+        )
         rows = sum(p.rows for p in parts)
         live_dir = self.root / "data" / info.table / _safe(info.source) / _safe(info.dataset)
         live_dir.mkdir(parents=True, exist_ok=True)
@@ -181,6 +186,7 @@ class Store:
                     table=info.table, source=info.source, dataset=info.dataset, year=sp.year,
                     release=info.release, rows=sp.rows,
                     file=str(dest.relative_to(self.root)), origin=sha,
+                    first_year=sp.first_year, last_year=sp.last_year,
                 )
             )
         drop = {p.key for p in new_parts if p.key in current.partitions}
@@ -276,13 +282,21 @@ class Store:
 
 
 def _sha256(path: Path) -> str:
+    """SHA-256 of the file's content, decompressed if gzipped.
+
+    Hashing the content rather than the bytes makes two gzips of the same data (which differ
+    in their headers) one file, so a bundle with a renamed copy stays idempotent.
+    """
     h = hashlib.sha256()
     try:
         with open(path, "rb") as fh:
+            gz = fh.read(2) == b"\x1f\x8b"
+        opener = gzip.open if gz else open
+        with opener(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DataFormatError(path, f"cannot read the file ({exc})", fix="check or re-download it") from exc
     return h.hexdigest()
 
 

@@ -28,6 +28,8 @@ class StagedPart:
     year: int | None
     rows: int
     path: Path
+    first_year: int | None = None
+    last_year: int | None = None
 
 
 class _YearSink:
@@ -36,9 +38,17 @@ class _YearSink:
         self.pending: list[pa.RecordBatch] = []
         self.pending_rows = 0
         self.rows = 0
+        self.first_year: int | None = None
+        self.last_year: int | None = None
         self.writer: pq.ParquetWriter | None = None
 
     def add(self, batch: pa.RecordBatch) -> None:
+        if "year" in batch.schema.names:
+            mm = pc.min_max(batch.column("year")).as_py()
+            if mm["min"] is not None:
+                lo, hi = self.first_year, self.last_year
+                self.first_year = mm["min"] if lo is None else min(lo, mm["min"])
+                self.last_year = mm["max"] if hi is None else max(hi, mm["max"])
         self.pending.append(batch)
         self.pending_rows += batch.num_rows
         if self.pending_rows >= ROW_GROUP_ROWS:
@@ -108,9 +118,11 @@ def stage(
             if s.writer is not None:
                 s.writer.close()
         raise
-    return [StagedPart(year=y, rows=s.rows, path=s.path) for y, s in sorted(
-        sinks.items(), key=lambda kv: -1 if kv[0] is None else kv[0]
-    )]
+    ordered = sorted(sinks.items(), key=lambda kv: -1 if kv[0] is None else kv[0])
+    return [
+        StagedPart(year=y, rows=s.rows, path=s.path, first_year=s.first_year, last_year=s.last_year)
+        for y, s in ordered
+    ]
 
 
 def _sink(sinks: dict[int | None, _YearSink], year: int | None, staging: Path, schema: pa.Schema):
