@@ -1,4 +1,4 @@
-"""Shared fixtures: where the data bundle is, and a store with the bundle ingested once per session."""
+"""Shared fixtures: the data bundle, and a store with the bundle ingested once per session."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bilat.settings import bundle_path
 
 @pytest.fixture(scope="session")
 def bundle() -> Path:
-    """The real data bundle (../shared/data or BILAT_BUNDLE); tests needing it fail loudly if absent."""
+    """The real data bundle (../shared/data or BILAT_BUNDLE); fails loudly if absent."""
     path = bundle_path()
     if not (path / "README.md").exists():
         pytest.fail(f"data bundle not found at {path}: set BILAT_BUNDLE to the shared/data folder")

@@ -22,7 +22,11 @@ class UnknownCodeError(InputError, LookupError):
 
     def __init__(self, kind: str, code: str, suggestions: list[str] | None = None, where: str = ""):
         self.kind, self.code, self.suggestions = kind, code, list(suggestions or [])
-        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+        hint = (
+            f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?"
+            if self.suggestions
+            else ""
+        )
         loc = f"{where}: " if where else ""
         super().__init__(f"{loc}unknown {kind} {code!r}{hint}")
 

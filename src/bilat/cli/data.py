@@ -57,8 +57,12 @@ def bundle(
             continue  # READMEs, reference tables and other files that are not store data
     results: list[FileResult] = []
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     ) as bar:
         task = bar.add_task("ingesting", total=len(found))
         for path, reader in found:
@@ -86,8 +90,10 @@ def list_(store: StoreOption = None) -> None:
     for col in ("table", "source", "dataset", "release", "files", "rows", "years"):
         t.add_column(col, justify="right" if col in ("files", "rows") else "left", no_wrap=True)
     for r in df.itertuples():
-        years = "-" if r.first_year is None or str(r.first_year) == "<NA>" else (
-            f"{r.first_year}–{r.last_year}"
+        years = (
+            "-"
+            if r.first_year is None or str(r.first_year) == "<NA>"
+            else (f"{r.first_year}–{r.last_year}")
         )
         t.add_row(r.table, r.source, r.dataset, r.release, str(r.files), f"{r.rows:,}", years)
     console.print(t)

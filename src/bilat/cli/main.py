@@ -1,4 +1,4 @@
-"""The ``bilat`` command: a thin shell over the library; each command module registers itself here."""
+"""The ``bilat`` command: a thin shell over the library; each command module registers here."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ app = typer.Typer(
 from bilat.cli import data as _data  # noqa: E402
 
 _data.register(app)
+from bilat.cli import scenarios as _scenarios  # noqa: E402
+
+_scenarios.register(app)
+from bilat.cli import ledger as _ledger  # noqa: E402
+
+_ledger.register(app)
 
 
 def main() -> None:  # pragma: no cover - entry point

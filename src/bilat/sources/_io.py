@@ -15,7 +15,7 @@ BOM = b"\xef\xbb\xbf"
 
 
 def open_binary(path: str | Path, member: str | None = None) -> BinaryIO:
-    """The decompressed byte stream of a plain, ``.gz`` or ``.zip`` file (one member, or ``member``)."""
+    """The decompressed byte stream of a plain, gzip or zip file (its one member, or ``member``)."""
     path = Path(path)
     if not path.exists():
         raise DataFormatError(path, "no such file", fix="check the path")
@@ -29,7 +29,9 @@ def open_binary(path: str | Path, member: str | None = None) -> BinaryIO:
         try:
             zf = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
-            raise DataFormatError(path, f"damaged zip archive ({exc})", fix="download it again") from exc
+            raise DataFormatError(
+                path, f"damaged zip archive ({exc})", fix="download it again"
+            ) from exc
         names = [n for n in zf.namelist() if not n.endswith("/")]
         if member is None:
             data = [n for n in names if n.lower().endswith((".csv", ".txt", ".json"))]
@@ -55,7 +57,9 @@ def head_bytes(path: str | Path, n: int = 8192) -> bytes:
             return b""
         raise
     except (EOFError, OSError, zlib.error) as exc:
-        raise DataFormatError(path, f"damaged or truncated file ({exc})", fix="download it again") from exc
+        raise DataFormatError(
+            path, f"damaged or truncated file ({exc})", fix="download it again"
+        ) from exc
     return head[len(BOM) :] if head.startswith(BOM) else head
 
 
@@ -69,4 +73,6 @@ def read_all_checked(stream: BinaryIO, path: str | Path) -> io.BytesIO:
     try:
         return io.BytesIO(stream.read())
     except (EOFError, OSError, zlib.error) as exc:
-        raise DataFormatError(path, f"damaged or truncated file ({exc})", fix="download it again") from exc
+        raise DataFormatError(
+            path, f"damaged or truncated file ({exc})", fix="download it again"
+        ) from exc

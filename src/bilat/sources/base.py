@@ -33,7 +33,7 @@ class Reader(Protocol):
     table: ClassVar[str]
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        """True when ``head`` (the first decompressed kilobytes) and the name look like this format."""
+        """True when ``head`` (first decompressed kilobytes) and the name look like this format."""
         ...
 
     def info(self, path: Path) -> FileInfo:

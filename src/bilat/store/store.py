@@ -72,7 +72,8 @@ class Store:
 
     def __repr__(self) -> str:
         m = self.manifest
-        return f"Store({str(self.root)!r}, {len(m.files)} source files, {len(m.partitions)} partitions)"
+        n_files, n_parts = len(m.files), len(m.partitions)
+        return f"Store({str(self.root)!r}, {n_files} source files, {n_parts} partitions)"
 
     # ------------------------------------------------------------------ state
     @property
@@ -147,14 +148,21 @@ class Store:
             if sha in current.files:
                 f = current.files[sha]
                 return FileResult(
-                    **base, status="unchanged", release=f.release, rows=f.rows, years=f.years,
+                    **base,
+                    status="unchanged",
+                    release=f.release,
+                    rows=f.rows,
+                    years=f.years,
                     note=f"same content as {f.name}, already in the store",
                 )
             same = [
-                p for p in current.partitions.values()
+                p
+                for p in current.partitions.values()
                 if (p.table, p.source, p.dataset) == (info.table, info.source, info.dataset)
             ]
-            newer = sorted({p.release for p in same if _release_key(p.release) > _release_key(info.release)})
+            newer = sorted(
+                {p.release for p in same if _release_key(p.release) > _release_key(info.release)}
+            )
             staging = self.root / "staging" / uuid.uuid4().hex
             try:
                 parts = stage(reader.batches(path), info.table, staging, path)
@@ -162,7 +170,11 @@ class Store:
                     p.year in {s.year for s in parts} for p in same if p.release in newer
                 ):
                     return FileResult(
-                        **base, status="skipped", release=info.release, rows=0, years=(),
+                        **base,
+                        status="skipped",
+                        release=info.release,
+                        rows=0,
+                        years=(),
                         note=f"the store has the newer release {newer[-1]}",
                     )
                 result = self._commit(path, sha, info, parts, current)
@@ -183,26 +195,43 @@ class Store:
             os.replace(sp.path, dest)  # same filesystem: atomic; not yet visible to readers
             new_parts.append(
                 mf.Partition(
-                    table=info.table, source=info.source, dataset=info.dataset, year=sp.year,
-                    release=info.release, rows=sp.rows,
-                    file=str(dest.relative_to(self.root)), origin=sha,
-                    first_year=sp.first_year, last_year=sp.last_year,
+                    table=info.table,
+                    source=info.source,
+                    dataset=info.dataset,
+                    year=sp.year,
+                    release=info.release,
+                    rows=sp.rows,
+                    file=str(dest.relative_to(self.root)),
+                    origin=sha,
+                    first_year=sp.first_year,
+                    last_year=sp.last_year,
                 )
             )
         drop = {p.key for p in new_parts if p.key in current.partitions}
         replaced = sorted({current.partitions[k].release for k in drop})
         entry = mf.SourceFile(
-            sha256=sha, name=path.name, path=str(path.resolve()), format=info.format,
-            table=info.table, source=info.source, dataset=info.dataset, release=info.release,
-            rows=rows, years=years, ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            sha256=sha,
+            name=path.name,
+            path=str(path.resolve()),
+            format=info.format,
+            table=info.table,
+            source=info.source,
+            dataset=info.dataset,
+            release=info.release,
+            rows=rows,
+            years=years,
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         nxt = current.with_changes(new_parts, drop, entry)
         mf.save(nxt, self.root / MANIFEST)
         self._collect_garbage(nxt)
         note = f"replaced release {', '.join(replaced)}" if replaced else ""
         return dict(
-            status="replaced" if drop else "added", release=info.release, rows=rows,
-            years=years, note=note,
+            status="replaced" if drop else "added",
+            release=info.release,
+            rows=rows,
+            years=years,
+            note=note,
         )
 
     def remove(
@@ -216,7 +245,8 @@ class Store:
         with self._lock():
             current = self.manifest
             drop = {
-                k for k, p in current.partitions.items()
+                k
+                for k, p in current.partitions.items()
                 if p.source == source
                 and (dataset is None or p.dataset == dataset)
                 and (year is None or p.year == year)
@@ -275,7 +305,7 @@ class Store:
         return self._backend
 
     def table(self, name: str) -> ibis.Table:
-        """The Ibis table expression for ``flows``, ``macro``, ``distances``, ``agreements`` or ``regions``."""
+        """The Ibis expression of a table: flows, macro, distances, agreements or regions."""
         if name not in SCHEMAS:
             raise InputError(f"no table {name!r} in the store; tables are {', '.join(SCHEMAS)}")
         return self.backend.table(name)
@@ -296,7 +326,9 @@ def _sha256(path: Path) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
     except (OSError, EOFError, zlib.error) as exc:
-        raise DataFormatError(path, f"cannot read the file ({exc})", fix="check or re-download it") from exc
+        raise DataFormatError(
+            path, f"cannot read the file ({exc})", fix="check or re-download it"
+        ) from exc
     return h.hexdigest()
 
 

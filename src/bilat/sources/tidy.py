@@ -1,0 +1,270 @@
+"""Tidy CSV of bilateral flows (one row per exporter, importer, year), with a column mapping.
+
+The preset (no mapping given) reads the ``trade`` data set of the R package penppml
+(``exp,imp,time,export,id,agreement,…``), so that ``bilat data add …/penppml/trade.csv.gz``
+needs no options. Decisions for that preset:
+
+- ``export`` is UN Comtrade merchandise exports in USD, so each row is flow ``X`` and
+  ``reported_by`` is ``exporter`` (the package documents the column as the exporter's exports;
+  no mirror reconciliation is described).
+- Zero flows are kept: gravity estimation by PPML needs them.
+- ``UNS`` (unspecified partner) and the historical codes (former USSR, Belgium-Luxembourg, …)
+  are kept; ``non_country`` is True when either side is not a country.
+- The release is the package version from the ``DESCRIPTION`` file beside the data, else
+  ``unknown``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import ClassVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bilat.errors import DataFormatError, InputError
+from bilat.schema import FLOWS, FLOWS_SCHEMA, HS_REVISIONS, PERIODS, REPORTED_BY, TOTAL
+from bilat.sources import _tabular
+from bilat.sources._io import text_head
+from bilat.sources.base import FileInfo
+
+#: Canonical fields a mapping may name; the first four are required.
+REQUIRED = ("exporter", "importer", "year", "value_usd")
+OPTIONAL = ("product", "period", "quantity", "quantity_unit")
+
+PENPPML_MAPPING = {"exporter": "exp", "importer": "imp", "year": "time", "value_usd": "export"}
+_PENPPML_HEADER = ("exp", "imp", "time", "export", "id", "agreement")
+
+_TYPES: dict[str, pa.DataType] = {
+    "exporter": pa.string(),
+    "importer": pa.string(),
+    "year": pa.float64(),  # read as a number, checked integral below ("1986.0" occurs)
+    "value_usd": pa.float64(),
+    "product": pa.string(),
+    "period": pa.string(),
+    "quantity": pa.float64(),
+    "quantity_unit": pa.string(),
+}
+
+
+def read_mapping_from_cli(text: str) -> dict[str, str]:
+    """Parse the CLI's ``--map "exporter=exp,importer=imp,year=time,value_usd=export"``."""
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        field, sep, column = part.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            raise InputError(f"--map: {part!r} is not of the form field=column (e.g. exporter=exp)")
+        if field not in REQUIRED + OPTIONAL:
+            close = difflib.get_close_matches(field, REQUIRED + OPTIONAL, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise InputError(
+                f"--map: unknown field {field!r}{hint} (fields: {', '.join(REQUIRED + OPTIONAL)})"
+            )
+        mapping[field] = column
+    return check_mapping(mapping)
+
+
+def check_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
+    """The mapping as a dict; InputError when a required field is missing or unknown."""
+    mapping = dict(mapping)
+    unknown = [f for f in mapping if f not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise InputError(f"column mapping: unknown field(s) {', '.join(unknown)}")
+    missing = [f for f in REQUIRED if f not in mapping]
+    if missing:
+        raise InputError(
+            f"column mapping: missing {', '.join(missing)} (needs {', '.join(REQUIRED)})"
+        )
+    return mapping
+
+
+def penppml_release(path: Path) -> str:
+    """penppml's package version from the ``DESCRIPTION`` file beside the data, else ``unknown``."""
+    description = Path(path).parent / "DESCRIPTION"
+    if description.is_file():
+        match = re.search(r"^Version:\s*(\S+)", description.read_text("utf-8", "replace"), re.M)
+        if match:
+            return match.group(1)
+    return "unknown"
+
+
+class TidyReader:
+    """Tidy bilateral flows: exporter, importer, year, value (times ``unit`` to get USD)."""
+
+    format: ClassVar[str] = "tidy"
+    table: ClassVar[str] = "flows"
+
+    def __init__(
+        self,
+        mapping: Mapping[str, str] | None = None,
+        *,
+        unit: float = 1.0,
+        source: str | None = None,
+        dataset: str | None = None,
+        release: str | None = None,
+        product: str | None = None,
+        hs_revision: str | None = None,
+        flow: str = "X",
+        reported_by: str = "exporter",
+    ):
+        self.preset = mapping is None
+        self.mapping = dict(PENPPML_MAPPING) if mapping is None else check_mapping(mapping)
+        if not unit > 0:
+            raise InputError(f"unit must be a positive multiplier to USD, not {unit!r}")
+        if flow not in FLOWS:
+            raise InputError(f"flow must be one of {', '.join(FLOWS)}, not {flow!r}")
+        if reported_by not in REPORTED_BY:
+            raise InputError(
+                f"reported_by must be one of {', '.join(REPORTED_BY)}, not {reported_by!r}"
+            )
+        if hs_revision is not None and hs_revision not in HS_REVISIONS:
+            raise InputError(
+                f"hs_revision must be one of {', '.join(HS_REVISIONS)}, not {hs_revision!r}"
+            )
+        self.unit = float(unit)
+        self.source, self.dataset, self.release = source, dataset, release
+        self.product = product or TOTAL
+        self.hs_revision = hs_revision
+        self.flow, self.reported_by = flow, reported_by
+
+    def __repr__(self) -> str:
+        return f"TidyReader(mapping={self.mapping!r}, unit={self.unit!r}, source={self.source!r})"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """True for penppml's header (preset) or a header holding every mapped column."""
+        first = head.decode("utf-8", "replace").lstrip("\ufeff").partition("\n")[0].strip()
+        fields = [f.strip().strip('"') for f in first.split(",")]
+        if self.preset:
+            return tuple(fields[: len(_PENPPML_HEADER)]) == _PENPPML_HEADER
+        return all(column in fields for column in self.mapping.values())
+
+    def info(self, path: Path) -> FileInfo:
+        """Source, dataset and release: penppml's for the preset, else the constructor's."""
+        path = Path(path)
+        if self.preset:
+            return FileInfo(
+                "flows",
+                self.source or "penppml",
+                self.dataset or "trade",
+                self.release or penppml_release(path),
+                self.format,
+            )
+        stem = path.name.split(".")[0]
+        return FileInfo(
+            "flows",
+            self.source or "tidy",
+            self.dataset or stem,
+            self.release or "unknown",
+            self.format,
+        )
+
+    def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
+        """Validated flows in FLOWS_SCHEMA, streamed; DataFormatError names file, line, column."""
+        path = Path(path)
+        info = self.info(path)
+        found = _tabular.header_fields(path, text_head(path))
+        _tabular.check_columns(
+            path, found, list(self.mapping.values()), fix="check the --map option"
+        )
+        layout = _tabular.Layout({col: _TYPES[f] for f, col in self.mapping.items()})
+        codes = _tabular.CountryCodes(path)
+        for line, batch in _tabular.batches(path, layout):
+            yield self._normalise(path, batch, line, codes, info)
+
+    def _normalise(
+        self,
+        path: Path,
+        batch: pa.RecordBatch,
+        line: int,
+        codes: _tabular.CountryCodes,
+        info: FileInfo,
+    ) -> pa.RecordBatch:
+        m = self.mapping
+        n = batch.num_rows
+        _tabular.require_values(path, batch, line, m["value_usd"], non_negative=True)
+        year = _tabular.year_column(path, batch, line, m["year"])
+        exporter, exporter_is_country = codes.normalise(batch, m["exporter"], line, upper=True)
+        importer, importer_is_country = codes.normalise(batch, m["importer"], line, upper=True)
+        non_country = pc.invert(pc.and_(exporter_is_country, importer_is_country))
+        value = pc.multiply(batch.column(m["value_usd"]), self.unit)
+        if "product" in m:
+            product = product_column(path, batch, line, m["product"])
+        else:
+            product = _tabular.constant(self.product, n)
+        if "period" in m:
+            period = batch.column(m["period"])
+            i = _tabular.first_true(pc.invert(pc.is_in(period, pa.array(PERIODS))))
+            if i is not None:
+                raise DataFormatError(
+                    path,
+                    f"{period[i].as_py()!r} is not a period",
+                    line=line + i,
+                    column=m["period"],
+                    fix="use A, H1, H2, Q1–Q4 or M01–M12",
+                )
+        else:
+            period = _tabular.constant("A", n)
+        if "quantity" in m:
+            _tabular.require_values(
+                path, batch, line, m["quantity"], non_negative=True, allow_empty=True
+            )
+            quantity = batch.column(m["quantity"])
+        else:
+            quantity = pa.nulls(n, pa.float64())
+        unit = (
+            batch.column(m["quantity_unit"]) if "quantity_unit" in m else pa.nulls(n, pa.string())
+        )
+        return pa.RecordBatch.from_arrays(
+            [
+                year,
+                period,
+                exporter,
+                importer,
+                product,
+                _tabular.constant(self.hs_revision, n),
+                value,
+                quantity,
+                unit,
+                _tabular.constant(self.flow, n),
+                _tabular.constant(self.reported_by, n),
+                non_country,
+                _tabular.constant(info.source, n),
+                _tabular.constant(info.release, n),
+            ],
+            schema=FLOWS_SCHEMA,
+        )
+
+
+_HS = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
+
+
+def product_column(path: Path, batch: pa.RecordBatch, line: int, column: str) -> pa.Array:
+    """HS codes as zero-padded strings of 2, 4 or 6 digits (or TOTAL).
+
+    An odd number of digits is taken as a code that lost its leading zero in a spreadsheet
+    (``101`` → ``0101``).
+    """
+    values = pc.utf8_trim_whitespace(batch.column(column))
+    encoded = values.dictionary_encode()
+    fixed = []
+    for code in encoded.dictionary.to_pylist():
+        if code is not None and code.upper() == TOTAL:
+            fixed.append(TOTAL)
+            continue
+        padded = code.zfill(len(code) + 1) if code and code.isdigit() and len(code) % 2 else code
+        if padded is None or not _HS.match(padded):
+            i = _tabular.first_true(
+                pc.fill_null(pc.equal(values, code), True) if code else pc.is_null(values)
+            )
+            raise DataFormatError(
+                path,
+                f"{code!r} is not an HS code (2, 4 or 6 digits) or TOTAL",
+                line=None if i is None else line + i,
+                column=column,
+            )
+        fixed.append(padded)
+    return pa.array(fixed, pa.string()).take(encoded.indices)
