@@ -51,7 +51,8 @@ class DataFormatError(InputError):
             where += f", column {column!r}"
         msg = f"{where}: {problem}"
         if fix:
-            msg += f". {fix}"
+            stop = "" if problem.endswith((".", "?", "!")) else "."
+            msg += f"{stop} {fix[:1].upper()}{fix[1:]}"
         super().__init__(msg)
 
 

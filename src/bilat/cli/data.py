@@ -11,8 +11,8 @@ from rich.table import Table
 
 from bilat.cli.options import StoreOption, console, fail
 from bilat.errors import BilatError
-from bilat.sources.registry import detect, formats
-from bilat.store import FileResult, Store
+from bilat.sources.registry import formats
+from bilat.store import Store
 
 data_app = typer.Typer(help="Add, list and remove source data in the store.", no_args_is_help=True)
 
@@ -29,12 +29,37 @@ def add(
         str | None,
         typer.Option("--format", "-f", help=f"Format, if not detected: {', '.join(formats())}."),
     ] = None,
+    map: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            help="Tidy CSV column mapping, e.g. 'exporter=exp,importer=imp,year=time,"
+            "value_usd=export' (implies --format tidy).",
+        ),
+    ] = None,
+    unit: Annotated[
+        float, typer.Option(help="Tidy CSV: multiplier from the file's values to USD.")
+    ] = 1.0,
+    source: Annotated[str | None, typer.Option(help="Tidy CSV: source name.")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Tidy CSV: dataset name.")] = None,
+    release: Annotated[str | None, typer.Option(help="Tidy CSV: release.")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Validate and ingest source files (format detected unless --format is given)."""
+    """Validate and ingest source files (format detected unless --format or --map is given)."""
     st = Store(store)
     try:
-        for res in st.ingest(paths, format=format):
+        reader = None
+        if map is not None:
+            from bilat.sources.tidy import TidyReader, read_mapping_from_cli
+
+            reader = TidyReader(
+                read_mapping_from_cli(map),
+                unit=unit,
+                source=source,
+                dataset=dataset,
+                release=release,
+            )
+        for res in st.ingest(paths, format=format, reader=reader):
             console.print(str(res), highlight=False)
     except BilatError as exc:
         raise fail(exc) from exc
@@ -46,32 +71,24 @@ def bundle(
     store: StoreOption = None,
 ) -> None:
     """Ingest every recognised file in a folder (recursively), with a progress bar."""
-    if not folder.is_dir():
-        raise fail(BilatError(f"{folder}: not a folder; give the data bundle's folder"))
     st = Store(store)
-    found: list[tuple[Path, object]] = []
-    for p in sorted(q for q in folder.rglob("*") if q.is_file()):
-        try:
-            found.append((p, detect(p)))
-        except BilatError:
-            continue  # READMEs, reference tables and other files that are not store data
-    results: list[FileResult] = []
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
-        transient=False,
     ) as bar:
-        task = bar.add_task("ingesting", total=len(found))
-        for path, reader in found:
-            bar.update(task, description=f"{path.name:40.40}")
-            try:
-                results.extend(st.ingest([path], reader=reader))  # type: ignore[arg-type]
-            except BilatError as exc:
-                raise fail(exc) from exc
-            bar.advance(task)
+        task = bar.add_task("scanning", total=None)
+
+        def step(path: Path, done: int, total: int) -> None:
+            bar.update(task, description=f"{path.name:40.40}", completed=done, total=total)
+
+        try:
+            results = st.ingest_folder(folder, progress=step)
+        except BilatError as exc:
+            raise fail(exc) from exc
+        bar.update(task, description="done", completed=len(results))
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -112,3 +129,6 @@ def remove(
     except BilatError as exc:
         raise fail(exc) from exc
     console.print(f"removed {n} partition(s)")
+
+
+

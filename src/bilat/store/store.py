@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from bilat.errors import DataFormatError, InputError, StoreError
+from bilat.errors import BilatError, DataFormatError, InputError, StoreError
 from bilat.schema import SCHEMAS
 from bilat.settings import store_path
 from bilat.sources.base import Reader
@@ -135,6 +135,31 @@ class Store:
             results.append(res)
             if progress:
                 progress(res)
+        return results
+
+    def ingest_folder(
+        self,
+        folder: str | os.PathLike[str],
+        progress: Callable[[Path, int, int], None] | None = None,
+    ) -> list[FileResult]:
+        """Ingest every file under ``folder`` that a reader recognises; others are passed over.
+
+        ``progress(path, done, total)`` is called before each file, for progress bars.
+        """
+        root = Path(folder)
+        if not root.is_dir():
+            raise InputError(f"{root}: not a folder; give a folder such as ../shared/data")
+        found: list[tuple[Path, Reader]] = []
+        for p in sorted(q for q in root.rglob("*") if q.is_file()):
+            try:
+                found.append((p, detect(p)))
+            except BilatError:
+                continue  # READMEs, reference tables and other files that are not store data
+        results = []
+        for n, (path, reader) in enumerate(found):
+            if progress:
+                progress(path, n, len(found))
+            results.extend(self.ingest([path], reader=reader))
         return results
 
     def _ingest_one(self, path: Path, reader: Reader) -> FileResult:

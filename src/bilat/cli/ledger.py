@@ -1,0 +1,298 @@
+"""``bilat report|flows|rank|composition|indices|mirror|target``: thin shells over the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bilat.cli.options import StoreOption, console, fail
+from bilat.errors import BilatError, InputError
+
+A = Annotated[str, typer.Argument(help="First economy: ISO3, name, alias, group (EAEU) or region.")]
+B = Annotated[str, typer.Argument(help="Second economy, as for the first.")]
+Year = Annotated[int | None, typer.Option("--year", help="One year.")]
+From = Annotated[int | None, typer.Option("--from", help="First year of a span.")]
+To = Annotated[int | None, typer.Option("--to", help="Last year of a span.")]
+Source = Annotated[
+    str | None, typer.Option("--source", help="Use only this source (e.g. penppml).")
+]
+Basis = Annotated[
+    str, typer.Option("--basis", help="auto, reconciled, exporter or importer (who reported).")
+]
+Fmt = Annotated[str, typer.Option("--format", help="text, json, csv (or html for report).")]
+Out = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")]
+
+
+def _store(path: Path | None) -> object:
+    from bilat.settings import store_path
+    from bilat.store import Store
+
+    return Store(store_path(path))
+
+
+def _years(year: int | None, first: int | None, last: int | None) -> tuple[int, ...] | None:
+    if year is not None and (first is not None or last is not None):
+        raise InputError("give --year or --from/--to, not both")
+    if year is not None:
+        return (year,)
+    if first is None and last is None:
+        return None
+    if first is None or last is None or last < first:
+        raise InputError("--from and --to need both years, with --from ≤ --to")
+    return tuple(range(first, last + 1))
+
+
+def _emit(result: object, fmt: str, out: Path | None) -> None:
+    """Print or write a ledger result as text, JSON or CSV."""
+    import json
+
+    if fmt == "text":
+        text = str(result)
+    elif fmt == "json":
+        from bilat.report.formats import _clean
+
+        text = json.dumps(_clean(result.to_dict()), indent=2, default=str)  # type: ignore[attr-defined]
+    elif fmt == "csv":
+        text = result.to_frame().to_csv(index=False)  # type: ignore[attr-defined]
+    else:
+        raise InputError(f"format {fmt!r} is not one of text, json, csv")
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"wrote {out}")
+    else:
+        typer.echo(text)
+
+
+def _run(build: Callable[[], object], fmt: str, out: Path | None) -> None:
+    try:
+        _emit(build(), fmt, out)
+    except BilatError as exc:
+        raise fail(exc) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ledger commands to the app."""
+
+    @app.command()
+    def report(
+        a: A,
+        b: B,
+        year: Year = None,
+        first: From = None,
+        last: To = None,
+        fmt: Fmt = "text",
+        out: Out = None,
+        target: Annotated[
+            float | None, typer.Option(help="Turnover target in USD (e.g. 30e9).")
+        ] = None,
+        target_year: Annotated[int | None, typer.Option(help="Year the target is for.")] = None,
+        base_year: Annotated[int | None, typer.Option(help="Base year of the target.")] = None,
+        source: Source = None,
+        store: StoreOption = None,
+    ) -> None:
+        """A one-page profile of the relationship between A and B."""
+        from bilat.report import Target, profile, render
+
+        try:
+            goal = None
+            if target is not None:
+                if target_year is None or base_year is None:
+                    raise InputError("--target needs --target-year and --base-year")
+                goal = Target(target, target_year, base_year)
+            prof = profile(
+                _store(store), a, b, years=_years(year, first, last), target=goal, source=source
+            )
+            text = render(prof, fmt)
+        except BilatError as exc:
+            raise fail(exc) from None
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+            console.print(f"wrote {out}")
+        else:
+            typer.echo(text)
+
+    @app.command()
+    def flows(
+        a: A,
+        b: B,
+        year: Year = None,
+        first: From = None,
+        last: To = None,
+        frequency: Annotated[str, typer.Option(help="annual, half, quarter or month.")] = "annual",
+        basis: Basis = "auto",
+        source: Source = None,
+        fmt: Fmt = "text",
+        out: Out = None,
+        store: StoreOption = None,
+    ) -> None:
+        """A's exports to B, imports from B, turnover and balance (USD)."""
+        from bilat.ledger.flows import bilateral_flows
+
+        _run(
+            lambda: bilateral_flows(
+                _store(store),
+                a,
+                b,
+                years=_years(year, first, last),
+                frequency=frequency,
+                basis=basis,
+                source=source,  # type: ignore[arg-type]
+            ),
+            fmt,
+            out,
+        )
+
+    @app.command()
+    def rank(
+        a: A,
+        b: Annotated[
+            str | None, typer.Argument(help="Partner to rank; omit for the top list.")
+        ] = None,
+        year: Year = None,
+        first: From = None,
+        last: To = None,
+        by: Annotated[str, typer.Option(help="turnover, exports or imports.")] = "turnover",
+        top: Annotated[int, typer.Option(help="How many partners in the top list.")] = 10,
+        source: Source = None,
+        fmt: Fmt = "text",
+        out: Out = None,
+        store: StoreOption = None,
+    ) -> None:
+        """B's rank among A's partners (or A's top partners), with value and share."""
+        from bilat.ledger.ranks import partner_rank, top_partners
+
+        def build() -> object:
+            years = _years(year, first, last)
+            if b is None:
+                if not years or len(years) != 1:
+                    raise InputError("the top list needs one --year")
+                return top_partners(_store(store), a, years[0], n=top, by=by, source=source)  # type: ignore[arg-type]
+            return partner_rank(_store(store), a, b, years=years, by=by, source=source)  # type: ignore[arg-type]
+
+        _run(build, fmt, out)
+
+    @app.command()
+    def composition(
+        a: A,
+        b: B,
+        year: Year = None,
+        first: From = None,
+        last: To = None,
+        level: Annotated[
+            str, typer.Option(help="section, chapter, heading, product or basket.")
+        ] = "chapter",
+        direction: Annotated[str, typer.Option(help="exports, imports or turnover.")] = "exports",
+        top: Annotated[int | None, typer.Option(help="Largest N groups per year.")] = None,
+        source: Source = None,
+        fmt: Fmt = "text",
+        out: Out = None,
+        store: StoreOption = None,
+    ) -> None:
+        """What A and B trade, by HS level or by sector basket (nine bridges)."""
+        from bilat.ledger.composition import composition as build
+
+        _run(
+            lambda: build(
+                _store(store),
+                a,
+                b,
+                years=_years(year, first, last),
+                level=level,  # type: ignore[arg-type]
+                direction=direction,
+                top=top,
+                source=source,  # type: ignore[arg-type]
+            ),
+            fmt,
+            out,
+        )
+
+    @app.command()
+    def indices(
+        a: A,
+        b: B,
+        year: Annotated[int, typer.Option("--year", help="Year of the indices.")],
+        index: Annotated[
+            str,
+            typer.Option(
+                help="rca, complementarity, intensity, grubel-lloyd, hhi-product, hhi-market."
+            ),
+        ] = "intensity",
+        source: Source = None,
+        fmt: Fmt = "text",
+        out: Out = None,
+        store: StoreOption = None,
+    ) -> None:
+        """One trade index for A and B, with its formula and the data used."""
+        from bilat.ledger import indices as ix
+
+        builders = {
+            "rca": lambda s: ix.rca(s, a, year, source=source),
+            "complementarity": lambda s: ix.complementarity(s, a, b, year, source=source),
+            "intensity": lambda s: ix.trade_intensity(s, a, b, year, source=source),
+            "grubel-lloyd": lambda s: ix.grubel_lloyd(s, a, b, year, source=source),
+            "hhi-product": lambda s: ix.hhi(s, a, year, by="product", partner=b, source=source),
+            "hhi-market": lambda s: ix.hhi(s, a, year, by="market", source=source),
+        }
+
+        def build() -> object:
+            if index not in builders:
+                raise InputError(f"index {index!r} is not one of {', '.join(builders)}")
+            return builders[index](_store(store))
+
+        _run(build, fmt, out)
+
+    @app.command()
+    def mirror(
+        a: A,
+        b: B,
+        year: Year = None,
+        first: From = None,
+        last: To = None,
+        totals: Annotated[bool, typer.Option(help="Totals only, not by product.")] = False,
+        source: Source = None,
+        fmt: Fmt = "text",
+        out: Out = None,
+        store: StoreOption = None,
+    ) -> None:
+        """A's reported exports to B against B's reported imports from A, and the reverse."""
+        from bilat.ledger.mirror import mirror_gaps
+
+        _run(
+            lambda: mirror_gaps(
+                _store(store),
+                a,
+                b,
+                years=_years(year, first, last),
+                by_product=not totals,
+                source=source,
+            ),
+            fmt,
+            out,
+        )
+
+    @app.command()
+    def target(
+        a: A,
+        b: B,
+        value: Annotated[float, typer.Option("--value", help="Target in USD, e.g. 30e9.")],
+        by: Annotated[int, typer.Option("--by", help="Year the target is for.")],
+        base_year: Annotated[int, typer.Option("--base-year", help="Year the target starts from.")],
+        measure: Annotated[str, typer.Option(help="turnover, exports or imports.")] = "turnover",
+        source: Source = None,
+        fmt: Fmt = "text",
+        out: Out = None,
+        store: StoreOption = None,
+    ) -> None:
+        """Progress towards a target: required and actual CAGR, trend, verdict."""
+        from bilat.ledger.targets import target_tracker
+
+        _run(
+            lambda: target_tracker(
+                _store(store), a, b, value, by, base_year, measure=measure, source=source
+            ),
+            fmt,
+            out,
+        )

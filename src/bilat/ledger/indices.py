@@ -1,0 +1,323 @@
+"""Trade indices: Balassa RCA, Michaely complementarity, trade intensity, Grubel–Lloyd, HHI.
+
+Each result states its formula and the data it used. Exports by product come from each
+exporter's own report (or reconciled data); imports from each importer's own report, falling
+back to the exporters' mirror reports when importers did not report. Exports "to the world"
+use a source's ``WLD`` partner rows where it has them, else the sum over all partners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from bilat.errors import InputError, NoDataError
+from bilat.ledger import _hs, economies
+from bilat.ledger._data import (
+    WORLD,
+    Basis,
+    SourceChoice,
+    choose_source,
+    flows_table,
+    source_rows,
+)
+from bilat.ledger.composition import product_values
+from bilat.ledger.economies import Economy
+from bilat.ledger.ranks import _is_country, partner_table
+from bilat.ledger.results import LedgerResult
+
+Side = Literal["exports", "imports"]
+
+
+@dataclass(frozen=True, repr=False)
+class IndexResult(LedgerResult):
+    """An index: its headline ``value`` plus the table it was computed from."""
+
+    name: str = ""
+    value: float = float("nan")
+
+    def __str__(self) -> str:
+        head = f"{self.name} = {self.value:.4g}" if np.isfinite(self.value) else self.name
+        return head + "\n" + super().__str__()
+
+
+def _code_expr(rows: ir.Table, level: str) -> ir.StringValue:
+    if level == "chapter":
+        return rows["product"].substr(0, 2)
+    if level == "heading":
+        return rows["product"].substr(0, 4)
+    return rows["product"]
+
+
+def side_totals(
+    t: ir.Table, choice: SourceChoice, year: int, side: Side, level: str = "chapter"
+) -> pd.DataFrame:
+    """Each reporter's exports (or imports) by product group in ``year``: country, code, value.
+
+    One query: rows to/from the world where the source has them, else the sum over partners.
+    """
+    rows = source_rows(t, choice)
+    rows = rows.filter((rows.year == year) & (rows.period == "A"))
+    own = "exporter" if side == "exports" else "importer"
+    other = "importer" if side == "exports" else "exporter"
+    flow = "X" if side == "exports" else "M"
+    mine = ((rows.reported_by == own) & (rows.flow == flow)) | (rows.reported_by == "reconciled")
+    mirror = (rows.reported_by == other) & (rows.flow == ("M" if flow == "X" else "X"))
+    rows = rows.filter(mine | mirror).mutate(
+        country=rows[own],
+        world=rows[other] == WORLD,
+        is_own=mine,
+        code=_code_expr(rows, level),
+    )
+    raw = (
+        rows.group_by(["country", "code", "world", "is_own"])
+        .aggregate(value=rows.value_usd.sum())
+        .execute()
+    )
+    if raw.empty:
+        raise NoDataError(f"no {side} by product in {choice.source} for {year}")
+    # Own reports beat mirror ones, and world-partner rows beat sums over partners, per country.
+    raw = raw[raw.is_own | ~raw.country.isin(raw[raw.is_own].country.unique())]
+    has_world = raw[raw.world].country.unique()
+    raw = raw[raw.world | ~raw.country.isin(has_world)]
+    out = raw.groupby(["country", "code"], as_index=False).value.sum()
+    return out[[_is_country(c) for c in out.country]].reset_index(drop=True)
+
+
+def _prov(choice: SourceChoice, year: int, basis: str, *notes: str):
+    return replace(choice.provenance(basis, (choice.why, *notes)), years=(year,))
+
+
+def rca(
+    data: object, a: str | Economy, year: int, *, level: str = "chapter", source: str | None = None
+) -> IndexResult:
+    """Balassa revealed comparative advantage of A by product group in ``year``."""
+    ea = economies.resolve(a)
+    t = flows_table(data)
+    choice = choose_source(t, (ea,), source=source, detail="products", years=(year,))
+    world = side_totals(t, choice, year, "exports", level)
+    mine = world[world.country.isin(ea.members(year))].groupby("code").value.sum()
+    if mine.empty:
+        raise NoDataError(f"no exports by product of {ea.code} in {choice.source} for {year}")
+    wk = world.groupby("code").value.sum()
+    table = pd.DataFrame({"x_ak": mine}).join(wk.rename("x_wk"), how="right").fillna(0.0)
+    table["x_a"], table["x_w"] = table.x_ak.sum(), table.x_wk.sum()
+    table["rca"] = (table.x_ak / table.x_a) / (table.x_wk / table.x_w)
+    table = table.reset_index().sort_values("rca", ascending=False)
+    table.insert(1, "description", [_hs.description(c) for c in table.code])
+    n = int((table.rca > 1).sum())
+    return IndexResult(
+        title=f"Revealed comparative advantage of {ea}, {year}, by {level}",
+        table=table.reset_index(drop=True),
+        provenance=_prov(
+            choice, year, "exporters' reports", f"{world.country.nunique()} exporters"
+        ),
+        formula="RCA_k = (x_Ak / X_A) / (x_Wk / X_W): A's share of product k in its exports over "
+        "the world's; > 1 = revealed advantage",
+        name="products with RCA > 1",
+        value=float(n),
+    )
+
+
+def complementarity(
+    data: object,
+    a: str | Economy,
+    b: str | Economy,
+    year: int,
+    *,
+    level: str = "chapter",
+    source: str | None = None,
+) -> IndexResult:
+    """Michaely trade complementarity of A's exports with B's imports (0–100) in ``year``."""
+    ea, eb = economies.pair(a, b)
+    t = flows_table(data)
+    # The source must hold B's imports by product, which world-export tables lack.
+    choice = choose_source(
+        t,
+        (eb,),
+        source=source,
+        detail="products",
+        years=(year,),
+        where=lambda r: eb.contains(r.importer, r.year),
+    )
+    x = side_totals(t, choice, year, "exports", level)
+    m = side_totals(t, choice, year, "imports", level)
+    xa = x[x.country.isin(ea.members(year))].groupby("code").value.sum()
+    mb = m[m.country.isin(eb.members(year))].groupby("code").value.sum()
+    if xa.empty or mb.empty:
+        raise NoDataError(
+            f"{choice.source} lacks {ea.code}'s exports or {eb.code}'s imports by product in {year}"
+        )
+    table = pd.DataFrame({"exports_a": xa, "imports_b": mb}).fillna(0.0)
+    table["x_share"] = table.exports_a / table.exports_a.sum()
+    table["m_share"] = table.imports_b / table.imports_b.sum()
+    table["abs_diff"] = (table.m_share - table.x_share).abs()
+    value = 100.0 * (1.0 - table.abs_diff.sum() / 2.0)
+    table = table.reset_index().rename(columns={"index": "code"})
+    return IndexResult(
+        title=f"Trade complementarity of {ea}'s exports with {eb}'s imports, {year}",
+        table=table,
+        provenance=_prov(
+            choice,
+            year,
+            "each side's own report",
+            f"computed over the {len(table)} product groups this source holds",
+        ),
+        formula="TC = 100 · (1 − Σ_k |m_Bk − x_Ak| / 2); shares of k in B's imports, A's exports",
+        name="complementarity (0–100)",
+        value=value,
+    )
+
+
+def trade_intensity(
+    data: object, a: str | Economy, b: str | Economy, year: int, *, source: str | None = None
+) -> IndexResult:
+    """Trade intensity of A's exports to B in ``year`` (> 1: above B's weight in world trade)."""
+    ea, eb = economies.pair(a, b)
+    t = flows_table(data)
+    choice = choose_source(t, (ea,), source=source, detail="total", years=(year,))
+    rows = source_rows(t, choice)
+    rows = rows.filter((rows.year == year) & (rows.period == "A"))
+    rows = rows.filter((rows.exporter != WORLD) & (rows.importer != WORLD))
+    basis = "reconciled" if "reconciled" in choice.reported_by else "exporter"
+    flow_ok = (rows.reported_by == basis) & (
+        (rows.flow == "X") | (rows.reported_by == "reconciled")
+    )
+    rows = rows.filter(flow_ok)
+    a_x = ea.contains(rows.exporter, rows.year)
+    b_m = eb.contains(rows.importer, rows.year)
+    a_m = ea.contains(rows.importer, rows.year)
+    v = rows.value_usd
+    z = v * 0
+    sums = rows.aggregate(
+        x_ab=(a_x & b_m & ~a_m).ifelse(v, z).sum(),
+        x_a=(a_x & ~a_m).ifelse(v, z).sum(),
+        m_b=(b_m & ~eb.contains(rows.exporter, rows.year)).ifelse(v, z).sum(),
+        m_w=v.sum(),
+    ).execute()
+    row = sums.iloc[0].astype(float)
+    if not row.x_a or not row.m_b:
+        raise NoDataError(f"no totals for {ea.code} or {eb.code} in {choice.source} for {year}")
+    value = (row.x_ab / row.x_a) / (row.m_b / row.m_w)
+    table = pd.DataFrame([{**row.to_dict(), "intensity": value}])
+    return IndexResult(
+        title=f"Trade intensity of {ea}'s exports to {eb}, {year}",
+        table=table,
+        provenance=_prov(choice, year, f"each flow as its {basis} reports it"),
+        formula="TII = (x_AB / X_A) / (M_B / M_W): A's export share to B over B's share of "
+        "world imports; > 1 = more intense than B's size implies",
+        name="trade intensity",
+        value=float(value),
+    )
+
+
+def grubel_lloyd(
+    data: object,
+    a: str | Economy,
+    b: str | Economy,
+    year: int,
+    *,
+    level: str = "chapter",
+    basis: Basis = "auto",
+    source: str | None = None,
+) -> IndexResult:
+    """Grubel–Lloyd intra-industry trade between A and B by product and overall (0–1)."""
+    ea, eb = economies.pair(a, b)
+    frame, (choice, used) = product_values(data, ea, eb, years=(year,), basis=basis, source=source)
+    if level in ("chapter", "heading"):
+        digits = 2 if level == "chapter" else 4
+        frame = frame.assign(product=frame["product"].str[:digits])
+    table = frame.groupby("product", as_index=False)[["exports", "imports"]].sum()
+    table = table.rename(columns={"product": "code"})
+    gross = table.exports + table.imports
+    table["gl"] = np.where(gross > 0, 1 - (table.exports - table.imports).abs() / gross, np.nan)
+    total = gross.sum()
+    if not total:
+        raise NoDataError(f"no trade between {ea.code} and {eb.code} in {year}")
+    value = float((gross - (table.exports - table.imports).abs()).sum() / total)
+    return IndexResult(
+        title=f"Grubel–Lloyd intra-industry trade, {ea} with {eb}, {year}, by {level}",
+        table=table.sort_values("gl", ascending=False).reset_index(drop=True),
+        provenance=_prov(choice, year, used),
+        formula="GL_k = 1 − |X_k − M_k| / (X_k + M_k); overall = Σ(X_k + M_k − |X_k − M_k|) / "
+        "Σ(X_k + M_k)",
+        name="Grubel–Lloyd (overall)",
+        value=value,
+    )
+
+
+def _hhi(values: pd.Series) -> tuple[float, float, int]:
+    values = values[values > 0]
+    shares = values / values.sum()
+    n = len(shares)
+    h = float((shares**2).sum())
+    normalised = (h - 1 / n) / (1 - 1 / n) if n > 1 else 1.0
+    return h, normalised, n
+
+
+def hhi(
+    data: object,
+    a: str | Economy,
+    year: int,
+    *,
+    by: Literal["product", "market"] = "product",
+    partner: str | Economy | None = None,
+    direction: Literal["exports", "imports"] = "exports",
+    level: str = "chapter",
+    basis: Basis = "auto",
+    source: str | None = None,
+) -> IndexResult:
+    """Herfindahl–Hirschman concentration (0–1) of A's exports/imports by product or by market.
+
+    ``by="product"`` with a ``partner``: concentration of A's trade with that partner;
+    ``by="market"``: concentration of A's trade over its country partners.
+    """
+    if direction not in ("exports", "imports"):
+        raise InputError(f"direction {direction!r} is not exports or imports")
+    ea = economies.resolve(a)
+    if by == "market":
+        frame, _, (choice, used) = partner_table(
+            data, ea, years=(year,), basis=basis, source=source
+        )
+        values = frame.set_index("partner")[direction]
+        what = f"{direction} over partner countries"
+    elif by == "product":
+        if partner is None:
+            raise InputError("by='product' needs partner=: whose trade with A to measure")
+        eb = economies.resolve(partner)
+        frame, (choice, used) = product_values(
+            data, ea, eb, years=(year,), basis=basis, source=source
+        )
+        codes = frame["product"].str[: 2 if level == "chapter" else 4]
+        if level == "product":
+            codes = frame["product"]
+        values = frame.assign(code=codes).groupby("code")[direction].sum()
+        what = f"{direction} to/from {eb.code} over HS {level}s"
+    else:
+        raise InputError(f"by {by!r} is not 'product' or 'market'")
+    h, normalised, n = _hhi(values)
+    table = (
+        (values[values > 0] / values[values > 0].sum())
+        .rename("share")
+        .sort_values(ascending=False)
+        .reset_index()
+        .rename(columns={"index": "code", "partner": "code"})
+    )
+    return IndexResult(
+        title=f"Concentration (HHI) of {ea}'s {what}, {year}",
+        table=table,
+        provenance=_prov(
+            choice,
+            year,
+            used,
+            f"{n} groups; normalised HHI* = {normalised:.4f}",
+        ),
+        formula="HHI = Σ s_i² over shares s_i (0–1; ×10,000 for the antitrust scale); "
+        "HHI* = (HHI − 1/N) / (1 − 1/N)",
+        name=f"HHI by {by}",
+        value=h,
+    )

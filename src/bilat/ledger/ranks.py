@@ -1,0 +1,196 @@
+"""B's rank among A's trading partners, with value and share of A's total (USD).
+
+Only countries are ranked: rows flagged ``non_country`` (World, unspecified, areas n.e.s.,
+aggregates) and codes the reference does not know as countries are left out of both the
+ranking and the total the shares are taken of.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from bilat.errors import InputError, NoDataError
+from bilat.ledger import economies
+from bilat.ledger._data import (
+    Basis,
+    check_basis,
+    choose_source,
+    flows_table,
+    source_rows,
+)
+from bilat.ledger.economies import Economy
+from bilat.ledger.flows import REPORTS, pick_basis, report_sums, rollup
+from bilat.ledger.results import LedgerResult
+
+By = Literal["turnover", "exports", "imports"]
+BY = ("turnover", "exports", "imports")
+
+
+def _check_by(by: str) -> None:
+    if by not in BY:
+        raise InputError(f"by {by!r} is not one of {', '.join(BY)}")
+
+
+def _is_country(code: str) -> bool:
+    try:
+        from bilat.reference.countries import is_country
+    except ImportError:  # reference layer not built yet: trust the non_country flag alone
+        return True
+    return is_country(code)
+
+
+def _name(code: str) -> str:
+    try:
+        from bilat.reference.countries import name
+    except ImportError:
+        return code
+    try:
+        return name(code)
+    except Exception:  # a code the reference cannot name is shown as it is
+        return code
+
+
+def partner_table(
+    data: object,
+    a: str | Economy,
+    *,
+    years: tuple[int, ...] | list[int] | range | None = None,
+    basis: Basis = "auto",
+    source: str | None = None,
+) -> tuple[pd.DataFrame, Economy, object]:
+    """A's exports, imports and turnover with every country partner, per year (one query)."""
+    check_basis(basis)
+    ea = economies.resolve(a)
+    t = flows_table(data)
+    yrs = tuple(years) if years is not None else None
+    choice = choose_source(t, (ea,), source=source, years=yrs)
+    rows = source_rows(t, choice)
+    rows = rows.filter(~rows.non_country)
+    if yrs:
+        rows = rows.filter(rows.year.isin(list(yrs)))
+    a_exp, a_imp = ea.contains(rows.exporter, rows.year), ea.contains(rows.importer, rows.year)
+    out, inn = a_exp & ~a_imp, a_imp & ~a_exp
+    rows = rows.filter(out | inn)
+    a_exp, a_imp = ea.contains(rows.exporter, rows.year), ea.contains(rows.importer, rows.year)
+    out, inn = a_exp & ~a_imp, a_imp & ~a_exp
+    rows = rows.mutate(partner=out.ifelse(rows.importer, rows.exporter))
+    expr = rows.group_by(["year", "period", "partner"]).aggregate(**report_sums(rows, out, inn))
+    raw = expr.execute()
+    if raw.empty:
+        raise NoDataError(f"no flows of {ea.code} with any country in {choice.source}")
+    raw["year"] = raw.year.astype(int)
+    rolled = rollup(raw, "annual", list(REPORTS), keys=("partner",))
+    frame, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by, keys=("partner",))
+    frame = frame[[_is_country(p) for p in frame.partner]]
+    frame = frame.assign(
+        exports=frame.exports.fillna(0.0), imports=frame.imports.fillna(0.0)
+    ).assign(turnover=lambda f: f.exports + f.imports)
+    return frame[["year", "partner", "exports", "imports", "turnover"]], ea, (choice, used)
+
+
+def _ranked(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Rank (1 = largest, ties share the better rank) and share of the year's total."""
+    frame = frame.copy()
+    frame["rank"] = frame.groupby("year")[by].rank(ascending=False, method="min").astype(int)
+    total = frame.groupby("year")[by].transform("sum")
+    frame["share"] = np.where(total > 0, frame[by] / total, np.nan)
+    frame["partners"] = frame.groupby("year")["partner"].transform("size")
+    return frame.sort_values(["year", "rank", "partner"]).reset_index(drop=True)
+
+
+def _as_bloc(frame: pd.DataFrame, eb: Economy) -> pd.DataFrame:
+    """Partners with B's members merged into one row for B (for a group or district B)."""
+    if eb.kind == "country":
+        return frame
+    parts = []
+    for year, rows in frame.groupby("year"):
+        members = eb.members(int(year))
+        inside = rows.partner.isin(members)
+        bloc = rows[inside][["exports", "imports", "turnover"]].sum()
+        row = pd.DataFrame([{"year": year, "partner": eb.code, **bloc.to_dict()}])
+        parts.append(pd.concat([rows[~inside], row], ignore_index=True))
+    return pd.concat(parts, ignore_index=True)
+
+
+@dataclass(frozen=True, repr=False)
+class RankResult(LedgerResult):
+    """Ranks of partners (or of one partner over years) with value and share of A's total."""
+
+    by: str = "turnover"
+
+    def rank(self, year: int) -> int:
+        """The rank in ``year``; NoDataError when the year is not in the result."""
+        hit = self.table[self.table.year == year]
+        if hit.empty:
+            raise NoDataError(f"no rank for {year} in this result")
+        return int(hit["rank"].iloc[0])
+
+
+def _provenance(choice_used: object, frame: pd.DataFrame, extra: str = "") -> object:
+    choice, used = choice_used  # type: ignore[misc]
+    notes = (choice.why, "non-country partners (World, unspecified, n.e.s.) are not counted")
+    if extra:
+        notes = (*notes, extra)
+    from dataclasses import replace
+
+    return replace(choice.provenance(used, notes), years=tuple(sorted(set(frame.year))))
+
+
+def top_partners(
+    data: object,
+    a: str | Economy,
+    year: int,
+    *,
+    n: int = 10,
+    by: By = "turnover",
+    basis: Basis = "auto",
+    source: str | None = None,
+) -> RankResult:
+    """A's ``n`` largest country partners in ``year`` by turnover, exports or imports (USD)."""
+    _check_by(by)
+    frame, ea, cu = partner_table(data, a, years=(year,), basis=basis, source=source)
+    ranked = _ranked(frame, by)
+    ranked["name"] = [_name(p) for p in ranked.partner]
+    cols = ["year", "rank", "partner", "name", "exports", "imports", "turnover", "share"]
+    return RankResult(
+        title=f"{ea}'s top {n} partners by {by}, {year}",
+        table=ranked[cols].head(n).reset_index(drop=True),
+        provenance=_provenance(cu, ranked),  # type: ignore[arg-type]
+        formula=f"share = {by} with partner / {by} with all country partners",
+        by=by,
+    )
+
+
+def partner_rank(
+    data: object,
+    a: str | Economy,
+    b: str | Economy,
+    *,
+    years: int | tuple[int, ...] | list[int] | range | None = None,
+    by: By = "turnover",
+    basis: Basis = "auto",
+    source: str | None = None,
+) -> RankResult:
+    """B's rank among A's country partners per year, its value and share of A's total (USD)."""
+    _check_by(by)
+    ea, eb = economies.pair(a, b)
+    yrs = (years,) if isinstance(years, int) else years
+    frame, _, cu = partner_table(data, ea, years=yrs, basis=basis, source=source)
+    ranked = _ranked(_as_bloc(frame, eb), by)
+    mine = ranked[ranked.partner == eb.code]
+    if mine.empty:
+        raise NoDataError(f"{eb.code} is not among {ea.code}'s partners in the years asked")
+    total = ranked.groupby("year")[by].sum().rename("total")
+    table = mine.merge(total, on="year")[["year", "rank", "partners", by, "share", "total"]]
+    table = table.rename(columns={by: "value"}).reset_index(drop=True)
+    return RankResult(
+        title=f"{eb}'s rank among {ea}'s partners by {by}",
+        table=table,
+        provenance=_provenance(cu, table),  # type: ignore[arg-type]
+        formula=f"rank by {by} among country partners; share = value / total",
+        by=by,
+    )

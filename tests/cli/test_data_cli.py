@@ -1,0 +1,107 @@
+"""`bilat data …` end to end: the CLI is invoked, and the result checked through the Python API."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bilat.cli.main import app
+from bilat.store import Store
+
+runner = CliRunner()
+
+
+def _raw_rows(path: Path) -> tuple[int, set[int]]:
+    """Data rows and distinct years of a raw bundle CSV, read with the csv module."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        year_col = next(c for c in ("time", "Year", "t", "year") if c in reader.fieldnames)
+        years, n = set(), 0
+        for row in reader:
+            n += 1
+            years.add(int(float(row[year_col])))
+    return n, years
+
+
+@pytest.mark.bundle
+def test_list_shows_every_flow_source_with_raw_row_counts(bundle, bundle_store):
+    result = runner.invoke(app, ["data", "list", "--store", str(bundle_store.root)])
+    assert result.exit_code == 0, result.output
+    expected: dict[tuple[str, str], tuple[int, int, int]] = {}
+    groups = {
+        ("penppml", "trade"): ["flows/penppml/trade.csv.gz"],
+        ("agtpa", "applications"): ["gravity/advanced_guide/agtpa_applications.csv.gz"],
+        ("baci", "HS92-world-hs2"): [
+            "flows/baci_hs2_world_exports/baci_hs92_exporter_hs2_2011_2020.csv.gz"
+        ],
+        # comtrade_hs44_44 is a renamed copy of the 2017 file: counted once
+        ("comtrade", "hs27"): sorted(
+            str(p.relative_to(bundle))
+            for p in (bundle / "flows/comtrade_legacy/hs27").glob("*_[12]*.gz")
+        ),
+        ("comtrade", "hs44"): sorted(
+            str(p.relative_to(bundle))
+            for p in (bundle / "flows/comtrade_legacy/hs44").glob("*_[12]*.gz")
+        ),
+    }
+    for key, files in groups.items():
+        total, years = 0, set()
+        for f in files:
+            n, ys = _raw_rows(bundle / f)
+            total, years = total + n, years | ys
+        expected[key] = (total, min(years), max(years))
+    got = bundle_store.datasets()
+    flows = got[got.table == "flows"].set_index(["source", "dataset"])
+    assert set(flows.index) == set(expected)
+    for key, (rows, first, last) in expected.items():
+        row = flows.loc[key]
+        assert (row.rows, row.first_year, row.last_year) == (rows, first, last), key
+        assert f"{rows:,}" in result.output and f"{first}–{last}" in result.output
+    assert expected[("penppml", "trade")] == (316_317, 1964, 2016)  # as the bundle's README says
+
+
+def test_add_bad_file_fails_cleanly_and_writes_nothing(tmp_path):
+    store = tmp_path / "store"
+    good = tmp_path / "BACI_HS92_Y2016_V202201.csv"
+    good.write_text("t,i,j,k,v,q\n2016,643,410,270900,1.5,1\n")
+    assert runner.invoke(app, ["data", "add", str(good), "--store", str(store)]).exit_code == 0
+    before = (store / "manifest.json").read_bytes()
+    bad = tmp_path / "BACI_HS92_Y2017_V202201.csv"
+    bad.write_text("t,i,j,k,v,q\n2017,643,410,270900,1.5,1\n2017,643,999,270900,1.5,1\n")
+    result = runner.invoke(app, ["data", "add", str(bad), "--store", str(store)])
+    assert result.exit_code == 2
+    assert "BACI_HS92_Y2017_V202201.csv" in result.output and "999" in result.output
+    assert (store / "manifest.json").read_bytes() == before
+
+
+def test_add_tidy_csv_with_mapping_then_remove(tmp_path):
+    store = tmp_path / "store"
+    src = tmp_path / "mine.csv"
+    src.write_text(io.StringIO("rep,par,yr,val\nRUS,KOR,2016,10.5\nKOR,RUS,2016,4.75\n").read())
+    result = runner.invoke(
+        app,
+        [
+            "data",
+            "add",
+            str(src),
+            "--store",
+            str(store),
+            "--unit",
+            "1e9",
+            "--source",
+            "mine",
+            "--map",
+            "exporter=rep,importer=par,year=yr,value_usd=val",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    t = Store(store).table("flows")
+    assert t.value_usd.sum().execute() == pytest.approx(15.25e9)
+    assert runner.invoke(app, ["data", "remove", "mine", "--store", str(store)]).exit_code == 0
+    assert Store(store).table("flows").count().execute() == 0
