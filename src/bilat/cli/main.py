@@ -21,6 +21,9 @@ _scenarios.register(app)
 from bilat.cli import ledger as _ledger  # noqa: E402
 
 _ledger.register(app)
+from bilat.cli import claims as _claims  # noqa: E402
+
+_claims.register(app)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -1,0 +1,806 @@
+"""Find quantitative trade claims in text and fill their slots, by rules (no model).
+
+Each figure in a sentence (money, percent, multiple, fraction, rank) becomes a claim when the
+sentence is about trade between economies and nothing marks the figure as something else
+(investment, GDP, population, prices...). Slots come from the figure's clause, then its sentence,
+then the document context (the pair the article is about, the period of the previous claim).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bilat.claims.figures import Figure, find_figures
+from bilat.claims.mentions import Mention, find_mentions
+from bilat.claims.model import Claim, Flow
+from bilat.claims.periods import PeriodMention, find_periods, is_annual, previous_period
+from bilat.claims.text import Document, Sentence, clean
+
+__all__ = ["extract", "extract_document"]
+
+# --- words that decide what a figure is ---------------------------------------------------------
+_TRADE = re.compile(
+    r"\b(?:trade[sd]?|trading|turnover|exports?|exported|exporting|imports?|imported|importing|shipments?|"
+    r"purchases|surplus|deficit|partners?|buyers?|supplier|buys|sells|sales of|market)\b",
+    re.IGNORECASE,
+)
+# A figure next to one of these is about something else.
+_BLOCK = re.compile(
+    r"\b(?:population|people|GDP|economy|investments?|invested|investors?|tourists?|visitors?|visits|"
+    r"budget|defen[cs]e|military|spending|profits?|shares|stocks?|KOSPI|index|barrel|rates?|inflation|"
+    r"loans?|duties|tariff lines|capacity|tonnes|tons|cubic|kilomet(?:re|er)s|km|jobs|salary|wages|"
+    r"debt|reserves|revenue|earnings|dividend|valuation|output|production|transit times|overall|"
+    r"worldwide|global)\b",
+    re.IGNORECASE,
+)
+_UP = re.compile(
+    r"\b(?:rose|rise[sn]?|rising|grew|grow(?:s|n|th)?|increased?|increases|increasing|up|jumped|jump|"
+    r"climbed|climb|gained|surged|soared|rebounded|expanded|higher|an increase of|a rise of|"
+    r"growth of|added|recovered|was up|were up)\b",
+    re.IGNORECASE,
+)
+_DOWN = re.compile(
+    r"\b(?:fell|fall(?:s|en)?|falling|declined?|declining|dropped|drop|slumped|slid|down|decreased?|"
+    r"shrank|shrunk|contracted|plunged|plummeted|tumbled|lower|a drop of|a decline of|a fall of|"
+    r"halved|lost)\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(
+    r"\b(?:accounts?|accounted|accounting) for\b|\bmakes? up\b|\bmade up\b|\brepresent(?:s|ed)?\b|"
+    r"\bbuys?\b|\bbought\b|\btakes?\b|\btook\b|\bshare\b",
+    re.IGNORECASE,
+)
+_TARGET_WORD = re.compile(
+    r"\b(?:target|goal|aim(?:s|ed)?|task|plan(?:s|ned)?|want(?:s|ed)?|hope(?:s|d)?|expects?|expected|"
+    r"forecasts?|projected|will|would|should|intend(?:s|ed)?|seek(?:s)?|agreed to|set out to|bring|"
+    r"lift(?:ing)?|raise|raising|expand(?:ing)?|boost(?:ing)?)\b",
+    re.IGNORECASE,
+)
+_EXPORT_WORD = re.compile(
+    r"\b(?:exports?|exported|shipments?|sales|sells|sold|export markets?|buyers?|customers?|"
+    r"destinations?)\b",
+    re.IGNORECASE,
+)
+_IMPORT_WORD = re.compile(r"\b(?:imports?|imported|purchases|bought|suppliers?)\b", re.IGNORECASE)
+_TURNOVER_WORD = re.compile(
+    r"\b(?:trade|turnover|traded|two-way|bilateral|trading partners?|trade partners?|partners?)\b",
+    re.IGNORECASE,
+)
+_BALANCE_WORD = re.compile(r"\b(?:surplus|deficit)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(
+    r";|: |\bwhile\b|, but\b|, and (?=the\b|its\b|it\b|[A-Z])|, giving\b|, leaving\b|"
+    r", compared with\b|, with (?!a\b)"
+)
+_PREP_BEFORE = re.compile(
+    r"\b(?:to|from|with|between|of|after|than|in|for|by|and|at|on|into|behind|within|among|as|via|"
+    r"through|against|including)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(r"^(?:[A-Z][A-Z./ ]{2,}|[A-Z][a-z]+)(?:,[^-]{0,40})?(?: ?\([^)]*\))?\s+-\s+")
+_PRODUCT_STOP = frozenset(
+    {
+        "goods",
+        "merchandise",
+        "total",
+        "overall",
+        "bilateral",
+        "two-way",
+        "trade",
+        "commodity",
+        "the",
+        "its",
+        "their",
+        "our",
+        "non-oil",
+        "annual",
+        "monthly",
+        "combined",
+        "all",
+        "these",
+        "those",
+    }
+)
+
+
+_WORLD_TOTAL = re.compile(
+    r"\b(?:overall|total|global|worldwide)\s+(?:[\w.]+\s+){0,2}(?:trade|surplus|deficit|exports|imports)\b",
+    re.IGNORECASE,
+)
+
+
+def _blocked(s: str, fig: Figure, lo: int, hi: int) -> bool:
+    """True when a non-trade word (investment, GDP, tourists...) is nearer the figure than any
+    trade word in its clause: "$36 billion of foreign direct investment", not "$30 billion in trade
+    and 1 million mutual visits"."""
+    lo2, hi2 = max(lo, fig.start - 45), min(hi, fig.end + 40)
+
+    def dist(m: re.Match[str]) -> int:
+        return fig.start - m.end() if m.end() <= fig.start else m.start() - fig.end
+
+    blocks = [dist(m) for m in _BLOCK.finditer(s, lo2, hi2)]
+    if not blocks:
+        return False
+    trades = [dist(m) for m in _TRADE.finditer(s, lo2, hi2)]
+    return not trades or min(blocks) < min(trades)
+
+
+@dataclass
+class _Context:
+    """What earlier sentences tell the current one."""
+
+    published: dt.date | None
+    pair: tuple[str, str] | None
+    home: str | None
+    last_group: str | None = None
+    last_claim: Claim | None = None
+    last_year: int | None = None
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def last_period(self) -> str | None:
+        return self.last_claim.period if self.last_claim else None
+
+    def last_annual(self) -> str | None:
+        for c in reversed(self.claims):
+            if is_annual(c.period) and c.kind != "target":
+                return c.period
+        return str(self.last_year) if self.last_year else None
+
+
+def _clause_bounds(s: str, pos: int) -> tuple[int, int]:
+    """The clause of the sentence around ``pos``."""
+    start, end = 0, len(s)
+    for m in _CLAUSE_BREAK.finditer(s):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+def _subject(ms: list[Mention], s: str, lo: int = 0, hi: int | None = None) -> Mention | None:
+    """First economy in [lo, hi) that is not the object of a preposition."""
+    for m in ms:
+        if m.start < lo or (hi is not None and m.start >= hi) or m.code is None:
+            continue
+        if not _PREP_BEFORE.search(s[max(0, m.start - 20) : m.start]):
+            return m
+    return None
+
+
+def _after_prep(ms: list[Mention], s: str, preps: str, lo: int, hi: int) -> Mention | None:
+    rx = re.compile(rf"\b(?:{preps})\s+(?:the\s+)?$", re.IGNORECASE)
+    for m in ms:
+        if lo <= m.start < hi and m.code and rx.search(s[max(0, m.start - 16) : m.start]):
+            return m
+    return None
+
+
+def _right_before(ms: list[Mention], s: str, pos: int, words: int = 3) -> Mention | None:
+    """The economy just before position ``pos`` ("Korea's exports", "Korean car exports")."""
+    best = None
+    for m in ms:
+        if m.end <= pos and m.code:
+            gap = s[m.end : pos]
+            if len(gap.split()) <= words and not re.search(r"[,;:]|\b(?:to|from|with|and)\b", gap):
+                best = m
+    return best
+
+
+def _product(s: str, flow_m: re.Match[str] | None, ms: list[Mention]) -> str | None:
+    """The product a figure is about: "exports of mineral fuels", "Korean car exports"."""
+    if flow_m is None:
+        return None
+    word = flow_m.group(0).lower()
+    after = s[flow_m.end() :]
+    m = re.match(
+        r" of (?:[A-Z][a-z]+ )?(?P<p>[a-z][a-z ,-]*?)"
+        r"(?= to\b| from\b| into\b| were\b| was\b| rose\b| fell\b| grew\b| "
+        r"jumped\b| reached\b| increased\b| declined\b| totalled\b| totaled\b| amounted\b|,|$)",
+        after,
+    )
+    if m and not word.startswith(("partner", "market", "trade")):
+        p = _strip_product(m["p"], ms, s)
+        if p:
+            return p
+    before = s[: flow_m.start()]
+    b = re.search(
+        r"(?:'s?|\b(?:[A-Z][a-z]+)|\b(?:with|while|and))\s(?P<p>[a-z][a-z -]*?)\s$", before
+    )
+    if b and word.startswith(("export", "import", "shipment", "sale", "purchase")):
+        p = _strip_product(b["p"], ms, s)
+        if p:
+            return p
+    return None
+
+
+def _strip_product(p: str, ms: list[Mention], s: str) -> str | None:
+    words = [w for w in p.strip(" ,").split() if w]
+    while words and words[0].lower() in _PRODUCT_STOP | {"discounted", "higher", "its"}:
+        words = words[1:]
+    text = " ".join(words)
+    if not text or all(w.lower() in _PRODUCT_STOP for w in words):
+        return None
+    return text.lower()
+
+
+# ", its biggest export item," describes a noun; its flow word is not the figure's flow
+_APPOSITIVE = re.compile(r", (?:its|their|the) [^,]{3,40},")
+
+
+def _nearest_flow(s: str, lo: int, hi: int, pos: int) -> tuple[Flow | None, re.Match[str] | None]:
+    """The flow word nearest before ``pos`` in [lo, hi), else the nearest after."""
+    cands: list[tuple[int, Flow, re.Match[str]]] = []
+    asides = [m.span() for m in _APPOSITIVE.finditer(s)]
+    for flow, rx in (
+        ("exports", _EXPORT_WORD),
+        ("imports", _IMPORT_WORD),
+        ("turnover", _TURNOVER_WORD),
+        ("balance", _BALANCE_WORD),
+    ):
+        for m in rx.finditer(s, lo, hi):
+            if not any(a <= m.start() < b for a, b in asides):
+                cands.append((m.start(), flow, m))  # type: ignore[arg-type]
+    before = [c for c in cands if c[0] < pos]
+    if before:
+        # "trade partner" and "export market" name the flow by their first word
+        c = max(before, key=lambda c: c[0])
+        return c[1], c[2]
+    after = [c for c in cands if c[0] >= pos]
+    if after:
+        c = min(after, key=lambda c: c[0])
+        return c[1], c[2]
+    return None, None
+
+
+def _resolve_anaphors(ms: list[Mention], ctx: _Context) -> list[Mention]:
+    out = []
+    for m in ms:
+        if m.form == "group_anaphor":
+            if ctx.last_group:
+                out.append(Mention(m.start, m.end, ctx.last_group, "group", False, m.text))
+            continue
+        out.append(m)
+        if m.form == "group" and m.code:
+            ctx.last_group = m.code
+    return out
+
+
+def _other(ctx: _Context, code: str | None) -> str | None:
+    """The side of the article's pair that is not ``code``; the home economy when unclear."""
+    if ctx.pair and code in ctx.pair:
+        return ctx.pair[1] if ctx.pair[0] == code else ctx.pair[0]
+    if ctx.home and ctx.home != code:
+        return ctx.home
+    return None
+
+
+def _pair_from(codes: list[str], ctx: _Context) -> tuple[str, ...] | None:
+    uniq = list(dict.fromkeys(c for c in codes if c))
+    if len(uniq) >= 2:
+        return tuple(uniq[:2])
+    if len(uniq) == 1:
+        other = _other(ctx, uniq[0])
+        return (other, uniq[0]) if other else None
+    return ctx.pair
+
+
+def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> list[Claim]:
+    s = sent.text
+    dl = _DATELINE.match(s)
+    body_start = dl.end() if dl else 0
+    ms = [m for m in all_ms if m.start >= body_start]
+    periods = find_periods(
+        s, ctx.published, ctx.last_year or (ctx.published.year if ctx.published else None)
+    )
+    figures = find_figures(s)
+    claims: list[Claim] = []
+    sentence_trade = bool(_TRADE.search(s))
+    concrete = [m for m in ms if m.code and m.form != "pair"]
+    pair_word = any(m.form == "pair" for m in ms)
+    it_subject = bool(
+        re.search(
+            r"\b(?:it|It) (?:has |had |then )?"
+            r"(?:rose|grew|fell|increased|decreased|declined|dropped|"
+            r"jumped|was|stood|reached|amounted|totalled|totaled|halved|doubled)\b",
+            s,
+        )
+    ) or bool(re.match(r"^(?:A: )?It\b", s))
+    for fig in figures:
+        claim = _figure_claim(
+            s, sent, fig, figures, ms, concrete, periods, ctx, sentence_trade, pair_word, it_subject
+        )
+        if claim is not None:
+            claims.append(claim)
+            ctx.claims.append(claim)
+            ctx.last_claim = claim
+    for p in periods:
+        if p.role == "point" and is_annual(p.period):
+            ctx.last_year = int(p.period)  # type: ignore[arg-type]
+    return claims
+
+
+def _figure_claim(
+    s: str,
+    sent: Sentence,
+    fig: Figure,
+    figures: list[Figure],
+    ms: list[Mention],
+    concrete: list[Mention],
+    periods: list[PeriodMention],
+    ctx: _Context,
+    sentence_trade: bool,
+    pair_word: bool,
+    it_subject: bool,
+) -> Claim | None:
+    lo, hi = _clause_bounds(s, fig.start)
+    if fig.kind not in {"rank", "top"} and _blocked(s, fig, lo, hi):
+        return None
+    if fig.kind == "rank" and _BLOCK.search(s[fig.start : min(len(s), fig.end + 15)]):
+        return None
+    if fig.kind not in {"rank", "top"} and _WORLD_TOTAL.search(s[lo : fig.start]):
+        return None  # "the overall trade surplus": a total with the world, not a bilateral figure
+    refers_back = (
+        fig.kind == "multiple"
+        and re.match(r"\s+(?:that|it|this)\b", s[fig.end :]) is not None
+        and ctx.last_claim is not None
+    )
+    if it_subject and ctx.last_claim is None and ctx.pair is None:
+        it_subject = False
+    if not (sentence_trade or refers_back or it_subject):
+        return None
+    # --- kind -------------------------------------------------------------------------------------
+    kind: str
+    value, unit = fig.value, fig.unit
+    target_p = next((p for p in periods if p.role == "target" and p.start > fig.start), None)
+    targety = bool(_TARGET_WORD.search(s[: fig.start])) or target_p is not None
+    future = target_p is not None and (
+        ctx.published is None or int(target_p.period or 0) >= ctx.published.year
+    )
+    if fig.kind in {"rank", "top"}:
+        kind = "rank"
+    elif fig.kind == "percent" or fig.kind == "fraction":
+        before = s[lo : fig.start]
+        share_m = _SHARE.search(before[-40:]) if before else None
+        of_total = re.match(
+            r"\s+of\s+(?:[\w.' ]+?(?:'s?|s')\s+|its\s+|their\s+|the\s+)?(?:total\s+|overall\s+)?"
+            r"(?:[a-z ]+\s)?(?:trade|exports|imports|turnover)",
+            s[fig.end :],
+        )
+        compared = re.search(
+            r"compared (?:with|to) [\w.' ]+?'s?\s*$", s[max(0, fig.start - 40) : fig.start]
+        )
+        up = _UP.search(before[-60:]) if before else None
+        down = _DOWN.search(before[-60:]) if before else None
+        paren = (
+            re.match(r"\s*\(", s[fig.start - 2 : fig.start])
+            or s[max(0, fig.start - 1) : fig.start] == "("
+        )
+        if (share_m and of_total) or compared:
+            kind = "share"
+        elif (
+            up
+            or down
+            or paren
+            or re.match(r"\s+(?:up|down|higher|lower|increase|rise|drop|decline)\b", s[fig.end :])
+        ):
+            kind = "change"
+            last_up = up.start() if up else -1
+            last_down = down.start() if down else -1
+            after = s[fig.end : fig.end + 12].lower()
+            if (
+                last_down > last_up
+                or after.strip().startswith(("down", "lower", "drop", "decline"))
+            ) and value > 0:
+                value = -value
+        else:
+            return None
+    elif fig.kind == "multiple":
+        if fig.value == 0.5:
+            kind, value, unit = "change", -50.0, "%"
+        elif (
+            targety
+            and (future or refers_back)
+            and fig.text.lower().split()[-1]
+            in {"double", "triple", "quadruple", "doubling", "tripling"}
+        ):
+            kind = "target"
+        else:
+            kind = "change"
+    else:  # money
+        bals = list(_BALANCE_WORD.finditer(s[max(lo, fig.start - 50) : fig.start]))
+        bal = bals[-1] if bals else None
+        if (future and targety) or (
+            targety
+            and target_p is None
+            and re.search(r"\b(?:expects?|expected|forecasts?|projected|will)\b", s[: fig.start])
+        ):
+            kind = "target"
+        elif bal:
+            kind = "balance"
+            if "deficit" in bal.group(0).lower():
+                value = -value
+        else:
+            kind = "value"
+    # --- flow ------------------------------------------------------------------------------------
+    if kind == "balance":
+        flow: Flow | None = "balance"
+        flow_m = None
+    elif kind == "rank":
+        noun = fig.noun or "trading partner"
+        flow = (
+            "exports"
+            if re.search(r"export|buyer|customer|destination|market", noun)
+            else "imports"
+            if re.search(r"import|supplier|source", noun)
+            else "turnover"
+        )
+        flow_m = None
+    else:
+        flow, flow_m = _nearest_flow(s, lo, hi, fig.start)
+        if flow is None:
+            flow, flow_m = _nearest_flow(s, 0, len(s), fig.start)
+        if flow is None and (refers_back or it_subject):
+            flow = ctx.last_claim.flow if ctx.last_claim else "turnover"
+        if flow is None:
+            return None
+        if kind == "change" and flow == "balance":
+            pass
+        elif flow == "balance" and kind == "value":
+            kind = "balance"
+    # --- economies ------------------------------------------------------------------------------
+    economies = _economies(
+        s, kind, flow, fig, flow_m, ms, concrete, lo, hi, ctx, pair_word, it_subject, refers_back
+    )
+    if economies is None or len(economies) < 2 or economies[0] == economies[1]:
+        return None
+    # --- period ----------------------------------------------------------------------------------
+    period, base = _period(s, kind, fig, periods, lo, hi, ctx, refers_back)
+    if kind == "change" and base is None:
+        base = previous_period(period)
+    if kind == "target" and unit == "x" and refers_back and ctx.last_claim:
+        base = ctx.last_claim.period
+    product = (
+        _product(s, flow_m, ms) if flow_m is not None and kind not in {"rank", "balance"} else None
+    )
+    if kind == "share":
+        sm = re.match(
+            r"\s+of\s+(?:[\w.' ]+?(?:'s?|s')\s+)?(?P<p>[a-z ]+?)\s(?:exports|imports)", s[fig.end :]
+        )
+        product = _strip_product(sm["p"], ms, s) if sm else None
+        if re.search(r"exports", s[fig.end : fig.end + 40]):
+            flow = "exports"
+        elif re.search(r"imports", s[fig.end : fig.end + 40]):
+            flow = "imports"
+        else:
+            flow = "turnover"
+    return Claim(
+        kind=kind,  # type: ignore[arg-type]
+        economies=tuple(economies),
+        flow=flow,
+        period=period,
+        value=round(value, 4) if unit in {"%", "x"} else value,
+        unit=unit,
+        base=base,
+        product=product,
+        approx=fig.approx.lower() if fig.approx else None,
+        sentence=s,
+        start=sent.start,
+        end=sent.end,
+        value_text=fig.text,
+        value_start=sent.start + fig.start,
+        value_end=sent.start + fig.end,
+    )
+
+
+def _economies(
+    s: str,
+    kind: str,
+    flow: str | None,
+    fig: Figure,
+    flow_m: re.Match[str] | None,
+    ms: list[Mention],
+    concrete: list[Mention],
+    lo: int,
+    hi: int,
+    ctx: _Context,
+    pair_word: bool,
+    it_subject: bool,
+    refers_back: bool,
+) -> tuple[str, ...] | None:
+    clause_ms = [m for m in concrete if lo <= m.start < hi]
+    if refers_back and ctx.last_claim and not concrete:
+        return ctx.last_claim.economies
+    if kind == "rank":
+        last = ctx.last_claim
+        if (
+            fig.text.lower().startswith("the ")
+            and last
+            and last.kind == "rank"
+            and last.sentence == s
+        ):
+            return last.economies  # "... and the third in the region": same two economies
+        return _rank_economies(s, fig, concrete, ctx)
+    if kind == "share":
+        return _share_economies(s, fig, concrete, ctx)
+    if kind == "balance":
+        owner = None
+        lv = re.search(
+            r"\b(?:leaving|giving|left)\s+(?P<w>it|[\w.' ]+?)\s+(?:with\s+)?an?\b",
+            s[lo : fig.start],
+        )
+        if lv:
+            if lv["w"].lower() == "it":
+                owner = _subject(concrete, s)
+            else:
+                owner = next((m for m in concrete if m.start >= lo + lv.start("w")), None)
+        if owner is None:
+            bal = list(_BALANCE_WORD.finditer(s, 0, fig.start))
+            pos = bal[-1].start() if bal else fig.start
+            owner = (
+                _right_before(concrete, s, pos, 3)
+                or _subject(concrete, s, lo, hi)
+                or _subject(concrete, s)
+            )
+        partner = _after_prep(concrete, s, "with|against", fig.start - 80, len(s))
+        if partner is None or (owner and partner.code == owner.code):
+            partner = next((m for m in concrete if owner is None or m.code != owner.code), None)
+        if partner is None and any(m.form == "country_anaphor" for m in ms):
+            return (
+                (owner.code, _other(ctx, owner.code)) if owner and _other(ctx, owner.code) else None
+            )
+        if owner is None and partner is not None:
+            o = _other(ctx, partner.code)
+            return (o, partner.code) if o else None
+        if owner and partner:
+            return (owner.code, partner.code)  # type: ignore[return-value]
+        return ctx.pair if pair_word else None
+    # flows: value, change, target
+    if flow in {"exports", "imports"} and flow_m is not None:
+        fpos = flow_m.start()
+        own = _right_before(concrete, s, fpos, 3)
+        if own is None:
+            own = (
+                _after_prep(concrete, s, "from" if flow == "exports" else "by", fpos, fpos + 25)
+                if flow == "exports"
+                else None
+            )
+        if own is None:
+            own = _subject(concrete, s, lo, fpos) or _subject(concrete, s, 0, fpos)
+        if flow == "exports":
+            other = _after_prep(concrete, s, "to|into", fpos, hi) or _after_prep(
+                concrete, s, "to|into", 0, len(s)
+            )
+        else:
+            other = _after_prep(concrete, s, "from", fpos, hi) or _after_prep(
+                concrete, s, "from", 0, len(s)
+            )
+            if other is None:
+                dem = re.match(r"\s+of\s+(?:[a-z]+\s+)?", s[flow_m.end() :])
+                if dem:
+                    other = next((m for m in concrete if m.start == flow_m.end() + dem.end()), None)
+        if own and other and own.code != other.code:
+            return (own.code, other.code)  # type: ignore[return-value]
+        if other is not None and own is None:
+            alt = next((m for m in concrete if m.code != other.code), None)
+            o = alt.code if alt else _other(ctx, other.code)
+            return (o, other.code) if o else None
+        if own is not None and other is None:
+            if pair_word or it_subject:
+                o = _other(ctx, own.code)
+                return (own.code, o) if o else None
+            alt = next((m for m in concrete if m.code != own.code), None)
+            return (own.code, alt.code) if alt else None  # type: ignore[return-value]
+        if own is None and other is None:
+            if it_subject and ctx.last_claim:
+                return ctx.last_claim.economies
+            return ctx.pair if pair_word else None
+    # turnover (or a flow word without economies around it)
+    codes = [m.code for m in clause_ms if m.code]
+    if len(set(codes)) < 2:
+        codes = codes + [m.code for m in concrete if m.code and m.code not in codes]
+    uniq = list(dict.fromkeys(codes))
+    if len(uniq) >= 2:
+        return tuple(uniq[:2])
+    if len(uniq) == 1:
+        o = _other(ctx, uniq[0])
+        if o is None:
+            return None
+        subj = _subject(concrete, s)
+        return (uniq[0], o) if subj and subj.code == uniq[0] else (o, uniq[0])
+    if pair_word:
+        return ctx.pair
+    if it_subject and ctx.last_claim:
+        return ctx.last_claim.economies
+    is_sentence = s.rstrip().endswith((".", "!", "?", '"'))  # a headline is not a sentence
+    if it_subject or (
+        is_sentence
+        and not ms
+        and flow == "turnover"
+        and re.search(r"\b(?:[Tt]rade|[Tt]urnover)\b", s)
+    ):
+        # "Trade halved within two years": no economy named, so the pair the article is about
+        return ctx.pair
+    return None
+
+
+def _rank_economies(
+    s: str, fig: Figure, concrete: list[Mention], ctx: _Context
+) -> tuple[str, ...] | None:
+    """(economy whose partners are ranked, the ranked partner)."""
+    before = s[: fig.start]
+    owner: str | None = None
+    poss = [
+        m
+        for m in concrete
+        if m.possessive and m.end <= fig.start and len(s[m.end : fig.start].split()) <= 3
+    ]
+    if poss:
+        owner = poss[-1].code
+    elif re.search(r"\bits\s+(?:\w+\s+)?$", before):
+        subj = _subject(concrete, s)
+        owner = subj.code if subj else None
+    elif fig.kind == "top":
+        m = next(
+            (m for m in concrete if m.start >= fig.start - len(fig.text) - 30 and m.possessive),
+            None,
+        )
+        owner = m.code if m else None
+    if owner is None:
+        of = re.match(r"\s+of\s+(?:the\s+)?", s[fig.end :])
+        if of:
+            m2 = next((m for m in concrete if m.start == fig.end + of.end()), None)
+            owner = m2.code if m2 else None
+    if fig.kind == "top":
+        poss2 = [m for m in concrete if m.possessive and m.start < fig.start]
+        owner = poss2[-1].code if poss2 else owner
+    if owner is None:
+        return None
+    # the ranked partner: the subject of the rank's own clause, else of the sentence
+    lo, _ = _clause_bounds(s, fig.start)
+    cands = [m for m in concrete if m.code != owner and m.end <= fig.start]
+    in_clause = [
+        m
+        for m in cands
+        if m.start >= lo and not _PREP_BEFORE.search(s[max(0, m.start - 20) : m.start])
+    ]
+    partner = in_clause[0] if in_clause else None
+    if partner is None:
+        unprep = [m for m in cands if not _PREP_BEFORE.search(s[max(0, m.start - 20) : m.start])]
+        partner = unprep[-1] if unprep else (cands[-1] if cands else None)
+    if partner is None:
+        o = _other(ctx, owner)
+        return (owner, o) if o else None
+    return (owner, partner.code)  # type: ignore[return-value]
+
+
+def _share_economies(
+    s: str, fig: Figure, concrete: list[Mention], ctx: _Context
+) -> tuple[str, ...] | None:
+    """(economy whose total is shared, the partner taking the share)."""
+    after = s[fig.end :]
+    owner: str | None = None
+    of = re.match(r"\s+of\s+(?:the\s+)?", after)
+    if of:
+        m = next((m for m in concrete if m.start == fig.end + of.end()), None)
+        if m:
+            owner = m.code
+        elif re.match(r"\s+of\s+its\b", after):
+            poss = [m for m in concrete if m.possessive]
+            owner = poss[0].code if poss else None
+    compared = re.search(r"compared (?:with|to) ", s[: fig.start])
+    if compared and ctx.last_claim and ctx.last_claim.kind == "share":
+        who = next((m for m in concrete if compared.end() <= m.start < fig.start), None)
+        if who:
+            return (ctx.last_claim.economies[0], who.code)  # type: ignore[return-value]
+    if owner is None:
+        return None
+    partner = next((m for m in concrete if m.code != owner and m.end <= fig.start), None)
+    if partner is None:
+        return None
+    return (owner, partner.code)  # type: ignore[return-value]
+
+
+def _period(
+    s: str,
+    kind: str,
+    fig: Figure,
+    periods: list[PeriodMention],
+    lo: int,
+    hi: int,
+    ctx: _Context,
+    refers_back: bool,
+) -> tuple[str | None, str | None]:
+    """(period, base) for a figure."""
+    base = None
+    rng = next((p for p in periods if p.role == "range"), None)
+    if kind == "change":
+        since = next((p for p in periods if p.role in {"since", "base"}), None)
+        if since:
+            base = since.base
+        if rng:
+            return rng.period, rng.base
+        same = any(p.role == "same" for p in periods)
+        if same and ctx.last_period:
+            return ctx.last_period, previous_period(ctx.last_period)
+    if kind == "target":
+        t = next((p for p in periods if p.role == "target" and p.start > fig.start), None)
+        t = t or next(
+            (p for p in periods if p.role in {"target", "point"} and p.start > fig.start), None
+        )
+        return (t.period if t else None), None
+    points = [p for p in periods if p.role in {"point", "now"}]
+    if kind in {"rank", "share"}:
+        points = [p for p in points if is_annual(p.period)]
+    in_clause_after = [p for p in points if lo <= p.start < hi and p.start >= fig.end]
+    in_clause_before = [p for p in points if lo <= p.start < hi and p.end <= fig.start]
+    near_after = [p for p in in_clause_after if p.start - fig.end <= 40]
+    if near_after and (not in_clause_before or near_after[0].start - fig.end <= 25):
+        return near_after[0].period, base
+    if in_clause_before:
+        return in_clause_before[-1].period, base
+    if rng and lo <= rng.start < hi:
+        return rng.period, base
+    if points and not (ctx.last_period and all(abs(p.start - fig.start) > 40 for p in points)):
+        return min(points, key=lambda p: abs(p.start - fig.start)).period, base
+    if rng:
+        return rng.period, base
+    if kind in {"rank", "share"}:
+        return ctx.last_annual() or (str(ctx.published.year - 1) if ctx.published else None), base
+    if ctx.last_period and kind != "target":
+        if ctx.last_claim is not None and ctx.last_claim.kind == "target":
+            prev = [c.period for c in ctx.claims if c.kind != "target"]
+            return (prev[-1] if prev else None), base
+        return ctx.last_period, base
+    if ctx.last_year:
+        return str(ctx.last_year), base
+    return (str(ctx.published.year - 1) if ctx.published else None), base
+
+
+def _home_and_pair(
+    doc: Document, mentions: list[list[Mention]]
+) -> tuple[str | None, tuple[str, str] | None]:
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    pair: tuple[str, str] | None = None
+    for i, ms in enumerate(mentions):
+        s = doc.sentences[i].text
+        dl = _DATELINE.match(s)
+        codes = [m.code for m in ms if m.code and (not dl or m.start >= dl.end())]
+        for m in ms:
+            if m.code:
+                counts[m.code] += 2 if m.possessive else 1
+                first.setdefault(m.code, i)
+        uniq = list(dict.fromkeys(codes))
+        if pair is None and len(uniq) >= 2:
+            pair = (uniq[0], uniq[1])
+    home = max(counts, key=lambda c: (counts[c], -first[c])) if counts else None
+    return home, pair
+
+
+def extract_document(doc: Document, published: dt.date | None = None) -> tuple[Claim, ...]:
+    """Claims in an already cleaned document."""
+    raw = [find_mentions(s.text) for s in doc.sentences]
+    home, pair = _home_and_pair(doc, raw)
+    ctx = _Context(published=published, pair=pair, home=home)
+    out: list[Claim] = []
+    for sent, ms in zip(doc.sentences, raw, strict=True):
+        resolved = _resolve_anaphors(ms, ctx)
+        out.extend(_sentence_claims(sent, ctx, resolved))
+    return tuple(out)
+
+
+def extract(
+    text: str, published: dt.date | str | None = None, *, is_html: bool | None = None
+) -> tuple[Claim, ...]:
+    """Quantitative trade claims in an article (plain text or HTML), in reading order.
+
+    ``published`` (a date or ISO string) resolves "last year", "this year" and bare months.
+    """
+    if isinstance(published, str):
+        published = dt.date.fromisoformat(published)
+    return extract_document(clean(text, is_html=is_html), published)

@@ -1,0 +1,247 @@
+"""Figures in a sentence: money amounts, percentages, fractions, multiples and ranks.
+
+Each figure carries its value in claim units: money in units of its currency (not billions),
+percent, a multiple (unit ``x``), a rank (1 = largest) or a "top N" bound.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Figure", "find_figures"]
+
+# --- figures -------------------------------------------------------------------------------------
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|b|m|k"
+_SCALES = {
+    "trillion": 1e12,
+    "tn": 1e12,
+    "trn": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "bln": 1e9,
+    "b": 1e9,
+    "million": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "thousand": 1e3,
+    "k": 1e3,
+}
+_CUR_PRE = {
+    "US$": "USD",
+    "$": "USD",
+    "A$": "AUD",
+    "C$": "CAD",
+    "HK$": "HKD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "USD": "USD",
+    "EUR": "EUR",
+    "RUB": "RUB",
+}
+_CUR_POST = {
+    "dollars": "USD",
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "yen": "JPY",
+    "won": "KRW",
+    "roubles": "RUB",
+    "rubles": "RUB",
+    "yuan": "CNY",
+    "pounds": "GBP",
+    "australian dollars": "AUD",
+    "canadian dollars": "CAD",
+}
+_APPROX = (
+    r"(?P<approx>about|around|almost|nearly|over|more than|less than|some|roughly|approximately|"
+    r"close to|exceeding|just over|just under|up to|an estimated)"
+)
+_CUR_PRE_RX = "|".join(re.escape(c) for c in sorted(_CUR_PRE, key=len, reverse=True))
+_CUR_POST_RX = "|".join(re.escape(c) for c in sorted(_CUR_POST, key=len, reverse=True))
+
+_MONEY_PRE = re.compile(
+    rf"(?:{_APPROX} )?(?P<cur>{_CUR_PRE_RX}) ?(?P<num>{_NUM})(?: ?(?P<scale>{_SCALE})\b)?",
+    re.IGNORECASE,
+)
+_MONEY_POST = re.compile(
+    rf"(?:{_APPROX} )?(?P<num>{_NUM}) ?(?P<scale>{_SCALE}) (?P<cur>{_CUR_POST_RX})\b", re.IGNORECASE
+)
+_PERCENT = re.compile(
+    rf"(?:{_APPROX} )?(?P<sign>[-+])?(?P<num>{_NUM}) ?(?:%|per ?cent\b|pct\b)", re.IGNORECASE
+)
+_FRACTIONS = {
+    "a third": 100 / 3,
+    "one third": 100 / 3,
+    "a quarter": 25.0,
+    "one quarter": 25.0,
+    "half": 50.0,
+    "a half": 50.0,
+    "two-thirds": 200 / 3,
+    "two thirds": 200 / 3,
+    "a fifth": 20.0,
+    "three-quarters": 75.0,
+}
+_FRACTION_RX = "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True))
+_FRACTION = re.compile(
+    rf"(?<!first )(?<!second )(?<!the )(?:{_APPROX} )?(?P<frac>{_FRACTION_RX})"
+    r"(?= of\b|\b(?! (?:an?|the) (?:hour|day|year|century|decade|point)))",
+    re.IGNORECASE,
+)
+_MULT_WORDS = {
+    "double": 2,
+    "doubled": 2,
+    "doubling": 2,
+    "triple": 3,
+    "tripled": 3,
+    "tripling": 3,
+    "quadruple": 4,
+    "quadrupled": 4,
+    "halved": 0.5,
+    "halve": 0.5,
+}
+_NUMWORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twenty": 20,
+    "hundred": 100,
+}
+_MULTIPLE = re.compile(
+    rf"(?:{_APPROX} )?(?:(?P<word>doubled|doubling|double|tripled|tripling|triple|quadrupled|"
+    r"quadruple|"
+    r"halved|halve)\b|(?P<fold>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred)"
+    r"[- ]?fold\b)",
+    re.IGNORECASE,
+)
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "twentieth": 20,
+}
+_ORD_RX = r"(?P<ord>" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))"
+_RANK = re.compile(
+    rf"(?:{_ORD_RX}[- ])?(?P<sup>largest|biggest|most important|leading|top|main)"
+    r"(?: (?P<noun>(?:trading|trade|commercial|export|import) "
+    r"(?:partner|market|destination|source)s?|"
+    r"(?:partner|market|buyer|supplier|customer|export market|export destination)s?"
+    r"(?= of| after| in| for| within| among|,|\.|$| and| behind| with)))?",
+    re.IGNORECASE,
+)
+_TOP_N = re.compile(
+    rf"\bone of (?P<who>[\w.' ]+?)(?:'s?|s') (?P<n>\d+|{'|'.join(_NUMWORDS)}) "
+    r"(?:largest|biggest|main) "
+    r"(?P<noun>(?:trading|trade|export|import) partners|partners|export markets|markets)",
+    re.IGNORECASE,
+)
+_RANK_IN_REGION = re.compile(rf"\bthe {_ORD_RX} (?:in|among) the\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure at [start, end) of a sentence: money, percent, fraction, multiple, rank or top."""
+
+    start: int
+    end: int
+    kind: str  # money | percent | fraction | multiple | rank | top
+    value: float
+    unit: str
+    approx: str | None
+    text: str
+    noun: str | None = None
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def find_figures(s: str) -> list[Figure]:
+    """Every figure in a sentence, left to right; overlapping matches keep the first kind."""
+    out: list[Figure] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < f.end and f.start < b for f in out)
+
+    for rx in (_MONEY_PRE, _MONEY_POST):
+        for m in rx.finditer(s):
+            cur = m["cur"]
+            unit = (
+                _CUR_PRE.get(cur) or _CUR_PRE.get(cur.upper()) or _CUR_POST.get(cur.lower(), "USD")
+            )
+            scale = _SCALES.get((m["scale"] or "").lower(), 1.0)
+            if rx is _MONEY_PRE and m["scale"] is None and _num(m["num"]) < 1e5:
+                continue  # "$65.40 a barrel": a price, not a trade figure
+            if free(*m.span()):
+                out.append(
+                    Figure(*m.span(), "money", _num(m["num"]) * scale, unit, m["approx"], m[0])
+                )
+    for m in _PERCENT.finditer(s):
+        if free(*m.span()):
+            v = _num(m["num"]) * (-1 if m["sign"] == "-" else 1)
+            out.append(Figure(*m.span(), "percent", v, "%", m["approx"], m[0]))
+    for m in _FRACTION.finditer(s):
+        if free(*m.span()):
+            out.append(
+                Figure(*m.span(), "fraction", _FRACTIONS[m["frac"].lower()], "%", m["approx"], m[0])
+            )
+    for m in _MULTIPLE.finditer(s):
+        if free(*m.span()):
+            if m["word"]:
+                v = float(_MULT_WORDS[m["word"].lower()])
+            else:
+                f = m["fold"].lower()
+                v = float(_NUMWORDS.get(f) or _num(f))
+            out.append(Figure(*m.span(), "multiple", v, "x", m["approx"], m[0]))
+    for m in _TOP_N.finditer(s):
+        n = m["n"].lower()
+        v = float(_NUMWORDS.get(n) or _num(n))
+        out.append(Figure(m.start("n"), m.end(), "top", v, "top", None, m[0], m["noun"].lower()))
+    for m in _RANK.finditer(s):
+        if not free(*m.span()):
+            continue
+        sup = m["sup"].lower()
+        noun = (m["noun"] or "").lower()
+        if sup in {"top", "leading", "main"} and not m["ord"]:
+            continue  # "top exporter", "main partner": too vague for a rank
+        if not noun:
+            # "... but Russia is merely Korea's tenth largest": the noun is elided after a rank
+            if not (m["ord"] and out and any(f.kind == "rank" for f in out)):
+                continue
+            if re.match(r"\s*(?:economy|country|city|port|company)", s[m.end() :]):
+                continue
+        ordv = m["ord"].lower() if m["ord"] else "first"
+        v = float(_ORDINALS.get(ordv) or int(re.sub(r"\D", "", ordv)))
+        out.append(Figure(*m.span(), "rank", v, "rank", None, m[0], noun or None))
+    ranks = [f for f in out if f.kind in {"rank", "top"}]
+    if ranks:
+        for m in _RANK_IN_REGION.finditer(s):
+            ordv = m["ord"].lower()
+            v = float(_ORDINALS.get(ordv) or int(re.sub(r"\D", "", ordv)))
+            if free(*m.span()):
+                out.append(Figure(*m.span(), "rank", v, "rank", None, m[0], ranks[0].noun))
+    return sorted(out, key=lambda f: f.start)

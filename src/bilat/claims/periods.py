@@ -1,0 +1,211 @@
+"""Periods written in prose: years, halves, quarters, months, month ranges, "last year".
+
+A period is a short string: ``2016``, ``2017-H1``, ``2018-Q1``, ``2018-03`` or a month range
+``2017-01/2017-07``. Relative periods resolve against the publication date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["PeriodMention", "find_periods", "previous_period", "year_of"]
+
+PeriodRole = Literal["point", "range", "since", "base", "target", "now", "same", "yoy", "record"]
+
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_NAMES.split())}
+_COUNTS = "one two three four five six seven eight nine ten eleven twelve"
+_NUMBER_WORDS = {w: i + 1 for i, w in enumerate(_COUNTS.split())}
+_ORD_WORDS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+}
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    """A period found in a sentence: its span, the period, and how the sentence uses it.
+
+    role: ``point`` (the period of a figure), ``range`` (between A and B: period B, base A),
+    ``since``/``base`` (a comparison base), ``target`` ("by 2020"), ``now`` (the latest full year),
+    ``same`` ("over the same period"), ``yoy`` ("year on year": base is a year earlier).
+    """
+
+    start: int
+    end: int
+    period: str | None
+    role: PeriodRole
+    base: str | None = None
+
+
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_MONTH_NAME = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_THIS_OR_YEAR = rf"(?:of )?(?:(?P<rel>this|last) year|(?P<y>{_YEAR}))"
+
+_PATTERNS: list[tuple[str, str]] = [
+    ("range", rf"\bbetween (?P<a>{_YEAR}) and (?P<b>{_YEAR})\b"),
+    ("range", rf"\bfrom (?P<a>{_YEAR}) to (?P<b>{_YEAR})\b"),
+    ("half", rf"\b(?:in |during )?the (?P<n>first|second) half(?: of)?(?: {_THIS_OR_YEAR})?"),
+    ("half", rf"\b(?P<h>H[12]) (?P<y>{_YEAR})\b"),
+    (
+        "quarter",
+        rf"\b(?:in )?the (?P<n>first|second|third|fourth) quarter(?: of)?(?: {_THIS_OR_YEAR})?",
+    ),
+    ("quarter", rf"\b(?P<q>Q[1-4]) (?P<y>{_YEAR})\b"),
+    (
+        "months",
+        rf"\b(?:in )?the first (?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven) months"
+        rf"(?: of)?(?: {_THIS_OR_YEAR})?",
+    ),
+    ("mrange", rf"\b(?:in )?(?P<m1>{_MONTH_NAME})-(?P<m2>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?"),
+    (
+        "record",
+        rf"\b(?:highest|lowest|biggest|largest|smallest|best|worst|first time)(?: level)? "
+        rf"since {_YEAR}\b",
+    ),
+    ("since", rf"\bsince (?P<y>{_YEAR})\b"),
+    ("base", rf"\b(?:compared (?:with|to)|on|from|over|against) (?P<y>{_YEAR})\b(?! to)"),
+    ("target", rf"\bby (?:the end of )?(?P<y>{_YEAR})\b"),
+    ("asof", rf"\bas of (?:the end of )?(?P<y>{_YEAR})\b"),
+    ("fiscal", rf"\b(?P<y>{_YEAR})-(?P<yy>\d\d)\b"),
+    ("month", rf"\b(?:in )?(?P<m>{_MONTH_NAME})(?: (?P<y>{_YEAR}))?\b(?! \d)"),
+    ("rel", r"\b(?P<rel>last|this|previous|the previous) year\b"),
+    (
+        "yoy",
+        r"\b(?:year[- ]on[- ]year|on[- ]year|from a year earlier|a year earlier|"
+        r"(?:on|over|from) the previous year|y/y|yoy)\b",
+    ),
+    ("same", r"\bover the same period\b|\bin the same period\b"),
+    ("now", r"\b(?:now|today|currently)\b"),
+    ("year", rf"\b(?:in |of |for )?(?P<y>{_YEAR})\b(?![-/]?\s?(?:member|km|kilomet))"),
+]
+# Month names keep their capital ("May" the month, "may" the verb); the rest ignore case.
+_COMPILED = [
+    (kind, re.compile(p) if kind in {"month", "mrange"} else re.compile(p, re.IGNORECASE))
+    for kind, p in _PATTERNS
+]
+
+
+def _year(m: re.Match[str], published: dt.date | None, default: int | None) -> int | None:
+    gd = m.groupdict()
+    if gd.get("y"):
+        return int(gd["y"])
+    rel = gd.get("rel")
+    if rel and published is not None:
+        return published.year - (1 if rel == "last" else 0)
+    if rel == "this" and default is not None:
+        return default
+    if published is not None:
+        return published.year
+    return default
+
+
+def find_periods(
+    text: str, published: dt.date | None = None, default_year: int | None = None
+) -> list[PeriodMention]:
+    """Periods in a sentence, left to right, overlapping matches resolved by pattern order."""
+    taken: list[tuple[int, int]] = []
+    out: list[PeriodMention] = []
+    for kind, rx in _COMPILED:
+        for m in rx.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            pm = _mention(kind, m, published, default_year)
+            if pm is not None:
+                taken.append((s, e))
+                out.append(pm)
+    return sorted(out, key=lambda p: p.start)
+
+
+def _mention(
+    kind: str, m: re.Match[str], published: dt.date | None, default: int | None
+) -> PeriodMention | None:
+    s, e = m.span()
+    gd = m.groupdict()
+    if kind == "record":
+        return PeriodMention(s, e, None, "record")  # "the highest since 2014" is no comparison base
+    if kind == "range":
+        return PeriodMention(s, e, gd["b"], "range", gd["a"])
+    if kind in {"since", "base"}:
+        return PeriodMention(s, e, None, "since" if kind == "since" else "base", gd["y"])
+    if kind == "target":
+        return PeriodMention(s, e, gd["y"], "target")
+    if kind == "asof":
+        return PeriodMention(s, e, gd["y"], "point")
+    if kind == "fiscal":
+        y, yy = int(gd["y"]), int(gd["yy"])
+        if (y + 1) % 100 != yy:  # "2023-24" is a fiscal year; "2014-16" is not
+            return None
+        return PeriodMention(s, e, str(y), "point")
+    if kind == "year":
+        return PeriodMention(s, e, gd["y"], "point")
+    if kind == "yoy":
+        return PeriodMention(s, e, None, "yoy")
+    if kind == "same":
+        return PeriodMention(s, e, None, "same")
+    if kind == "now":
+        y = published.year - 1 if published else default
+        return PeriodMention(s, e, str(y) if y else None, "now")
+    if kind == "rel":
+        if published is None:
+            return None
+        year = published.year - (0 if gd["rel"] == "this" else 1)
+        return PeriodMention(s, e, str(year), "point")
+    year = _year(m, published, default)
+    if year is None:
+        return None
+    if kind == "half":
+        n = 1 if (gd.get("n") == "first" or gd.get("h") == "H1") else 2
+        return PeriodMention(s, e, f"{year}-H{n}", "point")
+    if kind == "quarter":
+        n = int(gd["q"][1]) if gd.get("q") else _ORD_WORDS[gd["n"]]
+        return PeriodMention(s, e, f"{year}-Q{n}", "point")
+    if kind == "months":
+        n = _NUMBER_WORDS[gd["n"]]
+        return PeriodMention(s, e, f"{year}-01/{year}-{n:02d}", "point")
+    if kind == "mrange":
+        a, b = MONTHS[gd["m1"].lower()], MONTHS[gd["m2"].lower()]
+        return PeriodMention(s, e, f"{year}-{a:02d}/{year}-{b:02d}", "point")
+    if kind == "month":
+        mo = MONTHS[gd["m"].lower()]
+        if not gd.get("y") and published is not None:
+            # a month without a year is the latest such month before publication
+            year = published.year if mo <= published.month else published.year - 1
+        return PeriodMention(s, e, f"{year}-{mo:02d}", "point")
+    return None
+
+
+def _shift(p: str, years: int) -> str:
+    return re.sub(r"\d{4}", lambda m: str(int(m.group(0)) + years), p)
+
+
+def previous_period(period: str | None) -> str | None:
+    """The same period one year earlier (the usual base of a change): 2017-H1 -> 2016-H1."""
+    return _shift(period, -1) if period else None
+
+
+def year_of(period: str | None) -> int | None:
+    """The calendar year a period falls in (the last year of a range)."""
+    if not period:
+        return None
+    years = re.findall(r"\d{4}", period)
+    return int(years[-1]) if years else None
+
+
+def is_annual(period: str | None) -> bool:
+    """True for a plain year such as ``2016``."""
+    return bool(period) and re.fullmatch(r"\d{4}", period or "") is not None

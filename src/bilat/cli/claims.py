@@ -1,0 +1,119 @@
+"""``bilat claims check ARTICLE|-``: an article's trade claims checked against the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bilat.cli.options import StoreOption, console, fail
+from bilat.errors import BilatError, InputError
+
+FORMATS = ("text", "json", "html")
+_STYLE = {
+    "supported": "green",
+    "approximately": "yellow",
+    "contradicted": "bold red",
+    "not checkable": "dim",
+    "no data": "magenta",
+}
+
+
+def _read(article: str) -> str:
+    """The article text from a file, or stdin for '-'."""
+    if article == "-":
+        return sys.stdin.read()
+    path = Path(article)
+    if not path.is_file():
+        raise InputError(f"{article}: no such file; give a text or HTML file, or '-' for stdin")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")  # old pages saved in Windows-1252
+
+
+def _published(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--published {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _data(store: Path | None) -> object | None:
+    """The store to check against, or None when it holds no flows yet."""
+    from bilat.settings import store_path
+    from bilat.store import Store
+
+    s = Store(store_path(store))
+    return s if s.manifest.partitions else None
+
+
+def _table(result: object) -> None:
+    from rich.table import Table
+
+    checks = result.checks  # type: ignore[attr-defined]
+    if not checks:
+        console.print("No trade claims found.")
+        return
+    t = Table(show_lines=True)
+    for col in ("#", "claim", "claimed", "verdict", "data", "why"):
+        t.add_column(col, overflow="fold")
+    for i, c in enumerate(checks, 1):
+        cl = c.claim
+        what = f"{cl.kind}: {'-'.join(cl.economies)} {cl.flow} {cl.period or ''}"
+        data = c.used.label if c.used else "–"
+        t.add_row(
+            str(i),
+            f"{what}\n[dim]{cl.sentence}[/]",
+            cl.value_label,
+            f"[{_STYLE[c.verdict]}]{c.verdict}[/]",
+            data,
+            c.reason,
+        )
+    console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``claims`` command group to the app."""
+    claims_app = typer.Typer(
+        help="Find trade claims in a text and check them.", no_args_is_help=True
+    )
+    app.add_typer(claims_app, name="claims")
+
+    @claims_app.command("check")
+    def check_cmd(
+        article: Annotated[str, typer.Argument(help="Text or HTML file, or '-' for stdin.")],
+        published: Annotated[
+            str | None,
+            typer.Option("--published", help="Publication date YYYY-MM-DD (for 'last year')."),
+        ] = None,
+        fmt: Annotated[str, typer.Option("--format", help="text, json or html.")] = "text",
+        out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+        store: StoreOption = None,
+    ) -> None:
+        """Check each quantitative trade claim of ARTICLE against the store, with evidence."""
+        from bilat.claims import check
+
+        try:
+            if fmt not in FORMATS:
+                raise InputError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+            result = check(_read(article), data=_data(store), published=_published(published))
+        except BilatError as exc:
+            raise fail(exc) from None
+        if fmt == "text" and out is None:
+            _table(result)
+            return
+        text = {"text": str, "json": lambda r: r.to_json(), "html": lambda r: r.to_html()}[fmt](
+            result
+        )
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+            console.print(f"wrote {out}")
+        else:
+            typer.echo(text)
