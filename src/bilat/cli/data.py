@@ -131,4 +131,7 @@ def remove(
     console.print(f"removed {n} partition(s)")
 
 
+# `bilat data fetch …` (download official releases) lives in its own module.
+from bilat.cli import fetch as _fetch  # noqa: E402
 
+_fetch.register(data_app)
