@@ -144,3 +144,16 @@ def test_mojibake_text_gives_the_same_claims():
     assert [(c.economies, c.value) for c in broken] == [
         (c.economies, c.value) for c in clean_claims
     ]
+
+
+def test_currency_written_with_a_country_code_is_not_that_country():
+    # "US$" is a currency, not the United States: the rank claim is about Korea and Russia
+    text = (
+        "Russia–South Korea trade was US$20 billion in 2016, "
+        "and Korea was Russia's seventh-largest trading partner."
+    )
+    claims = extract(text)
+    assert [(c.kind, c.economies) for c in claims] == [
+        ("value", ("RUS", "KOR")),
+        ("rank", ("RUS", "KOR")),
+    ]

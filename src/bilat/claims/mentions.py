@@ -52,9 +52,10 @@ _CAPITALS = {
     "Ankara": "TUR",
     "Tehran": "IRN",
 }
-# Institutions whose names contain a country but which are not a side of a trade claim.
+# Institutions whose names contain a country but which are not a side of a trade claim,
+# and currencies written with a country code ("US$20 billion", "HK$").
 _NOT_A_SIDE = re.compile(
-    r"^(?:[ -](?:International Trade Association|Customs Service|Tourism Organization|"
+    r"^(?:\$|[ -](?:International Trade Association|Customs Service|Tourism Organization|"
     r"Development Bank|Times|Herald|Daily|Electric|Gas|Railways|Post|dollars?|cents?)\b|-[a-z])"
 )
 _NOT_A_SIDE_BEFORE = re.compile(
