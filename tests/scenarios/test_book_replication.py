@@ -96,39 +96,17 @@ def test_nafta_counterfactual(rta_fit):
     assert np.isclose(c.loc["DEU", "inward_mr_full_pct"], 0.0, atol=1e-9)
 
 
-def test_kor_eaeu_fta_end_to_end():
-    from bilat.scenarios import scenario as sc
+def test_book_files_agree_csv_and_dta():
+    # the CSV panel and the book's own Stata file (read by bilat.sources.agtpa) hold the same data
+    from bilat.scenarios import book
+    from bilat.settings import bundle_path
 
-    s = sc.load("kor_eaeu_fta.toml")
-    res = sc.run(s)
-    ft = sc.focus_table(res, s.focus)
-    # baseline equals the bundle's 2016 figures (README): RUS→KOR 10.558 bn, KOR→RUS 4.768 bn
-    assert ft.loc["RUS→KOR", "baseline_usd"] == pytest.approx(10.558e9, rel=1e-3)
-    assert ft.loc["KOR→RUS", "baseline_usd"] == pytest.approx(4.768e9, rel=1e-3)
-    # the partial effect is the upper bound for the pair's direct change: exp(0.557) − 1 = 74.6 %
-    assert 60 < ft.loc["RUS→KOR", "conditional_pct"] < 74.6
-    assert (
-        res.countries.loc["KOR", "real_gdp_pct"] > 0
-        and res.countries.loc["RUS", "real_gdp_pct"] > 0
+    csv = book.rta_panel()
+    dta = book.rta_panel(
+        book.read_agtpa(bundle_path() / "gravity/advanced_guide/Chapter2Application2.dta")
     )
-    assert any("GDP" in n for n in res.baseline.notes)
-    assert res.full.residual < 1e-10
-
-
-def test_cli_scenario_run_writes_json(tmp_path):
-    import json
-
-    from typer.testing import CliRunner
-
-    from bilat.cli.main import app
-
-    out = tmp_path / "rail.json"
-    r = CliRunner().invoke(
-        app, ["scenario", "run", "rus_kor_rail_link.toml", "--format", "json", "--out", str(out)]
-    )
-    assert r.exit_code == 0, r.output
-    payload = json.loads(out.read_text())
-    kor = next(row for row in payload["countries"] if row["country"] == "KOR")
-    assert kor["real_gdp_pct"] > 0 and payload["sigma"] == 7
-    bad = CliRunner().invoke(app, ["scenario", "run", "rus_kor_rail_link.toml", "--sigma", "1"])
-    assert bad.exit_code != 0 and "sigma must be > 1" in bad.output
+    key = ["exporter", "importer", "year"]
+    both = csv.merge(dta, on=key, suffixes=("_csv", "_dta"))
+    assert len(both) == len(csv) == len(dta) == 28566  # 69 × 69 × 6 book years
+    assert np.allclose(both["trade_csv"], both["trade_dta"], rtol=1e-6)
+    assert (both["rta_csv"] == both["rta_dta"]).all()

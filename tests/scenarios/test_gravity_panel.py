@@ -128,3 +128,53 @@ def test_bad_scenario_files(tmp_path):
     )
     with pytest.raises(InputError, match="sigma must be > 1"):
         sc.load(bad)
+
+
+def test_unknown_country_or_group_names_file_line_and_field(tmp_path):
+    from bilat.errors import UnknownCodeError
+
+    bad = tmp_path / "fta.toml"
+    bad.write_text(
+        "name = 'x'\n[[shock]]\ntype = 'agreement'\nbetween = ['Korea']\nand = ['EAUE']\n"
+        "[[shock]]\ntype = 'trade_costs'\npercent = -5\nbetween = ['RUS']\nand = ['Narnia']\n"
+    )
+    with pytest.raises(UnknownCodeError, match="did you mean 'EAEU'") as info:
+        sc.load(bad)
+    msg = str(info.value)
+    assert str(bad) in msg and "line 5" in msg and "[[shock]] #1 'and'" in msg
+    assert "unknown country or group 'EAUE'" in msg
+    bad.write_text(bad.read_text().replace("EAUE", "Eurasian Economic Union"))
+    with pytest.raises(UnknownCodeError, match=r"line 10, field \[\[shock\]\] #2 'and'"):
+        sc.load(bad)
+    bad.write_text("name = 'x'\n[groups]\nNAFTA = ['USA', 'CAN', 'MEXX']\n")
+    with pytest.raises(UnknownCodeError, match=r"line 3, field \[groups\] NAFTA.*'MEXX'"):
+        sc.load(bad)
+    bad.write_text("focus = ['RUS', 'KOREA DPR X']\n[[shock]]\ntype='agreement'\nbetween=['RUS']\n")
+    with pytest.raises(UnknownCodeError, match="field focus"):
+        sc.load(bad)
+
+
+def test_names_resolve_to_codes_and_scenario_groups(tmp_path):
+    good = tmp_path / "nafta.toml"
+    good.write_text(
+        "name = 'NAFTA ends'\nyear = 1994\nagreement_effect = 0.5\nagreement_effect_se = 0.1\n"
+        "[groups]\nNAFTA = ['United States', 'Canada', 'MEX']\n"
+        "[estimation]\nmethod = 'geodist'\nyears = [1990, 1994]\n"
+        "[uncertainty]\ndraws = 50\nseed = 3\n"
+        "[[shock]]\ntype = 'agreement'\naction = 'end'\nbetween = ['nafta']\n"
+        "[[shock]]\ntype = 'agreement'\nbetween = ['South Korea']\n"
+        "and = ['Eurasian Economic Union']\n"
+    )
+    s = sc.load(good)
+    assert s.groups == (("NAFTA", ("CAN", "MEX", "USA")),)
+    assert s.shocks[0].side_a == ("NAFTA",) and s.shocks[0].groups == s.groups
+    assert s.shocks[1].side_a == ("KOR",) and s.shocks[1].side_b == ("EAEU",)
+    assert s.shocks[0].effect is None and s.effect.value == 0.5 and s.effect.std_error == 0.1
+    assert s.estimation.method == "geodist" and s.estimation.years == (1990, 1994)
+    assert s.uncertainty.draws == 50 and s.uncertainty.seed == 3
+    good.write_text(good.read_text().replace("draws = 50", "drawz = 50"))
+    with pytest.raises(DataFormatError, match=r"\[uncertainty\]: unknown field\(s\) \['drawz'\]"):
+        sc.load(good)
+    good.write_text(good.read_text().replace("'geodist'", "'ols'"))
+    with pytest.raises(DataFormatError, match="estimation method must be one of pair, geodist"):
+        sc.load(good)

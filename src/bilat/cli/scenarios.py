@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from bilat.cli.options import StoreOption, console, fail
 from bilat.errors import BilatError
 
 
@@ -20,29 +21,48 @@ class OutputFormat(StrEnum):
     html = "html"
 
 
-def _html(result, focus) -> str:  # type: ignore[no-untyped-def]
+def _html(result) -> str:  # type: ignore[no-untyped-def]
+    """A standalone page: assumptions, tables, a welfare chart and the focus pair's trade chart."""
     import plotly.graph_objects as go
 
-    from bilat.scenarios.scenario import focus_table
-
-    c = result.countries.sort_values("real_gdp_pct")
+    c = result.countries
     top = c.loc[c["real_gdp_pct"].abs().sort_values(ascending=False).index[:25]].sort_values(
         "real_gdp_pct"
     )
-    fig = go.Figure(go.Bar(x=top["real_gdp_pct"], y=top.index, orientation="h"))
+    bar = {"x": top["real_gdp_pct"], "y": top.index, "orientation": "h"}
+    if "real_gdp_pct_low" in top.columns:  # Monte Carlo interval as error bars
+        bar["error_x"] = {
+            "type": "data",
+            "symmetric": False,
+            "array": top["real_gdp_pct_high"] - top["real_gdp_pct"],
+            "arrayminus": top["real_gdp_pct"] - top["real_gdp_pct_low"],
+        }
+    fig = go.Figure(go.Bar(**bar))
     fig.update_layout(title="Change in real GDP (welfare), %, full endowment GE", height=650)
     parts = [result._repr_html_(), fig.to_html(full_html=False, include_plotlyjs="cdn")]
-    if focus:
-        ft = focus_table(result, focus)
+    ft = result.focus
+    if ft is not None:
         fig2 = go.Figure(
             [
-                go.Bar(name="conditional", x=ft.index[:2], y=ft["conditional_pct"][:2]),
-                go.Bar(name="full endowment", x=ft.index[:2], y=ft["full_pct"][:2]),
+                go.Bar(name="conditional", x=ft.index, y=ft["conditional_pct"]),
+                go.Bar(name="full endowment", x=ft.index, y=ft["full_pct"]),
             ]
         )
-        fig2.update_layout(title=f"Change in {focus[0]}–{focus[1]} trade, %", barmode="group")
-        parts += [ft.round(3).to_html(), fig2.to_html(full_html=False, include_plotlyjs=False)]
+        a, b = result.scenario.focus
+        fig2.update_layout(title=f"Change in {a}–{b} trade, %", barmode="group")
+        parts.append(fig2.to_html(full_html=False, include_plotlyjs=False))
     return "<!doctype html><meta charset='utf-8'><title>bilat scenario</title>" + "".join(parts)
+
+
+def render(result, fmt: OutputFormat) -> str:  # type: ignore[no-untyped-def]
+    """The result as text (table), JSON, CSV (per-country rows) or a standalone HTML page."""
+    if fmt is OutputFormat.table:
+        return result.summary()
+    if fmt is OutputFormat.json:
+        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    if fmt is OutputFormat.csv:
+        return result.countries.reset_index().to_csv(index=False)
+    return _html(result)
 
 
 def register(app: typer.Typer) -> None:
@@ -57,9 +77,25 @@ def register(app: typer.Typer) -> None:
         file: str = typer.Argument(
             ..., help="Scenario TOML (a path, or a shipped name such as kor_eaeu_fta.toml)."
         ),
+        store: StoreOption = None,
         sigma: float = typer.Option(
             None, "--sigma", help="Elasticity of substitution σ (> 1); default from the file."
         ),
+        estimate: str = typer.Option(
+            None,
+            "--estimate",
+            help="Estimate the agreement effect from the store: 'pair' (exporter-year, "
+            "importer-year, pair FE) or 'geodist' (GeoDist covariates); default from the file.",
+        ),
+        years: str = typer.Option(
+            None, "--years", help="Estimation years, comma-separated (default: 4 every 4 years)."
+        ),
+        draws: int = typer.Option(
+            None, "--draws", help="Monte Carlo draws of the agreement effect for intervals."
+        ),
+        level: float = typer.Option(0.9, "--level", help="Interval level with --draws."),
+        seed: int = typer.Option(0, "--seed", help="Random seed with --draws."),
+        jobs: int = typer.Option(1, "--jobs", help="Parallel workers for the draws (joblib)."),
         fmt: OutputFormat = typer.Option(  # noqa: B008
             OutputFormat.table, "--format", help="table, json, csv or html."
         ),
@@ -67,41 +103,38 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Solve a scenario: per-country conditional and full-endowment effects, with assumptions."""  # noqa: E501
         from bilat.scenarios import scenario as sc
+        from bilat.scenarios.effects import EstimationSpec
+        from bilat.scenarios.uncertainty import UncertaintySpec
 
         try:
             s = sc.load(file)
             if sigma is not None:
                 s = s.with_sigma(sigma)
-            result = sc.run(s)
-        except BilatError as exc:
-            raise typer.BadParameter(str(exc)) from exc
-        if fmt is OutputFormat.table:
-            text = result.summary()
-            if s.focus:
-                text += "\n\n" + sc.focus_table(result, s.focus).round(3).to_string()
-        elif fmt is OutputFormat.json:
-            payload = {
-                "scenario": s.name,
-                "sigma": result.sigma,
-                "reference": result.baseline.reference,
-                "year": result.baseline.year,
-                "shocks": list(result.shocks),
-                "notes": list(result.baseline.notes + result.notes),
-                "diagnostics": result.diagnostics,
-                "countries": json.loads(result.countries.reset_index().to_json(orient="records")),
-            }
-            if s.focus:
-                payload["focus"] = json.loads(
-                    sc.focus_table(result, s.focus).reset_index().to_json(orient="records")
+            if estimate or years:
+                base = s.estimation or EstimationSpec()
+                ys = tuple(int(y) for y in years.split(",")) if years else base.years
+                s = s.with_estimation(
+                    EstimationSpec(
+                        method=estimate or base.method,  # type: ignore[arg-type]
+                        years=ys,
+                        every=base.every,
+                        periods=base.periods,
+                        countries=base.countries,
+                    )
                 )
-            text = json.dumps(payload, indent=2, ensure_ascii=False)
-        elif fmt is OutputFormat.csv:
-            text = result.countries.reset_index().to_csv(index=False)
-        else:
-            text = _html(result, s.focus)
+            if draws is not None:
+                s = s.with_uncertainty(
+                    UncertaintySpec(draws=draws, level=level, seed=seed, n_jobs=jobs)
+                )
+            result = sc.run(s, store)
+        except BilatError as exc:
+            raise fail(exc) from exc
+        except ValueError as exc:  # e.g. --years with something that is not a year
+            raise fail(BilatError(f"bad option: {exc}")) from exc
+        text = render(result, fmt)
         if out:
             out.write_text(text, encoding="utf-8")
-            typer.echo(f"wrote {out}")
+            console.print(f"wrote {out}", highlight=False)
         else:
             typer.echo(text)
 
@@ -136,7 +169,7 @@ def register(app: typer.Typer) -> None:
                 frame = add_identifiers(frame)
             result = estimate(frame, formula, cluster=cluster or None)
         except BilatError as exc:
-            raise typer.BadParameter(str(exc)) from exc
+            raise fail(exc) from exc
         except FileNotFoundError as exc:
-            raise typer.BadParameter(f"{data}: no such file") from exc
+            raise fail(BilatError(f"{data}: no such file")) from exc
         typer.echo(result.summary())

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from bilat.scenarios._agtpa import read_agtpa
 from bilat.scenarios.ge import AgreementChange, Baseline, GEResult, simulate
 from bilat.scenarios.gravity import GravityResult, add_identifiers, estimate, two_stage_costs
+from bilat.settings import bundle_path
+from bilat.sources.agtpa import read_dta_panel, read_panel
 
 BOOK_YEARS = (1986, 1990, 1994, 1998, 2002, 2006)
 NAFTA = ("USA", "CAN", "MEX")
+BOOK_FOLDER = ("gravity", "advanced_guide")
+
+
+def read_agtpa(path: str | Path | None = None) -> pd.DataFrame:
+    """The book's 69-country panel (1986–2006, USD millions, with intranational flows).
+
+    Default: the bundle's ``agtpa_applications.csv.gz``; a ``.dta`` path reads one of the book's
+    Stata files (``Chapter2Application2.dta``) with lower-cased column names.
+    """
+    p = Path(path) if path else bundle_path().joinpath(*BOOK_FOLDER, "agtpa_applications.csv.gz")
+    frame = read_dta_panel(p) if p.suffix.lower() == ".dta" else read_panel(p)
+    # plain str codes: the fixed-effect identifiers are built by string concatenation
+    for col in ("exporter", "importer"):
+        frame[col] = frame[col].astype(str)
+    return frame
 
 
 def rta_panel(data: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -74,5 +92,11 @@ def nafta(
 ) -> tuple[GravityResult, GEResult]:
     """Ch. 2 app. 2: the counterfactual without NAFTA, 1994 baseline, σ = 7, Germany as reference."""  # noqa: E501
     fit, base = nafta_baseline(data, fit)
-    shock = AgreementChange(side_a=NAFTA, side_b=None, effect=fit.coef("rta"), action="end")
+    shock = AgreementChange(
+        side_a=("NAFTA",),
+        side_b=None,
+        effect=fit.coef("rta"),
+        action="end",
+        groups={"NAFTA": NAFTA},
+    )
     return fit, simulate(base, [shock], sigma=sigma, description="NAFTA removed (1994)")

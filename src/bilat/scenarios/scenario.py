@@ -1,65 +1,238 @@
-"""Policy scenarios as Python objects and TOML files; running one end to end."""
+"""Policy scenarios as Python objects and TOML files; running one end to end on a store."""
 
 from __future__ import annotations
 
-import tomllib
+import os
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
-from bilat.errors import DataFormatError, InputError
-from bilat.scenarios.ge import AgreementChange, Baseline, CostChange, GEResult, simulate
-from bilat.scenarios.ge.shocks import Shock
+from bilat.errors import DataFormatError, InputError, UnknownCodeError
+from bilat.reference import countries
+from bilat.reference._toml import read_toml
+from bilat.scenarios.effects import (
+    BOOK_EFFECT,
+    AgreementEffect,
+    EstimationSpec,
+    estimate_effect,
+    supplied,
+)
+from bilat.scenarios.ge import AgreementChange, Baseline, CostChange, simulate
+from bilat.scenarios.ge.members import canonical
+from bilat.scenarios.ge.shocks import GroupTable, Shock, group_table, with_effect
 from bilat.scenarios.ge.solve import check_sigma
+from bilat.scenarios.inputs import read_inputs
+from bilat.scenarios.result import ScenarioResult
+from bilat.scenarios.uncertainty import UncertaintySpec, monte_carlo
 
-# The book's pair-fixed-effects estimate (Yotov et al. 2016, ch. 1 app. 3), used when a scenario
-# neither estimates nor supplies the agreement effect.
-BOOK_RTA_EFFECT = 0.557185
+if TYPE_CHECKING:
+    from bilat.store import Store
+
+# Kept for callers of the first version: the book's pair-fixed-effects estimate.
+BOOK_RTA_EFFECT = BOOK_EFFECT.value
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A counterfactual: which data and year, which shocks, σ and the reference country."""
+    """A counterfactual: data and year, shocks, σ, reference country, and the agreement effect.
+
+    Agreement shocks without their own ``effect`` take the scenario's: ``effect`` (supplied or
+    the book's), or one estimated from the store when ``estimation`` is set.
+    """
 
     name: str
     shocks: tuple[Shock, ...]
     year: int = 2016
     sigma: float = 7.0
     reference: str = "DEU"
-    data: str = "penppml"  # bundle's all-pairs flows (with GDP-derived home trade)
+    data: str = "penppml"  # the store's flows source (all pairs; home trade derived from GDP)
     focus: tuple[str, str] | None = None  # the pair the question is about, e.g. ("RUS", "KOR")
     exports_exceed_gdp: str = "floor"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    effect: AgreementEffect = BOOK_EFFECT
+    estimation: EstimationSpec | None = None
+    uncertainty: UncertaintySpec | None = None
+    groups: GroupTable = ()
+    path: str | None = None  # the TOML file it was read from
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sigma", check_sigma(self.sigma))
+        object.__setattr__(self, "groups", group_table(self.groups))
 
     def with_sigma(self, sigma: float) -> Scenario:
         """The same scenario with another σ."""
         return replace(self, sigma=check_sigma(sigma))
 
+    def with_estimation(self, spec: EstimationSpec | None) -> Scenario:
+        """The same scenario, estimating the agreement effect from the store (None: don't)."""
+        return replace(self, estimation=spec)
 
-def _shock_from(table: dict[str, Any], where: str, effect: float) -> Shock:
+    def with_uncertainty(self, spec: UncertaintySpec | None) -> Scenario:
+        """The same scenario with Monte Carlo intervals (None: point results only)."""
+        return replace(self, uncertainty=spec)
+
+    @property
+    def uses_effect(self) -> bool:
+        """True if some agreement shock takes the scenario's effect."""
+        return any(isinstance(s, AgreementChange) and s.effect is None for s in self.shocks)
+
+
+# ------------------------------------------------------------------------------ TOML files
+class _Where:
+    """Names the file, line and field of a value in a scenario TOML, for error messages."""
+
+    def __init__(self, path: Path, text: str):
+        self.path, self.lines = path, text.splitlines()
+
+    def line(self, needle: str, after: str | None = None, nth: int = 1) -> int | None:
+        start, seen = 0, 0
+        if after is not None:
+            for k, ln in enumerate(self.lines):
+                if ln.strip().startswith(after):
+                    seen += 1
+                    if seen == nth:
+                        start = k
+                        break
+        for k in range(start, len(self.lines)):
+            if needle in self.lines[k]:
+                return k + 1
+        return None
+
+    def at(self, field_: str, value: str, after: str | None = None, nth: int = 1) -> str:
+        """'file, line n, field f' for a quoted value (either quote style)."""
+        line = self.line(f'"{value}"', after, nth) or self.line(f"'{value}'", after, nth)
+        return f"{self.path}" + (f", line {line}" if line else "") + f", field {field_}"
+
+
+def _names(
+    values: Any, field_: str, where: _Where, defined: dict[str, frozenset[str]], k: int
+) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise DataFormatError(
+            where.path, f"[[shock]] #{k}: {field_!r} must be a list of countries or groups"
+        )
+    out = []
+    for v in values:
+        at = where.at(f"[[shock]] #{k} {field_!r}", v, "[[shock]]", k)
+        out.append(canonical(v, defined, where=at))
+    return tuple(out)
+
+
+def _shock_from(
+    table: dict[str, Any], k: int, where: _Where, defined: dict[str, frozenset[str]]
+) -> Shock:
     kind = table.get("type")
-    a = tuple(table.get("between", ()))
-    b = tuple(table["and"]) if "and" in table else None
-    if not a:
-        raise DataFormatError(where, "shock needs 'between' (a list of countries or groups)")
+    if "between" not in table:
+        raise DataFormatError(
+            where.path, f"[[shock]] #{k} needs 'between' (a list of countries or groups)"
+        )
+    a = _names(table["between"], "between", where, defined, k)
+    b = _names(table["and"], "and", where, defined, k) if "and" in table else None
+    groups = {g: m for g, m in defined.items() if g in (*a, *(b or ()))}
     if kind == "agreement":
+        action = table.get("action", "form")
+        if action not in ("form", "end"):
+            raise DataFormatError(
+                where.path,
+                f"[[shock]] #{k}: action {action!r} is not 'form' or 'end'",
+                line=where.line("action", "[[shock]]", k),
+                column="action",
+            )
+        effect = table.get("effect")
         return AgreementChange(
             side_a=a,
             side_b=b,
-            effect=float(table.get("effect", effect)),
-            action=table.get("action", "form"),
+            effect=None if effect is None else float(effect),
+            action=action,
+            groups=groups,
         )
     if kind == "trade_costs":
         if "percent" not in table:
-            raise DataFormatError(where, "a trade_costs shock needs 'percent' (e.g. -10)")
-        return CostChange(side_a=a, side_b=b, percent=float(table["percent"]))
+            raise DataFormatError(
+                where.path, f"[[shock]] #{k}: a trade_costs shock needs 'percent' (e.g. -10)"
+            )
+        return CostChange(side_a=a, side_b=b, percent=float(table["percent"]), groups=groups)
     raise DataFormatError(
-        where, f"unknown shock type {kind!r}", fix="use 'agreement' or 'trade_costs'"
+        where.path,
+        f"[[shock]] #{k}: unknown shock type {kind!r}",
+        line=where.line("type", "[[shock]]", k),
+        column="type",
+        fix="use 'agreement' or 'trade_costs'",
     )
+
+
+def _groups(raw: Any, where: _Where) -> dict[str, frozenset[str]]:
+    """The scenario's own [groups] table: name → ISO3 members (validated)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise DataFormatError(where.path, "[groups] must be a table of name = [ISO3, ...]")
+    out: dict[str, frozenset[str]] = {}
+    for name, codes in raw.items():
+        if not isinstance(codes, list) or not codes:
+            raise DataFormatError(
+                where.path, f"[groups] {name} must be a non-empty list of countries"
+            )
+        iso = set()
+        for c in codes:
+            try:
+                iso.add(countries.lookup(str(c)))
+            except UnknownCodeError as exc:
+                raise UnknownCodeError(
+                    "country", str(c), exc.suggestions, where=where.at(f"[groups] {name}", str(c))
+                ) from None
+        out[str(name)] = frozenset(iso)
+    return out
+
+
+def _effect(raw: dict[str, Any], where: _Where) -> AgreementEffect:
+    if "agreement_effect" not in raw:
+        return BOOK_EFFECT
+    try:
+        value = float(raw["agreement_effect"])
+        se = raw.get("agreement_effect_se")
+        return supplied(value, None if se is None else float(se), f"given in {where.path.name}")
+    except (TypeError, ValueError) as exc:
+        raise DataFormatError(
+            where.path,
+            f"agreement_effect must be a number in log points: {exc}",
+            line=where.line("agreement_effect"),
+            column="agreement_effect",
+        ) from None
+
+
+def _section(raw: dict[str, Any], name: str, cls: type, where: _Where) -> Any:
+    body = raw.get(name)
+    if body is None:
+        return None
+    if not isinstance(body, dict):
+        raise DataFormatError(where.path, f"[{name}] must be a table")
+    known = set(cls.__dataclass_fields__)
+    unknown = sorted(set(body) - known)
+    if unknown:
+        raise DataFormatError(
+            where.path,
+            f"[{name}]: unknown field(s) {unknown}",
+            line=where.line(unknown[0], f"[{name}]"),
+            fix=f"fields are {', '.join(sorted(known))}",
+        )
+    args = {k: tuple(v) if isinstance(v, list) else v for k, v in body.items()}
+    try:
+        return cls(**args)
+    except (InputError, TypeError) as exc:
+        raise DataFormatError(where.path, f"[{name}]: {exc}") from None
+
+
+def _country(value: Any, field_: str, where: _Where) -> str:
+    try:
+        return countries.lookup(str(value))
+    except UnknownCodeError as exc:
+        raise UnknownCodeError(
+            "country", str(value), exc.suggestions, where=where.at(field_, str(value))
+        ) from None
 
 
 def load(path: str | Path) -> Scenario:
@@ -73,28 +246,39 @@ def load(path: str | Path) -> Scenario:
             raise InputError(
                 f"scenario file {path} not found; shipped ones: {', '.join(shipped_names())}"
             )
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFormatError(p, f"not valid TOML: {exc}") from exc
-    effect = float(raw.get("agreement_effect", BOOK_RTA_EFFECT))
+    raw, text = read_toml(p)
+    where = _Where(p, text)
+    defined = _groups(raw.get("groups"), where)
     shocks = tuple(
-        _shock_from(t, f"{p} [[shock]] #{k + 1}", effect)
-        for k, t in enumerate(raw.get("shock", []))
+        _shock_from(t, k + 1, where, defined) for k, t in enumerate(raw.get("shock", []))
     )
     if not shocks:
         raise DataFormatError(p, "no [[shock]] tables", fix="add at least one [[shock]]")
-    focus = tuple(raw["focus"]) if "focus" in raw else None
+    focus = raw.get("focus")
+    if focus is not None:
+        if not (isinstance(focus, list) and len(focus) == 2):
+            raise DataFormatError(p, "focus must be a pair of countries, e.g. ['RUS', 'KOR']")
+        focus = tuple(_country(c, "focus", where) for c in focus)
+    try:
+        sigma = check_sigma(raw.get("sigma", 7.0))
+    except InputError as exc:
+        line = where.line("sigma")
+        raise InputError(f"{p}" + (f", line {line}" if line else "") + f": {exc}") from None
     return Scenario(
         name=raw.get("name", p.stem),
         shocks=shocks,
         year=int(raw.get("year", 2016)),
-        sigma=check_sigma(raw.get("sigma", 7.0)),
-        reference=raw.get("reference", "DEU"),
+        sigma=sigma,
+        reference=_country(raw.get("reference", "DEU"), "reference", where),
         data=raw.get("data", "penppml"),
-        focus=focus if focus and len(focus) == 2 else None,
+        focus=focus,
         exports_exceed_gdp=raw.get("exports_exceed_gdp", "floor"),
         notes=tuple(raw.get("notes", ())),
+        effect=_effect(raw, where),
+        estimation=_section(raw, "estimation", EstimationSpec, where),
+        uncertainty=_section(raw, "uncertainty", UncertaintySpec, where),
+        groups=defined,
+        path=str(p),
     )
 
 
@@ -107,43 +291,25 @@ def shipped_names() -> list[str]:
     )
 
 
-def _penppml_inputs(year: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Flows, GDP and agreements for one year from the bundle (read in place, not copied)."""
-    # TODO: read through bilat.store once the bundle_store carries penppml, WDI and agreements.
-    from bilat.settings import bundle_path
+# ------------------------------------------------------------------------------ running
+def open_store(store: Store | str | os.PathLike[str] | None) -> Store:
+    """A Store from a Store, a path, or None (BILAT_STORE, else the per-user folder)."""
+    from bilat.store import Store
 
-    root = bundle_path()
-    f = pd.read_csv(root / "flows/penppml/trade.csv.gz", usecols=["exp", "imp", "time", "export"])
-    f = f[f["time"] == year].rename(
-        columns={"exp": "exporter", "imp": "importer", "time": "year", "export": "value_usd"}
-    )
-    if f.empty:
-        raise InputError(
-            f"the penppml flows have no year {year}; they run 1964–2016 every 4th year"
-        )
-    f = f[~f["exporter"].isin(["UNS", "WLD"]) & ~f["importer"].isin(["UNS", "WLD"])]
-    # penppml keeps Comtrade's old code for Romania; WDI and ISO use ROU
-    f = f.replace({"exporter": {"ROM": "ROU"}, "importer": {"ROM": "ROU"}})
-    gdp = pd.read_csv(root / "macro/wdi_gdp/gdp.csv").rename(
-        columns={"Country Code": "country", "Year": "year", "Value": "value"}
-    )
-    gdp = gdp[gdp["year"] == year].assign(indicator="NY.GDP.MKTP.CD")
-    rta = pd.read_csv(root / "gravity/rta/rtas_at_least_one_in_force_per_year.csv.gz")
-    return f, gdp, rta[rta["year"] == year]
+    return store if isinstance(store, Store) else Store(store)
 
 
-def baseline_for(scenario: Scenario) -> Baseline:
-    """The scenario's baseline: observed flows of its year, home trade from GDP, costs calibrated."""  # noqa: E501
+def baseline_for(
+    scenario: Scenario, store: Store | str | os.PathLike[str] | None = None
+) -> Baseline:
+    """The scenario's baseline from the store: its year's flows, home trade from GDP, calibrated."""
     from bilat.scenarios.gravity import build_panel
 
-    if scenario.data != "penppml":
-        raise InputError(f"scenario data {scenario.data!r} not supported yet; use 'penppml'")
-    flows, gdp, rta = _penppml_inputs(scenario.year)
+    inputs = read_inputs(open_store(store), [scenario.year], source=scenario.data)
     panel = build_panel(
-        flows,
-        agreements=rta,
-        macro=gdp,
-        internal="gdp",
+        inputs.flows,
+        agreements=inputs.agreements,
+        macro=inputs.gdp,
         need=("rta",),
         exports_exceed_gdp=scenario.exports_exceed_gdp,  # type: ignore[arg-type]
     )
@@ -158,32 +324,68 @@ def baseline_for(scenario: Scenario) -> Baseline:
         agreements="rta",
         year=scenario.year,
         notes=(
-            "baseline: observed 2016 flows (penppml, UN Comtrade) calibrated exactly "
-            "(t_ij^(1-σ) ∝ X_ij / (Y_i E_j)); pairs with no trade stay at zero"
-            if scenario.year == 2016
-            else f"baseline: observed {scenario.year} flows calibrated exactly",
+            f"baseline: observed {scenario.year} flows ({scenario.data}, release "
+            f"{', '.join(inputs.releases)}, read from the store) calibrated exactly "
+            "(t_ij^(1-σ) ∝ X_ij / (Y_i E_j)); pairs with no trade stay at zero",
+            f"agreements in force: the store's agreements table (DESTA-derived), {scenario.year}",
             *panel.notes,
         ),
     )
 
 
-def run(scenario: Scenario, baseline: Baseline | None = None, **solver: Any) -> GEResult:
-    """Solve a scenario (the baseline is built from the bundle unless given)."""
-    base = baseline or baseline_for(scenario)
-    result = simulate(
-        base, scenario.shocks, sigma=scenario.sigma, description=scenario.name, **solver
+def agreement_effect(
+    scenario: Scenario, store: Store | str | os.PathLike[str] | None = None
+) -> AgreementEffect:
+    """The effect the scenario's agreement shocks take: estimated if asked, else given/book."""
+    if scenario.estimation is None:
+        return scenario.effect
+    return estimate_effect(
+        open_store(store),
+        scenario.estimation,
+        year=scenario.year,
+        source=scenario.data,
+        exports_exceed_gdp=scenario.exports_exceed_gdp,  # type: ignore[arg-type]
     )
-    if scenario.notes:
-        result = replace(result, notes=result.notes + scenario.notes)
-    return result
 
 
-def focus_table(result: GEResult, pair: tuple[str, str]) -> pd.DataFrame:
-    """Both directions of a pair: baseline USD and % changes (conditional, full)."""
-    a, b = pair
-    rows = [result.pair(a, b), result.pair(b, a)]
-    frame = pd.DataFrame(rows)
-    total = frame["baseline_usd"].sum()
-    new = (frame["baseline_usd"] * (1 + frame["full_pct"] / 100)).sum()
-    frame.loc[f"{a}↔{b} turnover"] = [total, np.nan, (new / total - 1) * 100]
-    return frame
+def run(
+    scenario: Scenario,
+    store: Store | str | os.PathLike[str] | None = None,
+    *,
+    baseline: Baseline | None = None,
+    **solver: Any,
+) -> ScenarioResult:
+    """Solve a scenario on the store's data (or a given baseline), with intervals if asked."""
+    needs_store = baseline is None or scenario.estimation is not None
+    st = open_store(store) if needs_store else None
+    effect = agreement_effect(scenario, st) if scenario.uses_effect else None
+    base = baseline or baseline_for(scenario, st)
+    shocks = with_effect(scenario.shocks, effect.value) if effect else list(scenario.shocks)
+    ge = simulate(base, shocks, sigma=scenario.sigma, description=scenario.name, **solver)
+    notes = list(scenario.notes)
+    if effect is not None:
+        notes.insert(0, str(effect))
+    ge = replace(ge, notes=ge.notes + tuple(notes))
+    uncertainty = None
+    if scenario.uncertainty is not None:
+        if effect is None or effect.std_error is None:
+            raise InputError(
+                "uncertainty needs an agreement effect with a standard error: estimate it "
+                "([estimation]) or give agreement_effect_se"
+            )
+        uncertainty = monte_carlo(
+            base,
+            scenario.shocks,
+            effect=effect.value,
+            std_error=effect.std_error,
+            sigma=scenario.sigma,
+            spec=scenario.uncertainty,
+            pairs=[scenario.focus] if scenario.focus else [],
+        )
+    return ScenarioResult(scenario=scenario, ge=ge, effect=effect, uncertainty=uncertainty)
+
+
+def focus_table(result: Any, pair: tuple[str, str]) -> Any:
+    """Both directions of a pair and turnover: baseline USD and % changes (conditional, full)."""
+    ge = getattr(result, "ge", result)
+    return ge.bilateral(*pair)

@@ -6,18 +6,50 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from bilat.errors import InputError
 from bilat.scenarios.ge.baseline import Baseline
 from bilat.scenarios.ge.results import GEResult
 from bilat.scenarios.ge.shocks import AgreementChange, CostChange, Shock
 from bilat.scenarios.ge.solve import (
     DEFAULT_MAX_ITER,
     DEFAULT_TOL,
+    Resistances,
     check_sigma,
     solve_endowment,
     solve_resistances,
 )
 
-__all__ = ["AgreementChange", "Baseline", "CostChange", "GEResult", "simulate"]
+__all__ = [
+    "AgreementChange",
+    "Baseline",
+    "CostChange",
+    "GEResult",
+    "Shock",
+    "shocked_costs",
+    "simulate",
+]
+
+
+def shocked_costs(
+    baseline: Baseline,
+    shocks: Sequence[Shock],
+    sigma: float,
+    new_trade_costs: np.ndarray | None = None,
+) -> tuple[np.ndarray, list[str]]:
+    """Counterfactual t_ij^(1-σ) after the shocks (or the given matrix), and notes."""
+    if new_trade_costs is None and not shocks:
+        raise InputError("simulate needs shocks or new_trade_costs; nothing would change")
+    costs = np.array(baseline.trade_costs if new_trade_costs is None else new_trade_costs, float)
+    if costs.shape != baseline.trade_costs.shape:
+        raise InputError(f"new_trade_costs must be {baseline.trade_costs.shape}, got {costs.shape}")
+    notes: list[str] = []
+    for shock in shocks:
+        if isinstance(shock, CostChange):
+            costs, more = shock.apply(baseline, costs, sigma)
+        else:
+            costs, more = shock.apply(baseline, costs)
+        notes += more
+    return costs, notes
 
 
 def simulate(
@@ -30,32 +62,20 @@ def simulate(
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
     damping: float = 1.0,
+    base: Resistances | None = None,
 ) -> GEResult:
     """Solve baseline, conditional and full-endowment equilibria for a change in trade costs.
 
     Give either ``shocks`` (agreements formed/ended, % cost changes) or ``new_trade_costs``
     (the counterfactual t_ij^(1-σ) matrix). σ is the elasticity of substitution (> 1).
+    ``base`` reuses already solved baseline resistances (Monte Carlo draws share one baseline).
     """
     sigma = check_sigma(sigma)
-    if new_trade_costs is None and not shocks:
-        from bilat.errors import InputError
-
-        raise InputError("simulate needs shocks or new_trade_costs; nothing would change")
-    costs = np.array(baseline.trade_costs if new_trade_costs is None else new_trade_costs, float)
-    if costs.shape != baseline.trade_costs.shape:
-        from bilat.errors import InputError
-
-        raise InputError(f"new_trade_costs must be {baseline.trade_costs.shape}, got {costs.shape}")
-    notes: list[str] = []
-    for shock in shocks:
-        if isinstance(shock, CostChange):
-            costs, more = shock.apply(baseline, costs, sigma)
-        else:
-            costs, more = shock.apply(baseline, costs)
-        notes += more
+    costs, notes = shocked_costs(baseline, shocks, sigma, new_trade_costs)
     r = baseline.reference_index
     y, e = baseline.output, baseline.expenditure
-    base = solve_resistances(baseline.trade_costs, y, e, r, tol=tol, max_iter=max_iter)
+    if base is None:
+        base = solve_resistances(baseline.trade_costs, y, e, r, tol=tol, max_iter=max_iter)
     cond = solve_resistances(costs, y, e, r, tol=tol, max_iter=max_iter)
     full = solve_endowment(
         costs, y, base.omr, e / y, r, sigma, tol=tol, max_iter=max_iter, damping=damping

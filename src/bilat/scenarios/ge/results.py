@@ -130,6 +130,17 @@ class GEResult:
             name=f"{exporter}→{importer}",
         )
 
+    def bilateral(self, a: str, b: str) -> pd.DataFrame:
+        """Both directions of a pair and turnover: baseline USD, % change (conditional, full)."""
+        rows = [self.pair(a, b), self.pair(b, a)]
+        frame = pd.DataFrame(rows)
+        total = frame["baseline_usd"].sum()
+        cond = (frame["baseline_usd"] * (1 + frame["conditional_pct"] / 100)).sum()
+        full = (frame["baseline_usd"] * (1 + frame["full_pct"] / 100)).sum()
+        frame.loc[f"{a}↔{b} turnover"] = [total, _pct(cond, total), _pct(full, total)]
+        frame.index.name = "flow"
+        return frame
+
     @property
     def diagnostics(self) -> dict[str, float]:
         """Iterations and worst relative equilibrium residual of each solve."""

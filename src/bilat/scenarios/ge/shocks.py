@@ -2,69 +2,52 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
-from bilat.errors import InputError, UnknownCodeError
+from bilat.errors import InputError
 from bilat.scenarios.ge.baseline import Baseline
+from bilat.scenarios.ge.members import members
 
 AgreementAction = Literal["form", "end"]
-
-# Used only until bilat.reference.groups lands; members as of the year given.
-_FALLBACK_GROUPS: dict[str, tuple[tuple[int, int, frozenset[str]], ...]] = {
-    "EAEU": (
-        (2015, 2015, frozenset({"RUS", "KAZ", "BLR", "ARM"})),
-        (2015, 9999, frozenset({"RUS", "KAZ", "BLR", "ARM", "KGZ"})),
-    ),
-    "NAFTA": ((1994, 9999, frozenset({"USA", "CAN", "MEX"})),),
-    "USMCA": ((2020, 9999, frozenset({"USA", "CAN", "MEX"})),),
-}
+# Groups a shock defines itself, e.g. (("NAFTA", ("CAN", "MEX", "USA")),): hashable, frozen.
+GroupTable = tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def members(name: str, year: int | None, countries: tuple[str, ...]) -> frozenset[str]:
-    """ISO3 codes a scenario name stands for: a country of the baseline, or a group's members."""
-    code = name.strip().upper()
-    if code in countries:
-        return frozenset({code})
-    try:  # the shared reference layer, when present
-        from bilat.reference import groups as _groups  # type: ignore[attr-defined]
-
-        return frozenset(_groups.members(code, year if year is not None else 9999))
-    except ImportError:
-        pass
-    except Exception as exc:  # an unknown group there: fall through to our own message
-        if not isinstance(exc, LookupError):
-            raise
-    for lo, hi, mem in _FALLBACK_GROUPS.get(code, ()):
-        if year is None or lo <= year <= hi:
-            return mem
-    if code in _FALLBACK_GROUPS:
-        return _FALLBACK_GROUPS[code][-1][2]
-    choices = list(countries) + list(_FALLBACK_GROUPS)
-    raise UnknownCodeError(
-        "country or group",
-        name,
-        difflib.get_close_matches(code, choices, n=3, cutoff=0.5),
-        where="scenario",
-    )
+def group_table(groups: Mapping[str, Iterable[str]] | GroupTable | None) -> GroupTable:
+    """Normalise user-defined groups to a sorted tuple of (name, sorted ISO3 codes)."""
+    if not groups:
+        return ()
+    items = groups.items() if isinstance(groups, Mapping) else groups
+    return tuple(sorted((str(k), tuple(sorted(str(c) for c in v))) for k, v in items))
 
 
 def _pairs(
-    baseline: Baseline, side_a: Iterable[str], side_b: Iterable[str] | None, what: str
+    baseline: Baseline,
+    side_a: Iterable[str],
+    side_b: Iterable[str] | None,
+    what: str,
+    groups: GroupTable = (),
 ) -> tuple[np.ndarray, list[str]]:
     """Boolean N×N mask of directed pairs between side A and side B (or within A)."""
     year = baseline.year
-    a: set[str] = set()
-    for name in side_a:
-        a |= members(name, year, baseline.countries)
-    b: set[str] = set()
-    for name in side_b or ():
-        b |= members(name, year, baseline.countries)
-    notes = []
+    defined = {k: frozenset(v) for k, v in groups}
+    notes: list[str] = []
+
+    def expand(names: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for name in names:
+            codes, note = members(name, year, baseline.countries, defined)
+            out |= codes
+            if note:
+                notes.append(f"{what}: {note}")
+        return out
+
+    a = expand(side_a)
+    b = expand(side_b or ())
     absent = sorted((a | b) - set(baseline.countries))
     if absent:
         notes.append(f"{what}: {', '.join(absent)} not in the baseline data; left out")
@@ -91,16 +74,25 @@ class AgreementChange:
 
     side_a: tuple[str, ...]
     side_b: tuple[str, ...] | None
-    effect: float
+    effect: float | None
     action: AgreementAction = "form"
+    groups: GroupTable = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", group_table(self.groups))
 
     def apply(self, baseline: Baseline, costs: np.ndarray) -> tuple[np.ndarray, list[str]]:
         """New t_ij^(1-σ) and notes."""
         if self.action not in ("form", "end"):
             raise InputError(f"agreement action must be 'form' or 'end', got {self.action!r}")
-        if not np.isfinite(self.effect):
-            raise InputError(f"agreement effect must be a number, got {self.effect!r}")
-        mask, notes = _pairs(baseline, self.side_a, self.side_b, f"agreement {self.label}")
+        if self.effect is None or not np.isfinite(self.effect):
+            raise InputError(
+                f"agreement {self.label}: effect must be a number (log points), got "
+                f"{self.effect!r}; give one, or run it in a Scenario that supplies or estimates it"
+            )
+        mask, notes = _pairs(
+            baseline, self.side_a, self.side_b, f"agreement {self.label}", self.groups
+        )
         if baseline.agreements is not None:
             in_force = baseline.agreements > 0
             mask = mask & (~in_force if self.action == "form" else in_force)
@@ -124,7 +116,11 @@ class AgreementChange:
 
     def __str__(self) -> str:
         verb = "formed" if self.action == "form" else "ended"
-        return f"agreement {self.label} {verb} (effect on log trade {self.effect:+.4f})"
+        effect = "to be set" if self.effect is None else f"{self.effect:+.4f}"
+        defined = "; ".join(f"{k} = {', '.join(v)}" for k, v in self.groups)
+        return f"agreement {self.label} {verb} (effect on log trade {effect})" + (
+            f" [{defined}]" if defined else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -134,6 +130,10 @@ class CostChange:
     side_a: tuple[str, ...]
     side_b: tuple[str, ...] | None
     percent: float
+    groups: GroupTable = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", group_table(self.groups))
 
     def apply(
         self, baseline: Baseline, costs: np.ndarray, sigma: float
@@ -142,7 +142,9 @@ class CostChange:
         if not (np.isfinite(self.percent) and self.percent > -100):
             raise InputError(f"trade-cost change must be > -100 %, got {self.percent!r}")
         label = "+".join(self.side_a) + ("–" + "+".join(self.side_b) if self.side_b else "")
-        mask, notes = _pairs(baseline, self.side_a, self.side_b, f"cost change {label}")
+        mask, notes = _pairs(
+            baseline, self.side_a, self.side_b, f"cost change {label}", self.groups
+        )
         out = costs.copy()
         out[mask] *= (1.0 + self.percent / 100.0) ** (1.0 - sigma)
         return out, notes
@@ -153,3 +155,11 @@ class CostChange:
 
 
 Shock = AgreementChange | CostChange
+
+
+def with_effect(shocks: Iterable[Shock], effect: float) -> list[Shock]:
+    """The shocks with ``effect`` set on agreement shocks that have none of their own."""
+    return [
+        replace(s, effect=effect) if isinstance(s, AgreementChange) and s.effect is None else s
+        for s in shocks
+    ]

@@ -1,0 +1,136 @@
+"""The result of running a scenario: GE effects, the agreement effect used, optional intervals."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from bilat.scenarios.effects import AgreementEffect
+from bilat.scenarios.ge import GEResult
+from bilat.scenarios.uncertainty import Uncertainty
+
+if TYPE_CHECKING:
+    from bilat.scenarios.scenario import Scenario
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    """A solved scenario: per-country and focus-pair effects (percent) with every assumption."""
+
+    scenario: Scenario
+    ge: GEResult
+    effect: AgreementEffect | None  # None when no agreement shock needs one
+    uncertainty: Uncertainty | None = None
+
+    @property
+    def countries(self) -> pd.DataFrame:
+        """Per-country effects (percent) by ISO3, with interval columns when drawn."""
+        c = self.ge.countries
+        if self.uncertainty is None:
+            return c
+        return c.join(self.uncertainty.countries)
+
+    @property
+    def focus(self) -> pd.DataFrame | None:
+        """The focus pair both ways and turnover (USD, percent), with intervals when drawn."""
+        if self.scenario.focus is None:
+            return None
+        frame = self.ge.bilateral(*self.scenario.focus)
+        if self.uncertainty is not None and len(self.uncertainty.pairs):
+            frame = frame.join(self.uncertainty.pairs)
+        return frame
+
+    @property
+    def assumptions(self) -> list[str]:
+        """Every assumption in words: σ, reference, data, effect, home trade, shocks, solver."""
+        g, b = self.ge, self.ge.baseline
+        out = [
+            f"σ = {g.sigma:g}; reference country {b.reference} (inward resistance = 1); "
+            f"baseline year {b.year}; {b.n} economies",
+            *(f"shock: {s}" for s in g.shocks),
+            *b.notes,
+            *g.notes,
+        ]
+        if self.uncertainty is not None:
+            out.append(self.uncertainty.summary().splitlines()[0])
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy long frame: country, measure, value (percent or USD), as GEResult.to_frame."""
+        return self.countries.reset_index().melt(
+            id_vars="country", var_name="measure", value_name="value"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict: scenario, assumptions, effect, diagnostics, countries, focus."""
+        g = self.ge
+        out: dict[str, Any] = {
+            "scenario": self.scenario.name,
+            "file": self.scenario.path,
+            "sigma": g.sigma,
+            "reference": g.baseline.reference,
+            "year": g.baseline.year,
+            "shocks": list(g.shocks),
+            "assumptions": self.assumptions,
+            "agreement_effect": None
+            if self.effect is None
+            else {
+                "value": self.effect.value,
+                "std_error": self.effect.std_error,
+                "origin": self.effect.origin,
+                "description": self.effect.description,
+                "distance_elasticity": self.effect.distance_elasticity,
+            },
+            "diagnostics": g.diagnostics,
+            "countries": json.loads(self.countries.reset_index().to_json(orient="records")),
+        }
+        if self.focus is not None:
+            out["focus"] = json.loads(self.focus.reset_index().to_json(orient="records"))
+        if self.uncertainty is not None:
+            u = self.uncertainty
+            out["uncertainty"] = {
+                "method": "monte carlo over the agreement effect",
+                "draws": u.spec.draws,
+                "level": u.spec.level,
+                "seed": u.spec.seed,
+            }
+        return out
+
+    def summary(self, top: int = 15) -> str:
+        """Text: assumptions, the countries most affected, then the focus pair."""
+        text = self.ge.summary(top)
+        if self.effect is not None and self.effect.fit is not None:
+            text += "\n\n" + self.effect.fit.summary()
+        if self.uncertainty is not None:
+            c = self.countries
+            order = c["real_gdp_pct"].abs().sort_values(ascending=False).index[:top]
+            cols = ["real_gdp_pct", "real_gdp_pct_low", "real_gdp_pct_high"]
+            text += f"\n\nreal GDP, {self.uncertainty.spec.level:.0%} interval:\n"
+            text += c.loc[order, cols].round(3).to_string()
+        if self.focus is not None:
+            text += "\n\n" + self.focus.round(3).to_string()
+        return text
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        eff = f", effect {self.effect.value:.4f} ({self.effect.origin})" if self.effect else ""
+        unc = f", {self.uncertainty.spec.draws} MC draws" if self.uncertainty else ""
+        return f"<ScenarioResult {self.scenario.name!s}: {self.ge.baseline.n} economies{eff}{unc}>"
+
+    def _repr_html_(self) -> str:
+        parts = [
+            f"<h3>{html.escape(self.scenario.name)}</h3>",
+            "<ul>" + "".join(f"<li>{html.escape(a)}</li>" for a in self.assumptions) + "</ul>",
+        ]
+        if self.focus is not None:
+            parts.append(self.focus.round(3).to_html())
+        c = self.countries
+        order = c["real_gdp_pct"].abs().sort_values(ascending=False).index
+        parts.append(c.loc[order].round(3).to_html())
+        return "".join(parts)
