@@ -15,7 +15,7 @@ from bilat.claims.extract import extract_document
 from bilat.claims.model import CLAIM_KINDS, FLOWS
 from bilat.claims.scoring import load_corpus, score
 from bilat.claims.text import clean
-from conftest import CORPUS
+from tests.claims.conftest import CORPUS
 
 TEXTS = load_corpus(CORPUS)
 

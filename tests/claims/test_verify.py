@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bilat.claims import check
-from conftest import canonical_flows
+from tests.claims.conftest import canonical_flows
 
 # Exporter-reported totals, USD: RUS-KOR turnover 14 bn in 2015 and 15 bn in 2016;
 # Russia's other partners: CHN 50 bn and DEU 40 bn of exports in 2016, so Korea ranks 3rd.

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 import pytest
-from bundle_fixtures import (  # noqa: F401  (fixtures for this folder)
+
+from bilat.schema import FLOWS_SCHEMA
+from tests.ledger.bundle_fixtures import (  # noqa: F401  (fixtures for this folder)
     DEFAULTS,
     baci_world_frame,
     bundle_flows,
@@ -13,8 +15,6 @@ from bundle_fixtures import (  # noqa: F401  (fixtures for this folder)
     comtrade_frame,
     penppml_frame,
 )
-
-from bilat.schema import FLOWS_SCHEMA
 
 
 def canonical(records: list[dict]) -> pd.DataFrame:

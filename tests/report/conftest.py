@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ledger"))
 
-from bundle_fixtures import (  # noqa: F401  (fixtures for this folder)
+from tests.ledger.bundle_fixtures import (  # noqa: F401  (fixtures for this folder)
     baci_world_frame,
     bundle_flows,
     bundle_root,

@@ -25,6 +25,9 @@ from bilat.cli import claims as _claims  # noqa: E402
 
 _claims.register(app)
 
+from bilat.cli import opportunities as _opportunities  # noqa: E402
+
+_opportunities.register(app)
 
 def main() -> None:  # pragma: no cover - entry point
     app()

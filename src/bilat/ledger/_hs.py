@@ -9,13 +9,10 @@ from bilat.errors import BilatError
 
 @lru_cache(maxsize=8192)
 def description(code: str) -> str:
-    """English description of an HS code (2, 4 or 6 digits, HS 2022 wording), or '' when unknown."""
+    """English description of an HS code (HS 2022 wording, else HS 1992's), or '' when unknown."""
     from bilat.reference import hs
 
-    try:
-        return hs.describe(code)
-    except BilatError:  # codes that left the nomenclature, national codes: shown bare
-        return ""
+    return hs.description(code)
 
 
 @lru_cache(maxsize=256)

