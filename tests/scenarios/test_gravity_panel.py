@@ -107,7 +107,13 @@ def test_estimate_without_variation_in_policy():
 
 
 def test_shipped_scenarios_parse():
-    assert sc.shipped_names() == ["kor_eaeu_fta.toml", "korus_ends.toml", "rus_kor_rail_link.toml"]
+    assert sc.shipped_names() == [
+        "kor_eaeu_fta.toml",
+        "korea_rail_link.toml",
+        "korus_ends.toml",
+        "nsr_route.toml",
+        "rus_kor_rail_link.toml",
+    ]
     s = sc.load("kor_eaeu_fta.toml")
     assert s.focus == ("RUS", "KOR") and s.sigma == 7 and s.shocks[0].side_b == ("EAEU",)
     assert sc.load("rus_kor_rail_link.toml").shocks[0].percent == -10

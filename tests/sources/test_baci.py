@@ -37,7 +37,8 @@ def write_csv(folder: Path, rows: list[str], name: str = NAME_2016, header: str 
 
 def read_all(path: Path, **kwargs) -> pa.Table:
     batches = list(BaciReader(**kwargs).batches(path))
-    return pa.Table.from_batches(batches, schema=FLOWS_SCHEMA)
+    # text columns come dictionary-encoded by default: decode to the canonical schema
+    return pa.Table.from_batches(batches).cast(FLOWS_SCHEMA)
 
 
 def rows_by_product(table: pa.Table) -> dict[str, dict]:
@@ -88,6 +89,15 @@ def test_gzipped_file_gives_the_same_rows(tmp_path: Path) -> None:
     assert read_all(gz).to_pylist() == read_all(plain).to_pylist()
 
 
+def test_byte_order_mark_crlf_and_quoted_header(tmp_path: Path) -> None:
+    plain = read_all(write_csv(tmp_path, ROWS_2016))
+    other = tmp_path / "windows" / NAME_2016
+    other.parent.mkdir()
+    text = '"t","i","j","k","v","q"\r\n' + "\r\n".join(ROWS_2016) + "\r\n"
+    other.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert read_all(other).to_pylist() == plain.to_pylist()
+
+
 def test_many_small_batches_keep_every_row(tmp_path: Path) -> None:
     rows = [f"2016,643,410,{270900 + n % 10},{n}.5,1" for n in range(300)]
     path = write_csv(tmp_path, rows)
@@ -95,6 +105,16 @@ def test_many_small_batches_keep_every_row(tmp_path: Path) -> None:
     assert len(batches) > 5
     values = [v for b in batches for v in b.column("value_usd").to_pylist()]
     assert values == [(n + 0.5) * 1000 for n in range(300)]
+
+
+def test_dictionary_output_holds_the_same_values_as_plain(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, ROWS_2016)
+    plain = pa.Table.from_batches(list(BaciReader(dictionary=False).batches(path)))
+    assert plain.schema == FLOWS_SCHEMA
+    encoded = pa.Table.from_batches(list(BaciReader().batches(path)))
+    for name in ("exporter", "importer", "product", "period", "source", "release"):
+        assert pa.types.is_dictionary(encoded.schema.field(name).type)
+    assert encoded.cast(FLOWS_SCHEMA).to_pylist() == plain.to_pylist()
 
 
 def test_release_zip_reads_every_year_with_its_own_country_codes(tmp_path: Path) -> None:
@@ -158,6 +178,25 @@ def test_store_ingests_a_baci_file(tmp_path: Path) -> None:
     flows = store.table("flows")
     rus_kor = flows.filter((flows.exporter == "RUS") & (flows.importer == "KOR"))
     assert rus_kor.value_usd.sum().execute() == pytest.approx(5_123_456_789.0)
+
+
+def test_store_ingests_a_release_zip_year_by_year(tmp_path: Path) -> None:
+    from bilat.store import Store
+
+    zpath = tmp_path / "BACI_HS92_V202201.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr("BACI_HS92_Y2015_V202201.csv", HEADER + "2015,643,410,270900,1.5,2\n")
+        zf.writestr("BACI_HS92_Y2016_V202201.csv", HEADER + "\n".join(ROWS_2016) + "\n")
+    assert detect(zpath).format == "baci"
+    store = Store(tmp_path / "store")
+    (result,) = store.ingest([zpath])
+    assert (result.rows, result.years) == (5, (2015, 2016))
+    flows = store.table("flows")
+    by_year = flows.group_by("year").aggregate(v=flows.value_usd.sum()).execute()
+    got = dict(zip(by_year["year"], by_year["v"], strict=True))
+    assert got == pytest.approx(
+        {2015: 1500.0, 2016: 5_123_456_789.0 + 1_234_500.0 + 277.0 + 7125.0}
+    )
 
 
 def test_file_names() -> None:
@@ -258,6 +297,8 @@ def test_errors_in_later_batches_give_the_file_line(tmp_path: Path) -> None:
 def test_missing_value(tmp_path: Path) -> None:
     path = write_csv(tmp_path, [*ROWS_2016, "2016,643,410,270900,,1"])
     fails(path, line=6, column="v", text="missing")
+    path = write_csv(tmp_path, [*ROWS_2016, "2016,643,410,270900,nan,1"])
+    fails(path, line=6, column="v", text="missing (NaN)")
 
 
 def test_year_must_match_the_file_name(tmp_path: Path) -> None:

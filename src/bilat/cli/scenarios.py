@@ -138,6 +138,33 @@ def register(app: typer.Typer) -> None:
         else:
             typer.echo(text)
 
+    @scenario_app.command("routes")
+    def routes_cmd(
+        files: list[Path] = typer.Argument(  # noqa: B008
+            None, help="Route tables or scenario files with [[route]] tables (default: shipped)."
+        ),
+        fmt: OutputFormat = typer.Option(  # noqa: B008
+            OutputFormat.table, "--format", help="table, json or csv."
+        ),
+    ) -> None:
+        """List named routes: the pairs they serve, distances, change and usable share of the year."""  # noqa: E501
+        from bilat.scenarios.routes import all_routes, routes_frame
+
+        try:
+            frame = routes_frame(all_routes(files or ()))
+        except BilatError as exc:
+            raise fail(exc) from exc
+        if fmt is OutputFormat.json:
+            typer.echo(frame.reset_index().to_json(orient="records", indent=2, force_ascii=False))
+        elif fmt is OutputFormat.csv:
+            typer.echo(frame.to_csv())
+        else:
+            show = frame.drop(columns=["source"]).round({"change_pct": 1, "usable_share": 3})
+            typer.echo(show.to_string())
+            typer.echo("\nsources:")
+            for rid, src in frame["source"].items():
+                typer.echo(f"  {rid}: {src}")
+
     @gravity_app.command("estimate")
     def estimate_cmd(
         data: Path = typer.Argument(  # noqa: B008

@@ -131,6 +131,114 @@ class EstimationSpec:
         return years
 
 
+# Estimates already made in this process, by store content (source-file checksums) and spec:
+# a route scenario and an agreement scenario on the same store share one PPML fit.
+_FITS: dict[tuple[object, ...], AgreementEffect] = {}
+_MAX_FITS = 8
+
+
+def estimate_effect_cached(
+    store: Store,
+    spec: EstimationSpec,
+    *,
+    year: int,
+    source: str = "penppml",
+    exports_exceed_gdp: Literal["floor", "drop"] = "floor",
+) -> AgreementEffect:
+    """:func:`estimate_effect`, reusing a fit of the same store content, spec, year and source."""
+    key = (
+        str(store.root),
+        tuple(sorted(store.manifest.files)),
+        spec,
+        int(year),
+        source,
+        exports_exceed_gdp,
+    )
+    if key not in _FITS:
+        if len(_FITS) >= _MAX_FITS:
+            _FITS.pop(next(iter(_FITS)))
+        _FITS[key] = estimate_effect(
+            store, spec, year=year, source=source, exports_exceed_gdp=exports_exceed_gdp
+        )
+    return _FITS[key]
+
+
+@dataclass(frozen=True, eq=False)
+class DistanceElasticity:
+    """The elasticity δ of trade to distance (PPML coefficient on ln distance, < 0) and its s.e."""
+
+    value: float
+    std_error: float | None
+    origin: Literal["supplied", "estimated"]
+    description: str
+    # covariance with the agreement effect when both come from one fit (joint Monte Carlo draws)
+    covariance_with_effect: float | None = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The elasticity as one row (term, estimate, std_error, origin, description)."""
+        return pd.DataFrame(
+            [
+                {
+                    "term": "distance elasticity",
+                    "estimate": self.value,
+                    "std_error": self.std_error,
+                    "origin": self.origin,
+                    "description": self.description,
+                }
+            ]
+        )
+
+    def __str__(self) -> str:
+        se = f", s.e. {self.std_error:.4f}" if self.std_error is not None else ""
+        return f"distance elasticity of trade δ = {self.value:.4f}{se}; {self.origin}: " + (
+            self.description
+        )
+
+    def __repr__(self) -> str:
+        return f"<DistanceElasticity {self.value:.4f} ({self.origin})>"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(str(self))}</p>"
+
+
+def supplied_elasticity(
+    value: float, std_error: float | None = None, what: str = ""
+) -> DistanceElasticity:
+    """A distance elasticity the user gives (< 0, e.g. −0.9), optionally with its s.e."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"distance elasticity must be a number, got {value!r}") from None
+    if not np.isfinite(v) or v >= 0:
+        raise InputError(
+            f"distance elasticity of trade must be < 0 (the PPML coefficient on ln distance, "
+            f"e.g. -0.9), got {value!r}"
+        )
+    if std_error is not None and not (np.isfinite(std_error) and std_error >= 0):
+        raise InputError(f"distance elasticity s.e. must be ≥ 0, got {std_error!r}")
+    return DistanceElasticity(v, std_error, "supplied", what or "given by the user")
+
+
+def elasticity_from(effect: AgreementEffect) -> DistanceElasticity:
+    """The distance elasticity of a GeoDist (``geodist``) estimation, with its covariance."""
+    fit = effect.fit
+    if fit is None or "ln_dist" not in fit.coefficients.index:
+        raise InputError(
+            "this estimate has no distance term: estimate with method 'geodist' (GeoDist "
+            "covariates) or supply distance_elasticity"
+        )
+    cov = None
+    if "rta" in fit.coefficients.index:
+        cov = float(fit.vcov_matrix.loc["ln_dist", "rta"])
+    return DistanceElasticity(
+        value=fit.coef("ln_dist"),
+        std_error=fit.se("ln_dist"),
+        origin="estimated",
+        description=effect.description,
+        covariance_with_effect=cov,
+    )
+
+
 def estimate_effect(
     store: Store,
     spec: EstimationSpec,

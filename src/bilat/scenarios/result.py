@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from bilat.scenarios.effects import AgreementEffect
+from bilat.scenarios.effects import AgreementEffect, DistanceElasticity
 from bilat.scenarios.ge import GEResult
 from bilat.scenarios.uncertainty import Uncertainty
 
@@ -25,6 +25,7 @@ class ScenarioResult:
     ge: GEResult
     effect: AgreementEffect | None  # None when no agreement shock needs one
     uncertainty: Uncertainty | None = None
+    elasticity: DistanceElasticity | None = None  # δ, when a distance shock needs one
 
     @property
     def countries(self) -> pd.DataFrame:
@@ -43,6 +44,26 @@ class ScenarioResult:
         if self.uncertainty is not None and len(self.uncertainty.pairs):
             frame = frame.join(self.uncertainty.pairs)
         return frame
+
+    @property
+    def routes(self) -> pd.DataFrame | None:
+        """Trade between the sides of each distance shock (route): USD, %, intervals when drawn."""
+        from bilat.scenarios.scenario import route_blocs
+
+        blocs = route_blocs(self.scenario, self.ge.baseline)
+        if not blocs:
+            return None
+        frame = pd.concat([self.ge.between(ma, mb, (na, nb)) for na, ma, nb, mb in blocs])
+        frame = frame[~frame.index.duplicated()]
+        if self.uncertainty is not None and len(self.uncertainty.pairs):
+            frame = frame.join(self.uncertainty.pairs)
+        return frame
+
+    @property
+    def route_pairs(self) -> pd.DataFrame:
+        """Every directed pair whose trade costs the shocks changed: USD and % changes."""
+        f = self.ge.flows
+        return f[f["trade_cost_term_pct"].abs() > 1e-12].reset_index(drop=True)
 
     @property
     def assumptions(self) -> list[str]:
@@ -85,15 +106,26 @@ class ScenarioResult:
                 "description": self.effect.description,
                 "distance_elasticity": self.effect.distance_elasticity,
             },
+            "distance_elasticity": None
+            if self.elasticity is None
+            else {
+                "value": self.elasticity.value,
+                "std_error": self.elasticity.std_error,
+                "origin": self.elasticity.origin,
+                "description": self.elasticity.description,
+            },
             "diagnostics": g.diagnostics,
             "countries": json.loads(self.countries.reset_index().to_json(orient="records")),
         }
         if self.focus is not None:
             out["focus"] = json.loads(self.focus.reset_index().to_json(orient="records"))
+        routes = self.routes
+        if routes is not None:
+            out["routes"] = json.loads(routes.reset_index().to_json(orient="records"))
         if self.uncertainty is not None:
             u = self.uncertainty
             out["uncertainty"] = {
-                "method": "monte carlo over the agreement effect",
+                "method": f"monte carlo over {u.drawn}",
                 "draws": u.spec.draws,
                 "level": u.spec.level,
                 "seed": u.spec.seed,
@@ -111,6 +143,9 @@ class ScenarioResult:
             cols = ["real_gdp_pct", "real_gdp_pct_low", "real_gdp_pct_high"]
             text += f"\n\nreal GDP, {self.uncertainty.spec.level:.0%} interval:\n"
             text += c.loc[order, cols].round(3).to_string()
+        routes = self.routes
+        if routes is not None:
+            text += "\n\ntrade between the route's sides:\n" + routes.round(3).to_string()
         if self.focus is not None:
             text += "\n\n" + self.focus.round(3).to_string()
         return text
@@ -120,6 +155,8 @@ class ScenarioResult:
 
     def __repr__(self) -> str:
         eff = f", effect {self.effect.value:.4f} ({self.effect.origin})" if self.effect else ""
+        if self.elasticity is not None:
+            eff += f", δ {self.elasticity.value:.4f} ({self.elasticity.origin})"
         unc = f", {self.uncertainty.spec.draws} MC draws" if self.uncertainty else ""
         return f"<ScenarioResult {self.scenario.name!s}: {self.ge.baseline.n} economies{eff}{unc}>"
 
@@ -128,6 +165,9 @@ class ScenarioResult:
             f"<h3>{html.escape(self.scenario.name)}</h3>",
             "<ul>" + "".join(f"<li>{html.escape(a)}</li>" for a in self.assumptions) + "</ul>",
         ]
+        routes = self.routes
+        if routes is not None:
+            parts.append(routes.round(3).to_html())
         if self.focus is not None:
             parts.append(self.focus.round(3).to_html())
         c = self.countries

@@ -14,16 +14,20 @@ from bilat.reference._toml import read_toml
 from bilat.scenarios.effects import (
     BOOK_EFFECT,
     AgreementEffect,
+    DistanceElasticity,
     EstimationSpec,
-    estimate_effect,
+    elasticity_from,
+    estimate_effect_cached,
     supplied,
+    supplied_elasticity,
 )
-from bilat.scenarios.ge import AgreementChange, Baseline, CostChange, simulate
+from bilat.scenarios.ge import AgreementChange, Baseline, CostChange, DistanceChange, simulate
 from bilat.scenarios.ge.members import canonical
-from bilat.scenarios.ge.shocks import GroupTable, Shock, group_table, with_effect
+from bilat.scenarios.ge.shocks import GroupTable, Shock, group_table, sides, with_parameters
 from bilat.scenarios.ge.solve import check_sigma
 from bilat.scenarios.inputs import read_inputs
 from bilat.scenarios.result import ScenarioResult
+from bilat.scenarios.routes import Route, all_routes, find_route, parse_routes
 from bilat.scenarios.uncertainty import UncertaintySpec, monte_carlo
 
 if TYPE_CHECKING:
@@ -55,6 +59,8 @@ class Scenario:
     uncertainty: UncertaintySpec | None = None
     groups: GroupTable = ()
     path: str | None = None  # the TOML file it was read from
+    elasticity: DistanceElasticity | None = None  # δ supplied; None: estimated (GeoDist PPML)
+    routes: tuple[Route, ...] = ()  # routes the file defines
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sigma", check_sigma(self.sigma))
@@ -72,10 +78,19 @@ class Scenario:
         """The same scenario with Monte Carlo intervals (None: point results only)."""
         return replace(self, uncertainty=spec)
 
+    def with_elasticity(self, elasticity: DistanceElasticity | None) -> Scenario:
+        """The same scenario with a supplied distance elasticity (None: estimate it)."""
+        return replace(self, elasticity=elasticity)
+
     @property
     def uses_effect(self) -> bool:
         """True if some agreement shock takes the scenario's effect."""
         return any(isinstance(s, AgreementChange) and s.effect is None for s in self.shocks)
+
+    @property
+    def uses_elasticity(self) -> bool:
+        """True if some distance shock takes the scenario's distance elasticity."""
+        return any(isinstance(s, DistanceChange) and s.elasticity is None for s in self.shocks)
 
 
 # ------------------------------------------------------------------------------ TOML files
@@ -121,10 +136,80 @@ def _names(
     return tuple(out)
 
 
+def _number(table: dict[str, Any], field_: str, k: int, where: _Where) -> float | None:
+    v = table.get(field_)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise DataFormatError(
+            where.path,
+            f"[[shock]] #{k}: {field_} must be a number, got {v!r}",
+            line=where.line(field_, "[[shock]]", k),
+            column=field_,
+        )
+    return float(v)
+
+
+def _bad_distance(exc: InputError, k: int, where: _Where) -> DataFormatError:
+    """A DistanceChange's InputError as a file/line/field error."""
+    msg = str(exc)
+    fields = ("usable_share", "current_km", "new_km", "percent", "elasticity")
+    field_ = next((f for f in fields if f in msg), "percent")
+    return DataFormatError(
+        where.path,
+        f"[[shock]] #{k}: {msg}",
+        line=where.line(field_, "[[shock]]", k),
+        column=field_,
+    )
+
+
+def _route_shock(
+    table: dict[str, Any], k: int, where: _Where, routes: tuple[Route, ...]
+) -> DistanceChange:
+    name = table.get("route")
+    if not isinstance(name, str):
+        raise DataFormatError(
+            where.path,
+            f'[[shock]] #{k}: a route shock needs route = "ID" (see `bilat scenario routes`)',
+            line=where.line("type", "[[shock]]", k),
+            column="route",
+        )
+    known = (
+        *routes,
+        *(r for r in all_routes() if r.id.upper() not in {x.id.upper() for x in routes}),
+    )
+    route = find_route(name, known, where=where.at(f"[[shock]] #{k} 'route'", name, "[[shock]]", k))
+    share = _number(table, "usable_share", k, where)
+    try:
+        shock = route.shock(usable_share=share)
+    except InputError as exc:
+        raise _bad_distance(exc, k, where) from None
+    delta = _number(table, "elasticity", k, where)
+    return shock if delta is None else replace(shock, elasticity=_delta(delta, k, where))
+
+
+def _delta(value: float, k: int, where: _Where) -> float:
+    try:
+        return supplied_elasticity(value).value
+    except InputError as exc:
+        raise DataFormatError(
+            where.path,
+            f"[[shock]] #{k}: {exc}",
+            line=where.line("elasticity", "[[shock]]", k),
+            column="elasticity",
+        ) from None
+
+
 def _shock_from(
-    table: dict[str, Any], k: int, where: _Where, defined: dict[str, frozenset[str]]
+    table: dict[str, Any],
+    k: int,
+    where: _Where,
+    defined: dict[str, frozenset[str]],
+    routes: tuple[Route, ...] = (),
 ) -> Shock:
     kind = table.get("type")
+    if kind == "route":
+        return _route_shock(table, k, where, routes)
     if "between" not in table:
         raise DataFormatError(
             where.path, f"[[shock]] #{k} needs 'between' (a list of countries or groups)"
@@ -155,12 +240,28 @@ def _shock_from(
                 where.path, f"[[shock]] #{k}: a trade_costs shock needs 'percent' (e.g. -10)"
             )
         return CostChange(side_a=a, side_b=b, percent=float(table["percent"]), groups=groups)
+    if kind == "distance":
+        delta = _number(table, "elasticity", k, where)
+        share = _number(table, "usable_share", k, where)
+        try:
+            return DistanceChange(
+                side_a=a,
+                side_b=b,
+                percent=_number(table, "percent", k, where),
+                new_km=_number(table, "new_km", k, where),
+                current_km=_number(table, "current_km", k, where),
+                usable_share=1.0 if share is None else share,
+                elasticity=None if delta is None else _delta(delta, k, where),
+                groups=groups,
+            )
+        except InputError as exc:
+            raise _bad_distance(exc, k, where) from None
     raise DataFormatError(
         where.path,
         f"[[shock]] #{k}: unknown shock type {kind!r}",
         line=where.line("type", "[[shock]]", k),
         column="type",
-        fix="use 'agreement' or 'trade_costs'",
+        fix="use 'agreement', 'trade_costs', 'distance' or 'route'",
     )
 
 
@@ -201,6 +302,30 @@ def _effect(raw: dict[str, Any], where: _Where) -> AgreementEffect:
             f"agreement_effect must be a number in log points: {exc}",
             line=where.line("agreement_effect"),
             column="agreement_effect",
+        ) from None
+
+
+def _elasticity(raw: dict[str, Any], where: _Where) -> DistanceElasticity | None:
+    if "distance_elasticity" not in raw:
+        if "distance_elasticity_se" in raw:
+            raise DataFormatError(
+                where.path,
+                "distance_elasticity_se without distance_elasticity",
+                line=where.line("distance_elasticity_se"),
+                column="distance_elasticity_se",
+            )
+        return None
+    try:
+        se = raw.get("distance_elasticity_se")
+        return supplied_elasticity(
+            raw["distance_elasticity"],
+            None if se is None else float(se),
+            f"given in {where.path.name}",
+        )
+    except (InputError, TypeError, ValueError) as exc:
+        field_ = "distance_elasticity_se" if "s.e." in str(exc) else "distance_elasticity"
+        raise DataFormatError(
+            where.path, str(exc), line=where.line(field_), column=field_
         ) from None
 
 
@@ -249,8 +374,9 @@ def load(path: str | Path) -> Scenario:
     raw, text = read_toml(p)
     where = _Where(p, text)
     defined = _groups(raw.get("groups"), where)
+    routes = parse_routes(raw, text, p, defined)
     shocks = tuple(
-        _shock_from(t, k + 1, where, defined) for k, t in enumerate(raw.get("shock", []))
+        _shock_from(t, k + 1, where, defined, routes) for k, t in enumerate(raw.get("shock", []))
     )
     if not shocks:
         raise DataFormatError(p, "no [[shock]] tables", fix="add at least one [[shock]]")
@@ -279,6 +405,8 @@ def load(path: str | Path) -> Scenario:
         uncertainty=_section(raw, "uncertainty", UncertaintySpec, where),
         groups=defined,
         path=str(p),
+        elasticity=_elasticity(raw, where),
+        routes=routes,
     )
 
 
@@ -318,7 +446,7 @@ def baseline_for(
     active = d[(d["exporter"] != d["importer"]) & (d["trade"] > 0)]
     keep = set(active["exporter"]) & set(active["importer"])
     d = d[d["exporter"].isin(keep) & d["importer"].isin(keep)]
-    return Baseline.from_frame(
+    base = Baseline.from_frame(
         d,
         reference=scenario.reference,
         agreements="rta",
@@ -331,6 +459,30 @@ def baseline_for(
             *panel.notes,
         ),
     )
+    if needs_distances(scenario):
+        dist = read_distances(open_store(store))
+        base = base.with_distances(
+            dist, "pair distances: the store's GeoDist table (dist, km, population-weighted)"
+        )
+    return base
+
+
+def needs_distances(scenario: Scenario) -> bool:
+    """True if a distance shock gives a new distance in km without the current route's km."""
+    return any(isinstance(s, DistanceChange) and s.ratio is None for s in scenario.shocks)
+
+
+def read_distances(store: Store) -> Any:
+    """GeoDist pair distances (exporter, importer, dist km) from the store."""
+    from bilat.errors import NoDataError
+
+    d = store.table("distances").select("exporter", "importer", "dist").execute()
+    if d.empty:
+        raise NoDataError(
+            "the store has no distances (CEPII GeoDist), needed for new_km without current_km; "
+            "load them with `bilat data bundle ../shared/data --store PATH` or give current_km"
+        )
+    return d
 
 
 def agreement_effect(
@@ -339,13 +491,54 @@ def agreement_effect(
     """The effect the scenario's agreement shocks take: estimated if asked, else given/book."""
     if scenario.estimation is None:
         return scenario.effect
-    return estimate_effect(
+    return estimate_effect_cached(
         open_store(store),
         scenario.estimation,
         year=scenario.year,
         source=scenario.data,
         exports_exceed_gdp=scenario.exports_exceed_gdp,  # type: ignore[arg-type]
     )
+
+
+def distance_elasticity(
+    scenario: Scenario, store: Store | str | os.PathLike[str] | None = None
+) -> DistanceElasticity:
+    """δ for the scenario's distance shocks: supplied, else a GeoDist PPML on the store.
+
+    The estimation uses the scenario's [estimation] years and countries with method 'geodist'
+    (default: the baseline year alone), so δ comes from the same data as the baseline.
+    """
+    if scenario.elasticity is not None:
+        return scenario.elasticity
+    spec = scenario.estimation
+    spec = (
+        EstimationSpec(method="geodist", years=(scenario.year,))
+        if spec is None
+        else replace(spec, method="geodist")
+    )
+    fit = estimate_effect_cached(
+        open_store(store),
+        spec,
+        year=scenario.year,
+        source=scenario.data,
+        exports_exceed_gdp=scenario.exports_exceed_gdp,  # type: ignore[arg-type]
+    )
+    return elasticity_from(fit)
+
+
+def route_blocs(
+    scenario: Scenario, baseline: Baseline
+) -> list[tuple[str, frozenset[str], str, frozenset[str] | None]]:
+    """For each distance shock: (name A, members A, name B, members B) in the baseline."""
+    out = []
+    for s in scenario.shocks:
+        if not isinstance(s, DistanceChange):
+            continue
+        a, b, _ = sides(baseline, s.side_a, s.side_b, s.label, s.groups)
+        na = "+".join(s.side_a)
+        nb = "+".join(s.side_b) if s.side_b else ""
+        out.append((na, frozenset(a), nb, frozenset(b) if s.side_b else None))
+    return list(dict.fromkeys(out))
 
 
 def run(
@@ -356,33 +549,83 @@ def run(
     **solver: Any,
 ) -> ScenarioResult:
     """Solve a scenario on the store's data (or a given baseline), with intervals if asked."""
-    needs_store = baseline is None or scenario.estimation is not None
-    st = open_store(store) if needs_store else None
+    estimates = scenario.estimation is not None or (
+        scenario.uses_elasticity and scenario.elasticity is None
+    )
+    st = open_store(store) if baseline is None or estimates else None
     effect = agreement_effect(scenario, st) if scenario.uses_effect else None
+    delta = distance_elasticity(scenario, st) if scenario.uses_elasticity else None
     base = baseline or baseline_for(scenario, st)
-    shocks = with_effect(scenario.shocks, effect.value) if effect else list(scenario.shocks)
+    shocks = with_parameters(
+        scenario.shocks,
+        effect.value if effect else None,
+        delta.value if delta else None,
+    )
     ge = simulate(base, shocks, sigma=scenario.sigma, description=scenario.name, **solver)
     notes = list(scenario.notes)
+    if delta is not None:
+        notes.insert(0, str(delta))
+        notes.insert(
+            1,
+            "distance to trade costs: T'_ij = T_ij·(s·(d'/d)^δ + 1 − s) with T = t^(1-σ), "
+            "s the usable share of the year (the trade-cost index averages the year)",
+        )
     if effect is not None:
         notes.insert(0, str(effect))
     ge = replace(ge, notes=ge.notes + tuple(notes))
     uncertainty = None
     if scenario.uncertainty is not None:
-        if effect is None or effect.std_error is None:
-            raise InputError(
-                "uncertainty needs an agreement effect with a standard error: estimate it "
-                "([estimation]) or give agreement_effect_se"
+        uncertainty = _intervals(scenario, base, effect, delta)
+    return ScenarioResult(
+        scenario=scenario, ge=ge, effect=effect, uncertainty=uncertainty, elasticity=delta
+    )
+
+
+def _intervals(
+    scenario: Scenario,
+    base: Baseline,
+    effect: AgreementEffect | None,
+    delta: DistanceElasticity | None,
+) -> Any:
+    """Monte Carlo over the parameters the scenario's shocks take (all need an s.e.)."""
+    missing = []
+    if effect is not None and effect.std_error is None:
+        missing.append("the agreement effect (give agreement_effect_se or estimate it)")
+    if delta is not None and delta.std_error is None:
+        missing.append("the distance elasticity (give distance_elasticity_se or estimate it)")
+    if (effect is None and delta is None) or missing:
+        raise InputError(
+            "uncertainty needs an agreement effect or a distance elasticity with a standard "
+            "error: "
+            + (
+                "; ".join(missing)
+                if missing
+                else "no shock of this scenario takes one (trade-cost shocks are fixed numbers)"
             )
-        uncertainty = monte_carlo(
-            base,
-            scenario.shocks,
-            effect=effect.value,
-            std_error=effect.std_error,
-            sigma=scenario.sigma,
-            spec=scenario.uncertainty,
-            pairs=[scenario.focus] if scenario.focus else [],
         )
-    return ScenarioResult(scenario=scenario, ge=ge, effect=effect, uncertainty=uncertainty)
+    # one GeoDist fit estimated both: draw them jointly with the fit's covariance
+    joint = (
+        delta.covariance_with_effect
+        if delta is not None
+        and effect is not None
+        and effect.origin == "estimated"
+        and effect.fit is not None
+        and "ln_dist" in effect.fit.coefficients.index
+        else None
+    )
+    return monte_carlo(
+        base,
+        scenario.shocks,
+        effect=None if effect is None else effect.value,
+        std_error=None if effect is None else effect.std_error,
+        elasticity=None if delta is None else delta.value,
+        elasticity_se=None if delta is None else delta.std_error,
+        covariance=joint,
+        sigma=scenario.sigma,
+        spec=scenario.uncertainty,
+        pairs=[scenario.focus] if scenario.focus else [],
+        blocs=route_blocs(scenario, base),
+    )
 
 
 def focus_table(result: Any, pair: tuple[str, str]) -> Any:

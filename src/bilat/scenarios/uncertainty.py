@@ -1,7 +1,9 @@
-"""Monte Carlo intervals for GE results from the sampling distribution of the agreement effect.
+"""Monte Carlo intervals for GE results from the sampling distribution of the estimated parameters.
 
-Each draw takes β ~ Normal(β̂, s.e.²) (s.e. clustered by pair, as estimated), sets it on every
-agreement shock that uses the scenario's effect, and re-solves the conditional and full-endowment
+Each draw takes β ~ Normal(β̂, s.e.²) (s.e. clustered by pair, as estimated) for the agreement
+effect and/or δ ~ Normal(δ̂, s.e.²) for the distance elasticity (jointly normal, with the fit's
+covariance, when one GeoDist PPML estimated both), sets them on every shock that uses the
+scenario's values, and re-solves the conditional and full-endowment
 equilibria on the same baseline. Intervals are percentiles of the draws. Draws are made up front
 from one seeded generator, so results do not depend on how many workers solve them.
 """
@@ -16,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from bilat.errors import InputError
-from bilat.scenarios.ge import AgreementChange, Baseline, simulate
-from bilat.scenarios.ge.shocks import Shock, with_effect
+from bilat.scenarios.ge import AgreementChange, Baseline, DistanceChange, simulate
+from bilat.scenarios.ge.shocks import Shock, with_parameters
 from bilat.scenarios.ge.solve import check_sigma, solve_resistances
 
 # Per-country measures given intervals (GEResult.countries columns, percent).
@@ -40,16 +42,24 @@ class UncertaintySpec:
             raise InputError(f"interval level must be in (0, 1), e.g. 0.9; got {self.level!r}")
 
 
+# A set of countries traded with another, for intervals: (name A, members A, name B, members B).
+Bloc = tuple[str, frozenset[str], str, frozenset[str] | None]
+
+
 @dataclass(frozen=True, eq=False)
 class Uncertainty:
-    """Percentile intervals of GE results over draws of the agreement effect."""
+    """Percentile intervals of GE results over draws of the agreement effect and/or δ."""
 
     spec: UncertaintySpec
-    effect: float
-    std_error: float
-    effect_draws: np.ndarray
+    effect: float | None
+    std_error: float | None
+    effect_draws: np.ndarray | None
     countries: pd.DataFrame  # index country; columns <measure>_low / <measure>_high
     pairs: pd.DataFrame  # index flow (A→B, B→A, A↔B turnover); conditional/full low/high
+    elasticity: float | None = None  # distance elasticity δ (route scenarios)
+    elasticity_se: float | None = None
+    elasticity_draws: np.ndarray | None = None
+    correlation: float | None = None  # of the two drawn parameters, when drawn jointly
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -68,11 +78,26 @@ class Uncertainty:
                         rows.append((key, idx, m, r[col], r[f"{m}_high"]))
         return pd.DataFrame(rows, columns=["level", "name", "measure", "low", "high"])
 
+    @property
+    def drawn(self) -> str:
+        """What was drawn, in words."""
+        parts = []
+        if self.effect_draws is not None:
+            parts.append(f"the agreement effect ~ N({self.effect:.4f}, {self.std_error:.4f}²)")
+        if self.elasticity_draws is not None:
+            parts.append(
+                f"the distance elasticity ~ N({self.elasticity:.4f}, {self.elasticity_se:.4f}²)"
+            )
+        text = " and ".join(parts)
+        if self.correlation is not None:
+            text += f", jointly (correlation {self.correlation:+.3f}, from one fit)"
+        return text
+
     def summary(self) -> str:
         """One line on the method, then the pair intervals."""
         head = (
-            f"{self.spec.level:.0%} intervals, Monte Carlo: {self.spec.draws} draws of the "
-            f"agreement effect ~ N({self.effect:.4f}, {self.std_error:.4f}²), seed {self.spec.seed}"
+            f"{self.spec.level:.0%} intervals, Monte Carlo: {self.spec.draws} draws of "
+            f"{self.drawn}, seed {self.spec.seed}"
         )
         return head + ("\n" + self.pairs.round(3).to_string() if len(self.pairs) else "")
 
@@ -80,9 +105,14 @@ class Uncertainty:
         return self.summary()
 
     def __repr__(self) -> str:
+        what = []
+        if self.effect_draws is not None:
+            what.append(f"effect {self.effect:.4f} ± {self.std_error:.4f}")
+        if self.elasticity_draws is not None:
+            what.append(f"δ {self.elasticity:.4f} ± {self.elasticity_se:.4f}")
         return (
             f"<Uncertainty {self.spec.level:.0%} MC intervals, {self.spec.draws} draws, "
-            f"effect {self.effect:.4f} ± {self.std_error:.4f}>"
+            f"{', '.join(what)}>"
         )
 
     def _repr_html_(self) -> str:
@@ -91,52 +121,108 @@ class Uncertainty:
         )
 
 
+def _draws(
+    rng: np.random.Generator,
+    n: int,
+    means: list[float],
+    ses: list[float],
+    covariance: float | None,
+) -> np.ndarray:
+    """n × k normal draws; one parameter as before (mean + se·z), two jointly if correlated."""
+    if len(means) == 1:
+        return (means[0] + ses[0] * rng.standard_normal(n))[:, None]
+    cov = np.diag(np.square(ses))
+    if covariance is not None:
+        cov[0, 1] = cov[1, 0] = covariance
+    # eigen-decomposition rather than Cholesky: a zero s.e. gives a singular but valid matrix
+    w, v = np.linalg.eigh(cov)
+    root = v * np.sqrt(np.clip(w, 0.0, None))
+    return np.asarray(means) + rng.standard_normal((n, len(means))) @ root.T
+
+
 def monte_carlo(
     baseline: Baseline,
     shocks: Sequence[Shock],
     *,
-    effect: float,
-    std_error: float,
+    effect: float | None = None,
+    std_error: float | None = None,
+    elasticity: float | None = None,
+    elasticity_se: float | None = None,
+    covariance: float | None = None,
     sigma: float = 7.0,
     spec: UncertaintySpec | None = None,
     pairs: Sequence[tuple[str, str]] = (),
+    blocs: Sequence[Bloc] = (),
 ) -> Uncertainty:
-    """Intervals for per-country results and chosen pairs over draws of the agreement effect.
+    """Intervals for per-country results and chosen pairs over draws of the model's parameters.
 
-    ``shocks``: agreement shocks whose ``effect`` is None take each draw; others keep theirs.
+    ``shocks``: agreement shocks whose ``effect`` is None take each draw of the agreement effect
+    (β ~ N(effect, std_error²)); distance shocks whose ``elasticity`` is None take each draw of
+    δ ~ N(elasticity, elasticity_se²); both jointly normal with ``covariance`` when given (one
+    GeoDist fit estimates both). ``pairs``: country pairs (both ways and turnover); ``blocs``:
+    trade between sets of countries (e.g. a route's East Asia ↔ Northern Europe).
     """
     spec = spec or UncertaintySpec()
     sigma = check_sigma(sigma)
-    if not (np.isfinite(std_error) and std_error >= 0):
-        raise InputError(f"standard error must be ≥ 0, got {std_error!r}")
-    open_ = [isinstance(s, AgreementChange) and s.effect is None for s in shocks]
-    if not any(open_):
+    takes_effect = any(isinstance(s, AgreementChange) and s.effect is None for s in shocks)
+    takes_delta = any(isinstance(s, DistanceChange) and s.elasticity is None for s in shocks)
+    if not (takes_effect or takes_delta):
         raise InputError(
-            "no agreement shock takes the estimated effect (only agreement shocks without "
-            "their own 'effect' do), so there is nothing to draw; uncertainty needs one"
+            "no shock takes the estimated agreement effect or distance elasticity (only "
+            "agreement shocks without their own 'effect' and distance shocks without their "
+            "own 'elasticity' do), so there is nothing to draw; uncertainty needs one"
         )
+    names, means, ses = [], [], []
+    for used, name, mean, se in (
+        (takes_effect, "agreement effect", effect, std_error),
+        (takes_delta, "distance elasticity", elasticity, elasticity_se),
+    ):
+        if not used:
+            continue
+        if mean is None or se is None:
+            raise InputError(f"uncertainty needs the {name} and its standard error")
+        if not (np.isfinite(se) and se >= 0):
+            raise InputError(f"standard error of the {name} must be ≥ 0, got {se!r}")
+        names.append(name)
+        means.append(float(mean))
+        ses.append(float(se))
+    joint = covariance if len(names) == 2 else None
     rng = np.random.default_rng(spec.seed)
-    betas = effect + std_error * rng.standard_normal(spec.draws)
-    betas.setflags(write=False)
+    draws = _draws(rng, spec.draws, means, ses, joint)
+    draws.setflags(write=False)
+    column = {n: draws[:, k] for k, n in enumerate(names)}
+    betas = column.get("agreement effect")
+    deltas = column.get("distance elasticity")
     r = baseline.reference_index
     base = solve_resistances(baseline.trade_costs, baseline.output, baseline.expenditure, r)
 
-    def one(beta: float) -> tuple[np.ndarray, np.ndarray]:
-        res = simulate(baseline, with_effect(shocks, float(beta)), sigma=sigma, base=base)
+    def one(k: int) -> tuple[np.ndarray, np.ndarray]:
+        drawn = with_parameters(
+            shocks,
+            None if betas is None else float(betas[k]),
+            None if deltas is None else float(deltas[k]),
+        )
+        res = simulate(baseline, drawn, sigma=sigma, base=base)
         country = res.countries[list(MEASURES)].to_numpy()
-        pair = np.array(
-            [res.bilateral(a, b)[["conditional_pct", "full_pct"]].to_numpy() for a, b in pairs]
+        frames = [res.bilateral(a, b) for a, b in pairs]
+        frames += [res.between(ma, mb, (na, nb)) for na, ma, nb, mb in blocs]
+        pair = (
+            np.concatenate([f[["conditional_pct", "full_pct"]].to_numpy() for f in frames])
+            if frames
+            else np.empty((0, 2))
         )
         return country, pair
 
     if spec.n_jobs == 1:
-        out = [one(b) for b in betas]
+        out = [one(k) for k in range(spec.draws)]
     else:
         from joblib import Parallel, delayed
 
         # threads: the solves are numpy matrix products that release the GIL, and the baseline
         # is shared rather than pickled to each worker
-        out = Parallel(n_jobs=spec.n_jobs, prefer="threads")(delayed(one)(b) for b in betas)
+        out = Parallel(n_jobs=spec.n_jobs, prefer="threads")(
+            delayed(one)(k) for k in range(spec.draws)
+        )
     lo, hi = (1 - spec.level) / 2, 1 - (1 - spec.level) / 2
     c = np.stack([o[0] for o in out])  # draws × countries × measures
     c_lo, c_hi = np.quantile(c, lo, axis=0), np.quantile(c, hi, axis=0)
@@ -147,18 +233,31 @@ def monte_carlo(
     labels: list[str] = []
     for a, b in pairs:
         labels += [f"{a}→{b}", f"{b}→{a}", f"{a}↔{b} turnover"]
+    for na, _, nb, mb in blocs:
+        labels += (
+            [f"within {na}"] if mb is None else [f"{na}→{nb}", f"{nb}→{na}", f"{na}↔{nb} total"]
+        )
     pair_frame = pd.DataFrame(index=pd.Index(labels, name="flow"))
-    if pairs:
-        p = np.stack([o[1] for o in out]).reshape(spec.draws, len(labels), 2)
-        p_lo, p_hi = np.quantile(p, lo, axis=0), np.quantile(p, hi, axis=0)
+    if labels:
+        p = np.stack([o[1] for o in out])  # draws × flows × 2
+        p_lo, p_hi = np.nanquantile(p, lo, axis=0), np.nanquantile(p, hi, axis=0)
         for k, m in enumerate(("conditional_pct", "full_pct")):
             pair_frame[f"{m}_low"] = p_lo[:, k]
             pair_frame[f"{m}_high"] = p_hi[:, k]
+    # a focus pair that is also a route's pair appears twice with the same numbers: keep one
+    pair_frame = pair_frame[~pair_frame.index.duplicated()]
+    corr = None
+    if joint is not None and ses[0] > 0 and ses[1] > 0:
+        corr = float(joint / (ses[0] * ses[1]))
     return Uncertainty(
         spec=spec,
-        effect=float(effect),
-        std_error=float(std_error),
+        effect=None if betas is None else float(effect),  # type: ignore[arg-type]
+        std_error=None if betas is None else float(std_error),  # type: ignore[arg-type]
         effect_draws=betas,
         countries=countries,
         pairs=pair_frame,
+        elasticity=None if deltas is None else float(elasticity),  # type: ignore[arg-type]
+        elasticity_se=None if deltas is None else float(elasticity_se),  # type: ignore[arg-type]
+        elasticity_draws=deltas,
+        correlation=corr,
     )

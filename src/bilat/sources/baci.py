@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import queue
 import re
@@ -52,8 +53,8 @@ _MEANING = {
     "v": "value (thousands of USD)",
     "q": "quantity (tonnes)",
 }
-#: Bytes of CSV per parsed block: large blocks parse fastest; one is ~500k rows, ~50 MB in memory.
-BLOCK_SIZE = 16 << 20
+#: Bytes of CSV per parsed block (~130k rows); PyArrow reads ~35 blocks ahead: this bounds memory.
+BLOCK_SIZE = 4 << 20
 # BACI writes a missing quantity as blank or as "NA" right-aligned with spaces ("          NA").
 _NULLS = ["", "NA", "NaN", *(" " * n + "NA" for n in range(1, 24))]
 _NAME = re.compile(r"BACI_(HS\d{2})_(?:Y(\d{4})_)?V(\d{6}[a-z]?)", re.IGNORECASE)
@@ -91,7 +92,7 @@ class _Part:
     def open_arrow(self) -> Any:
         """A stream PyArrow reads natively where it can (plain and gzip files)."""
         if self.member is not None:
-            return zipfile.ZipFile(self.path).open(self.member)
+            return self._open_member()
         magic = _magic(self.path)
         if magic[:2] == b"\x1f\x8b":
             return pa.input_stream(str(self.path), compression="gzip")
@@ -100,12 +101,17 @@ class _Part:
     def open_bytes(self) -> Any:
         """A Python binary stream of the decompressed text (the slow path for error lines)."""
         if self.member is not None:
-            return zipfile.ZipFile(self.path).open(self.member)
+            return self._open_member()
         if _magic(self.path)[:2] == b"\x1f\x8b":
             import gzip
 
             return gzip.open(self.path, "rb")
         return open(self.path, "rb")
+
+    def _open_member(self) -> Any:
+        # the member keeps the archive's file open until it is itself closed
+        with zipfile.ZipFile(self.path) as zf:
+            return zf.open(self.member or "")
 
     def head(self, n: int = 4096) -> bytes:
         """First ``n`` decompressed bytes; DataFormatError when the compression is damaged."""
@@ -130,26 +136,31 @@ def _is_zip(path: Path) -> bool:
 # ---------------------------------------------------------------- code tables
 
 
-@dataclass
 class _Countries:
-    """BACI country number -> ISO3 and non-country flag, as lookup arrays indexed by the number."""
+    """BACI country number -> ISO3 and non-country flag, as lookup arrays indexed by the number.
 
-    release_table: dict[int, str] = field(default_factory=dict)  # from the zip's own file
-    codes: list[str | None] = field(default_factory=lambda: [None] * 1000)
-    non_country: list[bool] = field(default_factory=lambda: [True] * 1000)
-    resolved: np.ndarray = field(default_factory=lambda: np.zeros(1000, dtype=bool))
-    unknown: dict[int, list[str]] = field(default_factory=dict)
-    codes_arr: pa.Array | None = None
-    flags_arr: pa.Array | None = None
+    Numbers are resolved when first seen (a few hundred per file): the release zip's own table
+    first, then bilat's BACI numbering (``countries.from_numeric(n, scheme="baci")``). The ISO3
+    dictionary holds every code bilat knows, so it is the same for every batch and every file.
+    """
 
-    def learn(self, numbers: np.ndarray) -> None:
-        """Resolve the numbers not seen yet (a handful per file) and refresh the lookup arrays."""
+    def __init__(self, release_table: dict[int, str] | None = None):
         from bilat.reference import countries
 
-        new = [int(n) for n in numbers if not self.resolved[n]]
-        if not new and self.codes_arr is not None:
-            return
-        for n in new:
+        self.release_table = dict(release_table or {})
+        values = sorted(countries.all_codes() | set(self.release_table.values()))
+        self.where = {c: k for k, c in enumerate(values)}
+        self.dictionary = pa.array(values, type=pa.string())
+        self.non_country = np.array([not countries.is_country(c) for c in values], dtype=bool)
+        self.position = np.full(1000, -1, dtype=np.int32)  # number -> position; -1 unknown
+        self.resolved = np.zeros(1000, dtype=bool)
+        self.unknown: dict[int, list[str]] = {}  # number -> suggestions
+
+    def learn(self, numbers: np.ndarray) -> None:
+        """Resolve numbers not seen before; those bilat does not know stay at position -1."""
+        from bilat.reference import countries
+
+        for n in (int(x) for x in numbers if not self.resolved[x]):
             self.resolved[n] = True
             iso3 = self.release_table.get(n)
             if iso3 is None:
@@ -158,10 +169,10 @@ class _Countries:
                 except UnknownCodeError as exc:
                     self.unknown[n] = exc.suggestions
                     continue
-            self.codes[n] = iso3
-            self.non_country[n] = not countries.is_country(iso3)
-        self.codes_arr = pa.array(self.codes, type=pa.string())
-        self.flags_arr = pa.array(self.non_country, type=pa.bool_())
+            if iso3 not in self.where:  # cannot happen unless the reference tables disagree
+                self.unknown[n] = [f"{iso3} (not a code bilat knows)"]
+                continue
+            self.position[n] = self.where[iso3]
 
 
 @dataclass
@@ -240,6 +251,13 @@ class BaciReader:
     format: ClassVar[str] = "baci"
     table: ClassVar[str] = "flows"
 
+    def __init__(self, block_size: int = BLOCK_SIZE, prefetch: int = 2, dictionary: bool = True):
+        """Block size (bytes of CSV), batches parsed ahead, and dictionary-encoded text columns."""
+        # dictionary=True: exporter, importer, product and the constant text columns come as
+        # pa.dictionary(pa.int32(), pa.string()): the same values, which the store keeps encoded
+        # (no hashing of every row when writing Parquet); False gives FLOWS_SCHEMA exactly
+        self.block_size, self.prefetch, self.dictionary = block_size, prefetch, dictionary
+
     def sniff(self, path: Path, head: bytes) -> bool:
         """True for BACI's header ``t,i,j,k,v,q``, or a zip named like a BACI release."""
         if head:
@@ -260,19 +278,19 @@ class BaciReader:
         rev, _, release = parsed
         return FileInfo(table="flows", source="baci", dataset=rev, release=release, format="baci")
 
-    def __init__(self, block_size: int = BLOCK_SIZE, prefetch: int = 2):
-        self.block_size, self.prefetch = block_size, prefetch
-
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """Validated canonical flow batches (USD, ISO3, 6-digit HS) of every year in the file."""
         path = Path(path)
         info = self.info(path)
-        countries, products = _Countries(), _Products()
-        parts = self._parts(path, countries, products)
+        products = _Products()
+        parts, release_table = self._parts(path, products)
+        countries = _Countries(release_table)
 
         def produce() -> Iterator[pa.RecordBatch]:
             for part in parts:
-                yield from _PartReader(part, info, countries, products, self.block_size).batches()
+                yield from _PartReader(
+                    part, info, countries, products, self.block_size, self.dictionary
+                ).batches()
 
         # parse and validate in a thread while the caller writes the previous batches: the heavy
         # work on both sides is Arrow C++ that releases the GIL, so the two overlap on 2 cores
@@ -281,18 +299,19 @@ class BaciReader:
         else:
             yield from prefetched(produce(), self.prefetch)
 
-    def _parts(self, path: Path, countries: _Countries, products: _Products) -> list[_Part]:
+    def _parts(self, path: Path, products: _Products) -> tuple[list[_Part], dict[int, str]]:
+        """The yearly CSVs in ``path`` and the zip's own country table (empty when it has none)."""
         if not path.exists():
             raise DataFormatError(path, "no such file", fix="Check the path")
         if path.stat().st_size == 0:
             raise DataFormatError(path, "the file is empty", fix="Download it again")
         if not _is_zip(path):
             parsed = parse_name(path.name)
-            return [_Part(path, None, parsed[1] if parsed else None)]
+            return [_Part(path, None, parsed[1] if parsed else None)], {}
         try:
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
-                countries.release_table = _release_countries(zf, str(path))
+                release_table = _release_countries(zf, str(path))
                 products.listed = _release_products(zf)
         except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
             raise DataFormatError(
@@ -309,19 +328,24 @@ class BaciReader:
                 f"the zip holds no BACI yearly file (found: {', '.join(names[:6]) or 'nothing'})",
                 fix="Expected members like BACI_HS92_Y2019_V202201.csv",
             )
-        return parts
+        return parts, release_table
 
 
 class _PartReader:
     """Streams and validates one yearly CSV; keeps the running row count for line numbers."""
 
     def __init__(
-        self, part: _Part, info: FileInfo, countries: _Countries, products: _Products, block: int
+        self,
+        part: _Part,
+        info: FileInfo,
+        countries: _Countries,
+        products: _Products,
+        block: int,
+        dictionary: bool = False,
     ):
         self.part, self.info, self.countries, self.products = part, info, countries, products
-        self.block = block
+        self.block, self.dictionary = block, dictionary
         self.rows = 0
-        self._constants: dict[str, pa.Array] = {}
         # code -> (first line, column) where it appears
         self._unknown_countries: dict[int, tuple[int, str]] = {}
         self._unknown_products: dict[int, tuple[int, str]] = {}
@@ -406,14 +430,15 @@ class _PartReader:
                     pc.is_null(col), col, name, "the value is missing", "Every row needs one"
                 )
         self._check_year(t)
-        self._check_not_negative(v, "v")
+        self._check_not_negative(v, "v", required=True)
         self._check_not_negative(q, "q")
 
-        exporter, ex_flag = self._countries(i, "i")
-        importer, im_flag = self._countries(j, "j")
+        exporter = self._countries(i, "i")
+        importer = self._countries(j, "j")
         product = self._products(k)
-        if self._unknown_countries or self._unknown_products:
+        if exporter is None or importer is None or product is None:
             return None  # keep scanning to list every unknown code, but write nothing
+        non_country = self.countries.non_country[exporter] | self.countries.non_country[importer]
 
         # v is thousands of USD; rounding to 1e-3 USD removes the binary noise of the product
         # (1.005 * 1000 = 1004.9999999999999) and keeps every digit BACI publishes
@@ -421,27 +446,35 @@ class _PartReader:
         columns = {
             "year": t,
             "period": self._constant("A", n),
-            "exporter": exporter,
-            "importer": importer,
-            "product": product,
+            "exporter": self._text(exporter, self.countries.dictionary),
+            "importer": self._text(importer, self.countries.dictionary),
+            "product": self._text(product, self.products.arr),
             "hs_revision": self._constant(self.info.dataset, n),
             "value_usd": value,
             "quantity": q,
             "quantity_unit": self._constant("t", n),
             "flow": self._constant("X", n),
             "reported_by": self._constant("reconciled", n),
-            "non_country": pc.or_(ex_flag, im_flag),
+            "non_country": pa.array(non_country),
             "source": self._constant("baci", n),
             "release": self._constant(self.info.release, n),
         }
-        return pa.RecordBatch.from_arrays(list(columns.values()), schema=FLOWS_SCHEMA)
+        if not self.dictionary:
+            return pa.RecordBatch.from_arrays(list(columns.values()), schema=FLOWS_SCHEMA)
+        return pa.RecordBatch.from_arrays(list(columns.values()), names=list(columns))
+
+    def _text(self, positions: np.ndarray, values: pa.Array) -> pa.Array:
+        """The strings at ``positions`` in ``values``, dictionary-encoded or plain."""
+        indices = pa.array(positions)
+        if self.dictionary:
+            return pa.DictionaryArray.from_arrays(indices, values, safe=False)  # in range
+        return values.take(indices)
 
     def _constant(self, value: str, n: int) -> pa.Array:
-        # one long array per value, sliced (zero-copy) to each batch's length
-        arr = self._constants.get(value)
-        if arr is None or len(arr) < n:
-            arr = pa.repeat(pa.scalar(value, pa.string()), max(n, 1 << 20))
-            self._constants[value] = arr
+        """``value`` repeated ``n`` times: a zero-copy slice of one long array per value."""
+        arr = _repeated(value, self.dictionary)
+        if len(arr) < n:
+            arr = _repeated(value, self.dictionary, n)
         return arr.slice(0, n)
 
     def _check_year(self, t: pa.Array) -> None:
@@ -458,7 +491,19 @@ class _PartReader:
                 "Check that the file was not renamed or concatenated with another year",
             )
 
-    def _check_not_negative(self, col: pa.Array, name: str) -> None:
+    def _check_not_negative(self, col: pa.Array, name: str, required: bool = False) -> None:
+        if len(col) == 0:
+            return
+        # numpy's min over the value buffer is ~30x faster than pc.min; slots under a null hold
+        # no defined value, so a negative there is confirmed with the null-aware pc.min
+        raw = np.frombuffer(
+            col.buffers()[1], dtype=np.float64, count=len(col), offset=col.offset * 8
+        )
+        low = raw.min()
+        if low >= 0:
+            return
+        if required and np.isnan(low):  # "nan" parses as a number: a value that is not there
+            self._fail_at(pc.is_nan(col), col, name, "the value is missing (NaN)", "Fill it in")
         low = pc.min(col).as_py()
         if low is not None and low < 0:
             self._fail_at(
@@ -469,24 +514,25 @@ class _PartReader:
                 "Values and quantities are >= 0",
             )
 
-    def _countries(self, col: pa.Array, name: str) -> tuple[pa.Array, pa.Array]:
-        """ISO3 codes and non-country flags for a column of BACI numbers, via lookup arrays."""
+    def _countries(self, col: pa.Array, name: str) -> np.ndarray | None:
+        """Positions of the column's BACI numbers among the ISO3 codes; None if any is unknown."""
         nums = col.to_numpy()
         if int(nums.min()) < 0 or int(nums.max()) > 999:
             outside = (nums < 0) | (nums > 999)
             self._note_unknown(self._unknown_countries, col, nums[outside], name)
             nums = nums[~outside]
-        seen = np.flatnonzero(np.bincount(nums, minlength=1000))
-        self.countries.learn(seen)
-        bad = [n for n in seen if self.countries.codes[n] is None]
-        if bad:
-            self._note_unknown(self._unknown_countries, col, np.array(bad), name)
+        positions = self.countries.position[nums]
+        if (positions < 0).any():
+            self.countries.learn(np.unique(nums[positions < 0]))
+            positions = self.countries.position[nums]
+        if (positions < 0).any():
+            self._note_unknown(self._unknown_countries, col, nums[positions < 0], name)
         if self._unknown_countries:
-            return col, col  # nothing will be written: only the codes matter now
-        return self.countries.codes_arr.take(col), self.countries.flags_arr.take(col)
+            return None  # nothing will be written: only the codes matter now
+        return positions
 
-    def _products(self, col: pa.Array) -> pa.Array:
-        """Zero-padded HS6 strings ("010121") for a column of product codes read as numbers."""
+    def _products(self, col: pa.Array) -> np.ndarray | None:
+        """Positions of the column's HS6 codes among the zero-padded strings ("010121")."""
         nums = col.to_numpy()
         lo, hi = int(nums.min()), int(nums.max())
         if lo < _MIN_HS6 or hi > _MAX_HS6:
@@ -497,13 +543,17 @@ class _PartReader:
                 "malformed product code {value}: not a 6-digit HS code",
                 "BACI products are HS6 codes such as 010121",
             )
-        pos = self.products.position[nums]
-        if (pos < 0).any():
-            bad = self.products.learn(np.unique(nums[pos < 0]))
+        positions = self.products.position[nums]
+        if (positions < 0).any():
+            bad = self.products.learn(np.unique(nums[positions < 0]))
             if bad:
                 self._note_unknown(self._unknown_products, col, np.array(bad), "k")
-            pos = self.products.position[nums]
-        return self.products.arr.take(pa.array(np.maximum(pos, 0)))
+            positions = self.products.position[nums]
+        if self._unknown_products:
+            return None
+        # the dictionary only grows, so earlier batches' positions stay valid; a writer
+        # unifies the dictionaries of a row group's batches before writing it
+        return positions
 
     # -------------------------------------------------------------- errors
     def _note_unknown(
@@ -551,14 +601,14 @@ class _PartReader:
         suggestions = self.countries.unknown.get(code)
         if suggestions:
             return f"; did you mean {suggestions[0]}?"
-        known = [str(n) for n in range(1000) if self.countries.codes[n] is not None]
+        known = [str(n) for n in np.flatnonzero(self.countries.position >= 0)]  # seen so far
         return _hint(str(code), known)
 
     def _fail_at(
         self, mask: pa.Array, values: pa.Array, column: str, problem: str, fix: str
     ) -> None:
         """Raise at the first row where ``mask`` is true, naming its line and value."""
-        row = pc.index(pc.fill_null(mask, True), True).as_py()
+        row = pc.index(pc.fill_null(mask, False), True).as_py()
         value = values[row].as_py()
         raise DataFormatError(
             self.part.label,
@@ -615,6 +665,17 @@ class _PartReader:
             except (EOFError, OSError, zlib.error):
                 return None
         return None
+
+
+@functools.lru_cache(maxsize=64)
+def _repeated(value: str, dictionary: bool, size: int = 1 << 18) -> pa.Array:
+    """A long array of one string, built from buffers (``pa.repeat`` is ~100x slower)."""
+    if dictionary:
+        zeros = pa.array(np.zeros(size, dtype=np.int32))
+        return pa.DictionaryArray.from_arrays(zeros, pa.array([value], pa.string()), safe=False)
+    data = value.encode()
+    offsets = np.arange(0, (size + 1) * len(data), len(data), dtype=np.int32)[: size + 1]
+    return pa.StringArray.from_buffers(size, pa.py_buffer(offsets), pa.py_buffer(data * size))
 
 
 _DONE = object()

@@ -9,7 +9,7 @@ import numpy as np
 from bilat.errors import InputError
 from bilat.scenarios.ge.baseline import Baseline
 from bilat.scenarios.ge.results import GEResult
-from bilat.scenarios.ge.shocks import AgreementChange, CostChange, Shock
+from bilat.scenarios.ge.shocks import AgreementChange, CostChange, DistanceChange, Shock
 from bilat.scenarios.ge.solve import (
     DEFAULT_MAX_ITER,
     DEFAULT_TOL,
@@ -23,6 +23,7 @@ __all__ = [
     "AgreementChange",
     "Baseline",
     "CostChange",
+    "DistanceChange",
     "GEResult",
     "Shock",
     "shocked_costs",
@@ -44,7 +45,7 @@ def shocked_costs(
         raise InputError(f"new_trade_costs must be {baseline.trade_costs.shape}, got {costs.shape}")
     notes: list[str] = []
     for shock in shocks:
-        if isinstance(shock, CostChange):
+        if isinstance(shock, CostChange | DistanceChange):
             costs, more = shock.apply(baseline, costs, sigma)
         else:
             costs, more = shock.apply(baseline, costs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ class Baseline:
     trade_costs_from: TradeCostsFrom = "fitted"
     notes: tuple[str, ...] = field(default_factory=tuple)
     agreements: np.ndarray | None = None  # 1 where a trade agreement is in force for i→j
+    distances: np.ndarray | None = None  # km between i and j (GeoDist); NaN where unknown
 
     def __post_init__(self) -> None:
         n = len(self.countries)
@@ -59,7 +60,10 @@ class Baseline:
             )
         if self.agreements is not None and self.agreements.shape != (n, n):
             raise InputError(f"Baseline.agreements must be {n}×{n}, got {self.agreements.shape}")
-        for arr in (self.trade_costs, self.output, self.expenditure, self.flows, self.agreements):
+        if self.distances is not None and self.distances.shape != (n, n):
+            raise InputError(f"Baseline.distances must be {n}×{n}, got {self.distances.shape}")
+        arrays = (self.trade_costs, self.output, self.expenditure, self.flows, self.agreements)
+        for arr in (*arrays, self.distances):
             if arr is not None:
                 arr.setflags(write=False)
 
@@ -95,7 +99,21 @@ class Baseline:
             trade_costs_from=self.trade_costs_from,
             notes=self.notes + ((note,) if note else ()),
             agreements=None if self.agreements is None else np.array(self.agreements),
+            distances=None if self.distances is None else np.array(self.distances),
         )
+
+    def with_distances(self, frame: pd.DataFrame, note: str | None = None) -> Baseline:
+        """A copy with pair distances (km) from a frame of exporter, importer, dist (GeoDist)."""
+        for col in ("exporter", "importer", "dist"):
+            if col not in frame.columns:
+                raise InputError(f"distances frame has no column {col!r} (GeoDist layout)")
+        pos = {c: k for k, c in enumerate(self.countries)}
+        d = frame[frame["exporter"].isin(pos) & frame["importer"].isin(pos)]
+        km = np.full((self.n, self.n), np.nan)
+        km[d["exporter"].map(pos).to_numpy(), d["importer"].map(pos).to_numpy()] = d[
+            "dist"
+        ].to_numpy(dtype=float)
+        return replace(self, distances=km, notes=self.notes + ((note,) if note else ()))
 
     @classmethod
     def from_frame(

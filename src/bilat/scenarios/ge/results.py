@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -138,6 +139,56 @@ class GEResult:
         cond = (frame["baseline_usd"] * (1 + frame["conditional_pct"] / 100)).sum()
         full = (frame["baseline_usd"] * (1 + frame["full_pct"] / 100)).sum()
         frame.loc[f"{a}↔{b} turnover"] = [total, _pct(cond, total), _pct(full, total)]
+        frame.index.name = "flow"
+        return frame
+
+    def between(
+        self,
+        side_a: Iterable[str],
+        side_b: Iterable[str] | None = None,
+        names: tuple[str, str] | None = None,
+    ) -> pd.DataFrame:
+        """Trade between two sets of countries (ISO3): A→B, B→A and the total, USD and % changes.
+
+        Without ``side_b``: trade among the members of A (one row). Intranational flows are
+        never counted. ``names`` label the sides (default: the codes joined by '+').
+        """
+        pos = {c: k for k, c in enumerate(self.baseline.countries)}
+        a = sorted(pos[c] for c in set(side_a) if c in pos)
+        b = sorted(pos[c] for c in set(side_b) if c in pos) if side_b is not None else None
+        na, nb = names or (
+            "+".join(self.baseline.countries[k] for k in a),
+            "+".join(self.baseline.countries[k] for k in b) if b is not None else "",
+        )
+        off = ~np.eye(self.baseline.n, dtype=bool)
+
+        def block(rows: list[int], cols: list[int]) -> list[float]:
+            idx = np.ix_(rows, cols)
+            x0, xc, xf = (
+                float((m * off)[idx].sum())
+                for m in (self.baseline_flows, self.conditional_flows, self.full_flows)
+            )
+            if x0 <= 0:
+                return [0.0, np.nan, np.nan]
+            return [x0, (xc / x0 - 1) * 100, (xf / x0 - 1) * 100]
+
+        if b is None:
+            data = {f"within {na}": block(a, a)}
+        else:
+            ab, ba = block(a, b), block(b, a)
+            # total = A→B + B→A only (trade within a side is not the pair's)
+            x0 = ab[0] + ba[0]
+            tot = [x0, np.nan, np.nan]
+            if x0 > 0:
+                for k in (1, 2):
+                    new = ab[0] * (1 + np.nan_to_num(ab[k]) / 100) + ba[0] * (
+                        1 + np.nan_to_num(ba[k]) / 100
+                    )
+                    tot[k] = (new / x0 - 1) * 100
+            data = {f"{na}→{nb}": ab, f"{nb}→{na}": ba, f"{na}↔{nb} total": tot}
+        frame = pd.DataFrame.from_dict(
+            data, orient="index", columns=["baseline_usd", "conditional_pct", "full_pct"]
+        )
         frame.index.name = "flow"
         return frame
 

@@ -25,14 +25,14 @@ def group_table(groups: Mapping[str, Iterable[str]] | GroupTable | None) -> Grou
     return tuple(sorted((str(k), tuple(sorted(str(c) for c in v))) for k, v in items))
 
 
-def _pairs(
+def sides(
     baseline: Baseline,
     side_a: Iterable[str],
     side_b: Iterable[str] | None,
     what: str,
     groups: GroupTable = (),
-) -> tuple[np.ndarray, list[str]]:
-    """Boolean N×N mask of directed pairs between side A and side B (or within A)."""
+) -> tuple[set[str], set[str], list[str]]:
+    """ISO3 codes of side A and side B present in the baseline (groups expanded), and notes."""
     year = baseline.year
     defined = {k: frozenset(v) for k, v in groups}
     notes: list[str] = []
@@ -53,6 +53,18 @@ def _pairs(
         notes.append(f"{what}: {', '.join(absent)} not in the baseline data; left out")
     a &= set(baseline.countries)
     b &= set(baseline.countries)
+    return a, b, notes
+
+
+def _pairs(
+    baseline: Baseline,
+    side_a: Iterable[str],
+    side_b: Iterable[str] | None,
+    what: str,
+    groups: GroupTable = (),
+) -> tuple[np.ndarray, list[str]]:
+    """Boolean N×N mask of directed pairs between side A and side B (or within A)."""
+    a, b, notes = sides(baseline, side_a, side_b, what, groups)
     ia = np.array([c in a for c in baseline.countries])
     ib = np.array([c in b for c in baseline.countries]) if side_b is not None else ia
     mask = np.outer(ia, ib) | np.outer(ib, ia)
@@ -154,7 +166,174 @@ class CostChange:
         return f"trade costs {'+'.join(self.side_a)}{b} change {self.percent:+g} %"
 
 
-Shock = AgreementChange | CostChange
+def _positive(value: float | None, what: str) -> float | None:
+    if value is None:
+        return None
+    v = float(value)
+    if not (np.isfinite(v) and v > 0):
+        raise InputError(f"{what} must be a distance > 0 km, got {value!r}")
+    return v
+
+
+@dataclass(frozen=True)
+class DistanceChange:
+    """A change in the effective distance between side A and side B (a new route), maybe seasonal.
+
+    The distance ratio d'/d is ``1 + percent/100``, or ``new_km / current_km`` (the route's own
+    distances, e.g. by sea via Suez and via the Northern Sea Route), or ``new_km`` over each
+    pair's GeoDist distance (``baseline.distances``) when ``current_km`` is not given. With δ the
+    distance elasticity of trade (< 0, the PPML coefficient on ln distance) and s the share of
+    the year the route is usable, the trade-cost term becomes
+
+        T'_ij = T_ij · (s · (d'/d)^δ + (1 − s))          (T = t^(1-σ))
+
+    i.e. trade in the usable part of the year responds as to the shorter distance, and in the
+    rest as before; annual flows are the sum over the year, so the index is the average.
+    """
+
+    side_a: tuple[str, ...]
+    side_b: tuple[str, ...] | None
+    percent: float | None = None
+    new_km: float | None = None
+    current_km: float | None = None
+    usable_share: float = 1.0
+    elasticity: float | None = None  # δ; None: the scenario's (estimated or supplied)
+    route: str | None = None  # the route's id in a route table, for labels
+    groups: GroupTable = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", group_table(self.groups))
+        what = f"distance change {self.label}"
+        if (self.percent is None) == (self.new_km is None):
+            raise InputError(
+                f"{what}: give either percent (e.g. -30) or new_km (a distance), not both"
+            )
+        if self.percent is not None:
+            pct = float(self.percent)
+            if not (np.isfinite(pct) and pct > -100):
+                raise InputError(
+                    f"{what}: distance change must be > -100 % (a distance stays > 0), got "
+                    f"{self.percent!r}"
+                )
+            object.__setattr__(self, "percent", pct)
+            if self.current_km is not None:
+                raise InputError(f"{what}: current_km goes with new_km, not with percent")
+        object.__setattr__(self, "new_km", _positive(self.new_km, f"{what}: new_km"))
+        object.__setattr__(self, "current_km", _positive(self.current_km, f"{what}: current_km"))
+        share = float(self.usable_share)
+        if not (np.isfinite(share) and 0.0 <= share <= 1.0):
+            raise InputError(
+                f"{what}: usable_share is the share of the year the route can be used and must "
+                f"be in [0, 1] (e.g. 4/12 = 0.333 for four months), got {self.usable_share!r}"
+            )
+        object.__setattr__(self, "usable_share", share)
+        if self.elasticity is not None and not np.isfinite(self.elasticity):
+            raise InputError(
+                f"{what}: distance elasticity must be a number, got {self.elasticity!r}"
+            )
+
+    @property
+    def label(self) -> str:
+        """The route id, or 'A–B'."""
+        if self.route:
+            return self.route
+        b = "–" + "+".join(self.side_b) if self.side_b else ""
+        return "+".join(self.side_a) + b
+
+    @property
+    def ratio(self) -> float | None:
+        """d'/d when it is the same for every pair (percent, or new_km with current_km)."""
+        if self.percent is not None:
+            return 1.0 + self.percent / 100.0
+        if self.current_km is not None:
+            return float(self.new_km) / self.current_km  # type: ignore[arg-type]
+        return None  # per pair, from GeoDist
+
+    def cost_factor(self, ratio: float | np.ndarray, elasticity: float) -> float | np.ndarray:
+        """T'/T = s·(d'/d)^δ + (1 − s) for a distance ratio d'/d."""
+        s = self.usable_share
+        return s * np.power(ratio, elasticity) + (1.0 - s)
+
+    def equivalent_cost_percent(self, sigma: float, elasticity: float | None = None) -> float:
+        """The % change in t_ij with the same effect: ((T'/T)^(1/(1-σ)) − 1)·100."""
+        delta = self.elasticity if elasticity is None else elasticity
+        if self.ratio is None or delta is None:
+            raise InputError(
+                f"distance change {self.label}: the equivalent cost change needs a common "
+                "distance ratio (percent or current_km) and a distance elasticity"
+            )
+        return (float(self.cost_factor(self.ratio, delta)) ** (1.0 / (1.0 - sigma)) - 1.0) * 100
+
+    def apply(
+        self, baseline: Baseline, costs: np.ndarray, sigma: float
+    ) -> tuple[np.ndarray, list[str]]:
+        """New t_ij^(1-σ): multiplied by s·(d'/d)^δ + (1 − s) on the pairs."""
+        delta = self.elasticity
+        if delta is None or not np.isfinite(delta):
+            raise InputError(
+                f"distance change {self.label}: the distance elasticity is not set; give "
+                "distance_elasticity (with its s.e.) or estimate it ([estimation] method = "
+                "'geodist'), or run it in a Scenario"
+            )
+        mask, notes = _pairs(
+            baseline, self.side_a, self.side_b, f"distance change {self.label}", self.groups
+        )
+        out = costs.copy()
+        if self.ratio is not None:
+            factor = float(self.cost_factor(self.ratio, delta))
+            out[mask] *= factor
+            notes.append(
+                f"distance change {self.label}: d'/d = {self.ratio:.4f} for "
+                f"{self.usable_share:.3g} of the year, δ = {delta:.4f} → t^(1-σ) × {factor:.5f}, "
+                f"i.e. trade costs {self.equivalent_cost_percent(sigma, delta):+.3f} % at "
+                f"σ = {sigma:g} ({int(mask.sum())} directed pairs)"
+            )
+            return out, notes
+        if baseline.distances is None:
+            raise InputError(
+                f"distance change {self.label}: new_km = {self.new_km:g} without current_km "
+                "needs each pair's distance (GeoDist): give current_km, or a baseline with "
+                "distances (scenarios read them from the store)"
+            )
+        d = baseline.distances[mask]
+        if not np.all(np.isfinite(d) & (d > 0)):
+            k = np.argwhere(mask & ~(np.isfinite(baseline.distances) & (baseline.distances > 0)))[0]
+            c = baseline.countries
+            raise InputError(
+                f"distance change {self.label}: no GeoDist distance for {c[k[0]]}→{c[k[1]]}; "
+                "give current_km or leave that country out"
+            )
+        ratio = float(self.new_km) / d  # type: ignore[arg-type]
+        out[mask] *= self.cost_factor(ratio, delta)
+        notes.append(
+            f"distance change {self.label}: new effective distance {self.new_km:,.0f} km against "
+            f"each pair's GeoDist distance (d'/d {ratio.min():.3f}–{ratio.max():.3f}) for "
+            f"{self.usable_share:.3g} of the year, δ = {delta:.4f}"
+        )
+        if (ratio > 1).any():
+            notes.append(
+                f"distance change {self.label}: {int((ratio > 1).sum())} directed pairs are "
+                "closer than new_km in GeoDist, so their distance rises"
+            )
+        return out, notes
+
+    def __str__(self) -> str:
+        if self.percent is not None:
+            what = f"{self.percent:+g} %"
+        elif self.current_km is not None:
+            what = (
+                f"{self.current_km:,.0f} → {self.new_km:,.0f} km ({(self.ratio - 1) * 100:+.1f} %)"  # type: ignore[operator]
+            )
+        else:
+            what = f"to {self.new_km:,.0f} km (against GeoDist)"
+        sides = "+".join(self.side_a) + ("–" + "+".join(self.side_b) if self.side_b else "")
+        season = f", usable {self.usable_share:.3g} of the year" if self.usable_share < 1 else ""
+        delta = "to be set" if self.elasticity is None else f"{self.elasticity:.4f}"
+        name = f"route {self.route} ({sides})" if self.route else sides
+        return f"distance {name} {what}{season}; distance elasticity δ {delta}"
+
+
+Shock = AgreementChange | CostChange | DistanceChange
 
 
 def with_effect(shocks: Iterable[Shock], effect: float) -> list[Shock]:
@@ -163,3 +342,25 @@ def with_effect(shocks: Iterable[Shock], effect: float) -> list[Shock]:
         replace(s, effect=effect) if isinstance(s, AgreementChange) and s.effect is None else s
         for s in shocks
     ]
+
+
+def with_elasticity(shocks: Iterable[Shock], elasticity: float) -> list[Shock]:
+    """The shocks with δ set on distance shocks that have none of their own."""
+    return [
+        replace(s, elasticity=elasticity)
+        if isinstance(s, DistanceChange) and s.elasticity is None
+        else s
+        for s in shocks
+    ]
+
+
+def with_parameters(
+    shocks: Iterable[Shock], effect: float | None, elasticity: float | None
+) -> list[Shock]:
+    """Set the scenario's agreement effect and distance elasticity on shocks that take them."""
+    out = list(shocks)
+    if effect is not None:
+        out = with_effect(out, effect)
+    if elasticity is not None:
+        out = with_elasticity(out, elasticity)
+    return out
