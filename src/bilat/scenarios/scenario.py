@@ -364,7 +364,9 @@ def load(path: str | Path) -> Scenario:
     """Read a scenario TOML file (see bilat/scenarios/data/*.toml for the layout)."""
     p = Path(path)
     if not p.exists():
-        shipped = resources.files("bilat.scenarios") / "data" / p.name
+        # a shipped scenario may be named without its folder or its .toml suffix
+        name = p.name if p.suffix == ".toml" else f"{p.name}.toml"
+        shipped = resources.files("bilat.scenarios") / "data" / name
         if shipped.is_file():
             p = Path(str(shipped))
         else:
