@@ -24,10 +24,13 @@ _ledger.register(app)
 from bilat.cli import claims as _claims  # noqa: E402
 
 _claims.register(app)
+from bilat.cli import serve as _serve  # noqa: E402
 
+_serve.register(app)
 from bilat.cli import opportunities as _opportunities  # noqa: E402
 
 _opportunities.register(app)
+
 
 def main() -> None:  # pragma: no cover - entry point
     app()

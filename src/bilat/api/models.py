@@ -1,0 +1,209 @@
+"""Pydantic models of the API's requests and responses (they make the OpenAPI schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Cell = str | int | float | bool | None
+
+
+class ProvenanceOut(BaseModel):
+    """Where a figure comes from: source, release, years and which side reported it."""
+
+    source: str
+    release: str
+    years: list[int]
+    basis: str
+    notes: list[str]
+
+
+class LedgerOut(BaseModel):
+    """One ledger result: title, formula, notes, provenance, the tidy table's rows (USD), and
+    the result's own headline fields (an index's value, a target's verdict …) in ``summary``."""
+
+    title: str
+    formula: str
+    notes: list[str]
+    provenance: ProvenanceOut
+    rows: list[dict[str, Cell]]
+    summary: dict[str, Cell] = Field(default_factory=dict)
+
+
+class EconomyOut(BaseModel):
+    """A side of a relationship: code (ISO3 or group id), display name and kind."""
+
+    code: str
+    name: str
+    kind: str
+
+
+class ProfileOut(BaseModel):
+    """The one-page profile of A–B: flows plus every section the data could answer."""
+
+    a: EconomyOut
+    b: EconomyOut
+    years: list[int]
+    flows: LedgerOut
+    sections: dict[str, LedgerOut]
+    missing: dict[str, str] = Field(description="Sections the data could not answer, and why.")
+
+
+class EconomyChoice(BaseModel):
+    """An economy to pick: code, name, kind (country or group) and other names it answers to."""
+
+    code: str
+    name: str
+    kind: Literal["country", "group"]
+    aliases: list[str]
+
+
+class DatasetOut(BaseModel):
+    """What the store holds: one row per table, source, dataset and release."""
+
+    table: str
+    source: str
+    dataset: str
+    release: str
+    rows: int
+    first_year: int | None
+    last_year: int | None
+
+
+class HealthOut(BaseModel):
+    """Server status: version, store generation and the cache's hit counts."""
+
+    status: Literal["ok"]
+    version: str
+    generation: int
+    cache_hits: int
+    cache_misses: int
+
+
+class ClaimsIn(BaseModel):
+    """An article to check: plain text or HTML, with its publication date if known."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=200_000, description="The article, text or HTML.")
+    published: dt.date | None = Field(
+        None, description="Publication date (resolves 'last year' and months without a year)."
+    )
+    is_html: bool | None = Field(None, description="Force HTML (true) or text (false) reading.")
+
+
+class EvidenceOut(BaseModel):
+    """One reading of a claim and the figure the data give for it."""
+
+    reading: str
+    figure: float | None
+    label: str
+    query: str
+    source: str
+    primary: bool
+    exact: bool
+
+
+class ClaimOut(BaseModel):
+    """A claim found in the text, with its position, verdict and evidence."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: str
+    economies: list[str]
+    flow: str | None
+    period: str | None
+    value: float | None
+    unit: str | None
+    sentence: str
+    start: int
+    end: int
+    value_text: str
+    value_start: int
+    value_end: int
+    verdict: str
+    reason: str
+    evidence: list[EvidenceOut]
+
+
+class ClaimsOut(BaseModel):
+    """Every claim found in the text (spans index ``text``, the cleaned text)."""
+
+    text: str
+    published: dt.date | None
+    counts: dict[str, int]
+    claims: list[ClaimOut]
+
+
+class ScenarioInfo(BaseModel):
+    """A shipped scenario: file name, title, baseline year, σ, focus pair and shocks."""
+
+    name: str
+    title: str
+    year: int
+    sigma: float
+    focus: list[str] | None
+    shocks: list[str]
+
+
+def _shipped() -> tuple[str, ...]:
+    from bilat.scenarios.scenario import shipped_names
+
+    return tuple(shipped_names())
+
+
+# The only scenarios the API runs: the files shipped with bilat (no path ever comes from a request)
+ShippedName = Literal[_shipped()]  # type: ignore[valid-type]
+
+
+class ScenarioIn(BaseModel):
+    """A scenario run: a shipped scenario by name, optionally with another σ or MC draws."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShippedName = Field(description="Shipped scenario file name (GET /api/scenarios).")
+    sigma: float | None = Field(None, gt=1.0, le=50.0, description="Elasticity of substitution.")
+    draws: int | None = Field(
+        None, ge=2, le=200, description="Monte Carlo draws of the agreement effect (intervals)."
+    )
+    level: float = Field(0.9, gt=0.0, lt=1.0, description="Interval level with draws.")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Random seed with draws.")
+
+
+JobState = Literal["queued", "running", "done", "failed"]
+
+
+class ScenarioResultOut(BaseModel):
+    """A solved scenario: assumptions, per-country effects (%) and the focus pair."""
+
+    model_config = ConfigDict(extra="allow")
+
+    scenario: str
+    sigma: float
+    reference: str
+    year: int
+    assumptions: list[str]
+    countries: list[dict[str, Cell]]
+    focus: list[dict[str, Cell]] | None = None
+
+
+class JobOut(BaseModel):
+    """A background scenario run: state, progress (0–1), stage, and the result when done."""
+
+    id: str
+    name: str
+    state: JobState
+    progress: float
+    stage: str
+    submitted: float
+    finished: float | None = None
+    error: str | None = None
+    result: ScenarioResultOut | None = None
+
+
+class ErrorOut(BaseModel):
+    """An error: what went wrong and how to fix it."""
+
+    detail: str | list[dict[str, Any]]

@@ -1,0 +1,130 @@
+// The profile page: pick A, B and a period; show flows, ranks, composition, sectors, indices.
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const PLOT = { responsive: true, displaylogo: false };
+
+  function lastAnnual(rows) {
+    const annual = rows.filter(r => r.period === "A" && r.turnover !== null);
+    return annual.length ? annual[annual.length - 1] : null;
+  }
+
+  function setValue(id, value, text) {
+    const el = $(id);
+    el.textContent = text;
+    if (value === null || value === undefined) el.removeAttribute("data-value");
+    else el.dataset.value = String(value);
+  }
+
+  function rankText(section, year) {
+    if (!section) return [null, "–"];
+    const hit = section.rows.find(r => r.year === year) || section.rows[section.rows.length - 1];
+    if (!hit) return [null, "–"];
+    return [hit.rank, bilat.ordinal(hit.rank) + " of " + hit.partners + " (" + hit.year + ")"];
+  }
+
+  function compositionChart(el, section, title) {
+    if (!section || !section.rows.length) { el.replaceChildren(); return; }
+    const latest = Math.max(...section.rows.map(r => r.year));
+    const rows = section.rows.filter(r => r.year === latest)
+      .sort((x, y) => y.value - x.value).slice(0, 10).reverse();
+    const label = (r) => { const d = (r.description || "").slice(0, 34); return r.code + (d && d !== r.code ? " " + d : ""); };
+    Plotly.newPlot(el, [{
+      type: "bar", orientation: "h",
+      x: rows.map(r => r.value), y: rows.map(label),
+      hovertemplate: "%{y}<br>%{x:$,.0f}<extra></extra>",
+    }], {
+      title: { text: title + ", " + latest + " (USD)" }, margin: { l: 220, r: 10, t: 40, b: 30 },
+      height: 360,
+    }, PLOT);
+  }
+
+  function render(p) {
+    const flows = p.flows.rows;
+    const last = lastAnnual(flows);
+    $("pair-title").textContent = p.a.name + " (" + p.a.code + ") – " + p.b.name + " (" + p.b.code + ")";
+    document.querySelectorAll(".yr").forEach(e => { e.textContent = last ? last.year : ""; });
+    setValue("turnover", last && last.turnover, last ? bilat.usd(last.turnover) : "–");
+    setValue("exports", last && last.exports, last ? bilat.usd(last.exports) : "–");
+    setValue("imports", last && last.imports, last ? bilat.usd(last.imports) : "–");
+    setValue("balance", last && last.balance, last ? bilat.usd(last.balance) : "–");
+    const [rk, rkText] = rankText(p.sections.rank_b_in_a, last && last.year);
+    setValue("rank", rk, rkText);
+    const [rk2, rk2Text] = rankText(p.sections.rank_a_in_b, last && last.year);
+    setValue("rank-ba", rk2, rk2Text);
+
+    const annual = flows.filter(r => r.period === "A");
+    const years = annual.map(r => r.year);
+    Plotly.newPlot($("chart-flows"), ["turnover", "exports", "imports"].map(k => ({
+      type: "scatter", mode: years.length > 1 ? "lines+markers" : "markers", name: k,
+      x: years, y: annual.map(r => r[k]),
+      hovertemplate: k + " %{x}: %{y:$,.0f}<extra></extra>",
+    })), {
+      title: { text: p.a.code + " trade with " + p.b.code + " (USD)" }, height: 380,
+      margin: { t: 40, r: 10 }, xaxis: { type: "linear", dtick: years.length > 12 ? 4 : 1 },
+    }, PLOT);
+    compositionChart($("chart-exports"), p.sections.composition_exports, p.a.code + " exports to " + p.b.code);
+    compositionChart($("chart-imports"), p.sections.composition_imports, p.a.code + " imports from " + p.b.code);
+    compositionChart($("chart-sectors"), p.sections.sectors, "Sectors (turnover)");
+
+    const idx = [];
+    for (const [name, s] of Object.entries(p.sections)) {
+      if (s.summary && typeof s.summary.value === "number") {
+        idx.push({ index: s.summary.name || name, value: s.summary.value, title: s.title, source: s.provenance.source + " " + s.provenance.release });
+      }
+    }
+    bilat.table($("indices"), idx, [
+      { key: "index" }, { key: "value" }, { key: "title", label: "what" }, { key: "source" },
+    ]);
+    bilat.table($("flows-table"), annual.slice().reverse(), [
+      { key: "year", fmt: v => String(v) },
+      { key: "exports", fmt: bilat.usd }, { key: "imports", fmt: bilat.usd },
+      { key: "turnover", fmt: bilat.usd }, { key: "balance", fmt: bilat.usd },
+    ]);
+    const pv = p.flows.provenance;
+    $("provenance").textContent = "Data: " + pv.source + " (release " + pv.release + "); basis: " + pv.basis
+      + (pv.notes.length ? ". " + pv.notes.join(". ") : "");
+    const missing = Object.entries(p.missing);
+    $("missing-box").hidden = !missing.length;
+    $("missing").replaceChildren(...missing.map(([k, v]) => {
+      const li = document.createElement("li"); li.textContent = k + ": " + v; return li;
+    }));
+    $("result").hidden = false;
+  }
+
+  async function show(ev) {
+    if (ev) ev.preventDefault();
+    const params = new URLSearchParams({ a: bilat.codeOf($("a")), b: bilat.codeOf($("b")) });
+    if ($("from").value) params.set("from", $("from").value);
+    if ($("to").value) params.set("to", $("to").value);
+    if (params.has("from") !== params.has("to")) {
+      const y = params.get("from") || params.get("to");
+      params.set("from", y); params.set("to", y);
+    }
+    bilat.status("Loading the profile…");
+    $("show").disabled = true;
+    try {
+      const p = await bilat.api("/api/profile?" + params.toString());
+      render(p);
+      bilat.status("");
+      history.replaceState(null, "", "/?" + params.toString());
+    } catch (e) {
+      $("result").hidden = true;
+      bilat.status(e.message, true);
+    } finally {
+      $("show").disabled = false;
+    }
+  }
+
+  bilat.autocomplete($("a"), $("a-suggest"));
+  bilat.autocomplete($("b"), $("b-suggest"));
+  $("pick").addEventListener("submit", show);
+  const q = new URLSearchParams(location.search);
+  if (q.get("a") && q.get("b")) {
+    $("a").value = q.get("a"); $("b").value = q.get("b");
+    if (q.get("from")) $("from").value = q.get("from");
+    if (q.get("to")) $("to").value = q.get("to");
+    show();
+  }
+})();
