@@ -7,7 +7,8 @@ BUNDLE  ?= $(abspath ../shared/data)
 STORE   ?= $(abspath var/demo-store)
 export BILAT_BUNDLE ?= $(BUNDLE)
 
-.PHONY: install system test lint format demo bench clean
+.PHONY: install system test lint format demo bench bench-ingest bench-report \
+	bench-opportunities bench-ge bench-claims bench-serve clean
 
 install: $(VENV)/.installed system
 
@@ -38,8 +39,36 @@ demo: install
 	$(BILAT) data list --store $(STORE)
 	$(BILAT) report RUS KOR --year 2016 --store $(STORE)
 
-bench: install
-	$(PY) benchmarks/run_all.py
+# Benchmarks write their data under BENCH_DIR (never the repo); see benchmarks/README.md.
+BENCH_DIR ?= /tmp/bilat-bench
+BENCH_ROWS ?= 50e6
+
+bench: bench-ingest bench-report bench-opportunities bench-ge bench-claims bench-serve
+
+bench-ingest: install
+	mkdir -p $(BENCH_DIR)
+	test -f $(BENCH_DIR)/BACI_HS92_Y2019_V202201.csv || \
+		$(PY) benchmarks/gen_baci.py $(BENCH_DIR)/BACI_HS92_Y2019_V202201.csv --rows 10000000
+	$(PY) benchmarks/bench_ingest.py $(BENCH_DIR)/BACI_HS92_Y2019_V202201.csv
+
+$(BENCH_DIR)/synthetic/store/manifest.json:
+	$(PY) benchmarks/gen_store.py $(BENCH_DIR)/synthetic --rows $(BENCH_ROWS)
+
+bench-report: install $(BENCH_DIR)/synthetic/store/manifest.json
+	$(PY) benchmarks/bench_report.py $(BENCH_DIR)/synthetic/store
+
+bench-opportunities: install $(BENCH_DIR)/synthetic/store/manifest.json
+	$(PY) benchmarks/bench_opportunities.py $(BENCH_DIR)/synthetic/store --level hs6
+
+bench-ge: install
+	$(VENV)/bin/pip install -q -e '.[bench]'
+	$(PY) benchmarks/bench_ge.py
+
+bench-claims: install
+	$(PY) benchmarks/bench_claims.py
+
+bench-serve: install
+	$(PY) benchmarks/bench_serve.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
