@@ -107,3 +107,42 @@ SCHEMAS: dict[str, pa.Schema] = {
     "agreements": AGREEMENTS_SCHEMA,
     "regions": REGIONS_SCHEMA,
 }
+
+# ---------------------------------------------------------------- derived tables
+# Built by the store at ingestion from each flows partition, in the same atomic manifest swap,
+# and replaced or removed with it, so they always equal aggregates of the detail. Their columns
+# mirror FLOWS_SCHEMA's so the ledger's queries run unchanged on them; ``detail_rows`` counts
+# the detail rows summed into each row.
+
+#: ``product`` of a pair_totals row that sums a source's product detail. It is deliberately not
+#: ``TOTAL``: a source with partial coverage (e.g. a chapter 27 extract) does not hold all goods.
+SUMMED = "SUM"
+
+_DERIVED_KEYS = [
+    pa.field("year", pa.int16(), nullable=False),
+    pa.field("period", pa.string(), nullable=False),
+    pa.field("exporter", pa.string(), nullable=False),
+    pa.field("importer", pa.string(), nullable=False),
+    pa.field("product", pa.string(), nullable=False),
+    pa.field("flow", pa.string(), nullable=False),
+    pa.field("reported_by", pa.string(), nullable=False),
+    pa.field("non_country", pa.bool_(), nullable=False),
+    pa.field("source", pa.string(), nullable=False),
+    pa.field("release", pa.string(), nullable=False),
+]
+_DERIVED_VALUES = [
+    pa.field("value_usd", pa.float64(), nullable=False),
+    pa.field("detail_rows", pa.int64(), nullable=False),
+]
+
+#: Per pair and period: ``product`` is ``TOTAL`` (the source's own all-goods rows) or
+#: ``SUMMED`` (the sum of its product rows, over the products it holds).
+PAIR_TOTALS_SCHEMA = pa.schema(_DERIVED_KEYS + _DERIVED_VALUES)
+#: Per pair, period and HS chapter: ``product`` is the 2-digit chapter; TOTAL rows left out.
+PAIR_CHAPTERS_SCHEMA = pa.schema(_DERIVED_KEYS + _DERIVED_VALUES)
+
+#: Derived tables, built from the flows detail of each partition.
+DERIVED_SCHEMAS: dict[str, pa.Schema] = {
+    "pair_totals": PAIR_TOTALS_SCHEMA,
+    "pair_chapters": PAIR_CHAPTERS_SCHEMA,
+}

@@ -7,12 +7,14 @@ product detail from one source that has it, never mixing sources in one figure.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 from ibis import _
 
 from bilat.errors import InputError, NoDataError
@@ -41,6 +43,73 @@ def flows_table(data: object) -> ir.Table:
     )
 
 
+def _derived(data: object, name: str) -> ir.Table | None:
+    """A store's derived table when it is built for every flows partition, else None."""
+    if isinstance(data, ir.Table) or not getattr(data, "derived_ready", False):
+        return None
+    return data.table(name)  # type: ignore[attr-defined]
+
+
+def totals_table(data: object) -> ir.Table:
+    """Flows summed over products per pair and period (a store's ``pair_totals``), or the detail.
+
+    It has the flows table's columns, with ``product`` = ``TOTAL`` for a source's own all-goods
+    rows and ``SUM`` for the sum of its product rows, so total questions read a few rows per
+    pair instead of the pair's product detail. An ibis table (or an older store) is used as is.
+    """
+    derived = _derived(data, "pair_totals")
+    return flows_table(data) if derived is None else derived
+
+
+def chapters_table(data: object) -> ir.Table | None:
+    """Flows summed per pair, period and HS chapter (a store's ``pair_chapters``), or None."""
+    return _derived(data, "pair_chapters")
+
+
+def run(expr: ir.Table) -> pd.DataFrame:
+    """Execute a table expression into pandas; on a store's DuckDB connection the SQL of an
+    expression already compiled is reused, as a prepared statement would be.
+
+    Compiling is most of a small query's cost, and the pieces of a report (or a claim
+    checker's many questions) ask the same queries again. In-memory tables are executed by
+    ibis as usual (it registers them with the engine first).
+    """
+    import ibis.expr.operations as ops
+
+    op = expr.op()
+    sql = _SQL.get(op)
+    if sql is None:
+        backend = expr._find_backend(use_default=True)
+        if getattr(backend, "name", "") != "duckdb" or op.find(ops.InMemoryTable):
+            return expr.execute()
+        sql = backend.compile(expr)
+        _SQL[op] = sql
+        if len(_SQL) > _SQL_KEPT:
+            _SQL.popitem(last=False)
+    else:
+        _SQL.move_to_end(op)
+        backend = expr._find_backend(use_default=True)
+    return _to_pandas(expr, backend.con.sql(sql).to_arrow_table())
+
+
+def _to_pandas(expr: ir.Table, table: object) -> pd.DataFrame:
+    """Arrow result to pandas with the expression's types, as ibis's DuckDB backend does."""
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    cols = {}
+    for name, col in zip(table.column_names, table.columns, strict=True):  # type: ignore[attr-defined]
+        nested = pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count
+        cols[name] = col.to_pylist() if nested else col.to_pandas()
+    df = DuckDBPandasData.convert_table(pd.DataFrame(cols), expr.schema())
+    return expr.__pandas_result__(df)
+
+
+# Compiled SQL of recent expressions (keys hold their store's connection alive).
+_SQL: OrderedDict[object, str] = OrderedDict()
+_SQL_KEPT = 256
+
+
 def check_basis(basis: str) -> str:
     """The basis if valid, else InputError listing the choices."""
     if basis not in BASES:
@@ -62,6 +131,28 @@ class SourceChoice:
     def provenance(self, basis: str = "", notes: tuple[str, ...] = ()) -> Provenance:
         """Provenance naming this source, its release(s) and the basis."""
         return Provenance(self.source, self.release, self.years, basis, notes)
+
+
+def pair_rows(t: ir.Table, a: Economy, b: Economy) -> ir.Table:
+    """Rows whose exporter is among A's members (in any year) and importer among B's, or the
+    reverse: a loose superset of the pair's rows, to be narrowed by the exact condition.
+
+    Written as two scans (each with plain conditions on exporter and importer, which DuckDB
+    pushes into the Parquet reader to skip every row group whose min/max exclude the codes)
+    rather than one OR, which it cannot push down.
+    """
+    am, bm = sorted(a.all_members), sorted(b.all_members)
+    ab = t.exporter.isin(am) & t.importer.isin(bm)
+    ba = t.exporter.isin(bm) & t.importer.isin(am)
+    return t.filter(ab).union(t.filter(ba & ~ab))  # ~ab: a row in both is kept once
+
+
+def side_rows(t: ir.Table, a: Economy) -> ir.Table:
+    """Rows with one of A's members (in any year) as exporter or importer: a loose superset of
+    A's trade, as two scans so that the exporter one prunes row groups (see ``pair_rows``)."""
+    am = sorted(a.all_members)
+    out = t.exporter.isin(am)
+    return t.filter(out).union(t.filter(t.importer.isin(am) & ~out))
 
 
 def involves(t: ir.Table, economies: tuple[Economy, ...]) -> ir.BooleanValue:
@@ -88,14 +179,66 @@ def choose_source(
     years: tuple[int, ...] | None = None,
     both_reports: bool = False,
     where: Callable[[ir.Table], ir.BooleanValue] | None = None,
+    detail_table: ir.Table | None = None,
 ) -> SourceChoice:
     """Pick the source (and level of detail) for a question about ``economies``.
 
     ``detail=None`` means totals preferred, product detail summed otherwise; ``"products"``
     insists on product detail (composition, mirror by product, indices). ``both_reports``
     keeps only sources where exporters and importers both report (mirror statistics).
+    When ``t`` is a derived table, ``detail_table`` (the flows detail) settles a product
+    question that several sources could answer.
+
+    Choices are remembered per table expression (a store's tables are new expressions after
+    every change), so the several pieces of one report ask the store once.
     """
-    rows = t.filter(involves(t, economies))
+    if where is not None:  # a callable: no key to remember it by
+        return _choose(t, economies, source, detail, years, both_reports, where, detail_table)
+    try:
+        # in-memory DuckDB connections of two stores compare equal in ibis, and so do their
+        # tables' expressions: the connection object itself tells stores apart
+        engine = id(t._find_backend(use_default=True))
+    except Exception:  # no single backend (should not happen): do not remember
+        return _choose(t, economies, source, detail, years, both_reports, None, detail_table)
+    key = (
+        engine,
+        t.op(),
+        economies,
+        source,
+        detail,
+        tuple(years) if years else None,
+        both_reports,
+        None if detail_table is None else detail_table.op(),
+    )
+    hit = _CHOICES.get(key)
+    if hit is None:
+        hit = _choose(t, economies, source, detail, years, both_reports, None, detail_table)
+        _CHOICES[key] = hit
+        if len(_CHOICES) > _CHOICES_KEPT:
+            _CHOICES.popitem(last=False)
+    else:
+        _CHOICES.move_to_end(key)
+    return hit
+
+
+# Recent source choices, oldest first; each holds a reference to its store's connection.
+_CHOICES: OrderedDict[tuple, SourceChoice] = OrderedDict()
+_CHOICES_KEPT = 64
+
+
+def _choose(
+    t: ir.Table,
+    economies: tuple[Economy, ...],
+    source: str | None,
+    detail: Detail | None,
+    years: tuple[int, ...] | None,
+    both_reports: bool,
+    where: Callable[[ir.Table], ir.BooleanValue] | None,
+    detail_table: ir.Table | None,
+) -> SourceChoice:
+    """choose_source without the memory."""
+    rows = pair_rows(t, *economies) if len(economies) == 2 else t
+    rows = rows.filter(involves(rows, economies))
     if where is not None:
         rows = rows.filter(where(rows))
     if years:
@@ -105,19 +248,21 @@ def choose_source(
     if both_reports:
         rows = rows.filter(rows.reported_by.isin(["exporter", "importer"]))
     is_total = rows.product == TOTAL
+    # on a derived table each row stands for detail_rows rows of the detail
+    count = _.detail_rows.sum() if "detail_rows" in t.columns else _.count()
     summary = (
         rows.mutate(is_total=is_total)
         .group_by(["source", "is_total"])
         .aggregate(
-            n=_.count(),
+            n=count,
             n_years=_.year.nunique(),
             n_products=_.product.nunique(),
             releases=_.release.collect(distinct=True),
             years=_.year.collect(distinct=True),
             reported_by=_.reported_by.collect(distinct=True),
         )
-        .execute()
     )
+    summary = run(summary)
     who = " and ".join(e.code for e in economies)
     if summary.empty:
         where = f" in source {source!r}" if source else ""
@@ -132,6 +277,18 @@ def choose_source(
             )
     if detail == "products":
         summary = summary[~summary.is_total]
+        if len(summary) > 1 and detail_table is not None:
+            # several product sources: the number of distinct products decides, which only
+            # the detail knows (a derived table holds chapters)
+            return choose_source(
+                detail_table,
+                economies,
+                source=source,
+                detail=detail,
+                years=years,
+                both_reports=both_reports,
+                where=where,
+            )
         if summary.empty:
             raise NoDataError(
                 f"no product-level flows involving {who}"

@@ -11,7 +11,16 @@ import pandas as pd
 
 from bilat.errors import InputError
 from bilat.ledger import _hs, economies
-from bilat.ledger._data import Basis, check_basis, choose_source, flows_table, source_rows
+from bilat.ledger._data import (
+    Basis,
+    chapters_table,
+    check_basis,
+    choose_source,
+    flows_table,
+    pair_rows,
+    run,
+    source_rows,
+)
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import REPORTS, directed, pick_basis, report_sums, rollup
 from bilat.ledger.results import LedgerResult
@@ -45,21 +54,27 @@ def product_values(
     years: tuple[int, ...] | None,
     basis: str,
     source: str | None,
+    level: str = "product",
 ) -> tuple[pd.DataFrame, object]:
-    """A's exports to and imports from B per (year, product) at the source's detail (one query)."""
-    t = flows_table(data)
-    choice = choose_source(t, (a, b), source=source, detail="products", years=years)
+    """A's exports to and imports from B per (year, product) at the source's detail (one query).
+
+    For ``level`` chapter or section a store's ``pair_chapters`` is enough (``product`` is
+    then the 2-digit chapter); finer levels read the pair's rows of the detail.
+    """
+    detail = flows_table(data)
+    chapters = chapters_table(data) if level in ("chapter", "section") else None
+    t = detail if chapters is None else chapters
+    choice = choose_source(
+        t, (a, b), source=source, detail="products", years=years, detail_table=detail
+    )
     rows = source_rows(t, choice)
+    rows = pair_rows(rows, a, b)
     if years:
         rows = rows.filter(rows.year.isin(list(years)))
     ab, ba = directed(rows, a, b)
     rows = rows.filter(ab | ba)
     ab, ba = directed(rows, a, b)
-    raw = (
-        rows.group_by(["year", "period", "product"])
-        .aggregate(**report_sums(rows, ab, ba))
-        .execute()
-    )
+    raw = run(rows.group_by(["year", "period", "product"]).aggregate(**report_sums(rows, ab, ba)))
     raw["year"] = raw.year.astype(int)
     rolled = rollup(raw, "annual", list(REPORTS), keys=("product",))
     frame, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by, keys=("product",))
@@ -145,7 +160,9 @@ def composition(
         baskets = _hs.load_baskets()
     ea, eb = economies.pair(a, b)
     yrs = (years,) if isinstance(years, int) else (tuple(years) if years is not None else None)
-    frame, (choice, used) = product_values(data, ea, eb, years=yrs, basis=basis, source=source)
+    frame, (choice, used) = product_values(
+        data, ea, eb, years=yrs, basis=basis, source=source, level=level
+    )
     totals = frame.groupby("year")[direction].sum().rename("total")
     grouped = group_products(frame, level, direction, baskets).rename(columns={direction: "value"})
     grouped = grouped.merge(totals, on="year")

@@ -20,10 +20,12 @@ from bilat.ledger._data import (
     SourceChoice,
     check_basis,
     choose_source,
-    flows_table,
     null_float,
+    pair_rows,
     report_kind,
+    run,
     source_rows,
+    totals_table,
 )
 from bilat.ledger.economies import Economy
 from bilat.ledger.results import LedgerResult
@@ -80,6 +82,11 @@ def rollup(
     target = FREQUENCIES.index(frequency)
     if frame.empty:
         return frame.assign(parts=pd.Series(dtype=int), complete=pd.Series(dtype=bool))
+    by = ["year", "period", *keys]
+    if target == 0 and (frame.period == "A").all():
+        # annual data asked annually (the common case): nothing to roll up
+        out = frame.groupby(by, as_index=False)[value_cols].sum(min_count=1)
+        return out.assign(parts=1, complete=True).sort_values(by).reset_index(drop=True)
     split = [_split_period(p) for p in frame.period]
     frame = frame.assign(lvl=[p[0] for p in split], idx=[p[1] for p in split])
     frame = frame[frame.lvl >= target]
@@ -89,7 +96,6 @@ def rollup(
     frame = frame.assign(
         period=[_target_key(lv, ix, target) for lv, ix in zip(frame.lvl, frame.idx, strict=True)]
     )
-    by = ["year", "period", *keys]
     grouped = frame.groupby(by, as_index=False)
     out = grouped[value_cols].sum(min_count=1)
     sizes = grouped.agg(parts=("lvl", "size"), lvl=("lvl", "first"))
@@ -161,7 +167,7 @@ def bilateral_flows(
     if frequency not in FREQUENCIES:
         raise InputError(f"frequency {frequency!r} is not one of {', '.join(FREQUENCIES)}")
     ea, eb = economies.pair(a, b)
-    t = flows_table(data)
+    t = totals_table(data)
     yrs = tuple(years) if years is not None else None
     choice = choose_source(t, (ea, eb), source=source, years=yrs)
     table, used = _flows_frame(t, ea, eb, choice, yrs, frequency, basis)
@@ -196,13 +202,14 @@ def _flows_frame(
 ) -> tuple[pd.DataFrame, str]:
     """Build, run once, and finish the flows table for a chosen source."""
     rows = source_rows(t, choice)
+    rows = pair_rows(rows, ea, eb)
     if years:
         rows = rows.filter(rows.year.isin(list(years)))
     ab, ba = directed(rows, ea, eb)
     rows = rows.filter(ab | ba)
     ab, ba = directed(rows, ea, eb)
     expr = rows.group_by(["year", "period"]).aggregate(**report_sums(rows, ab, ba))
-    raw = expr.execute()
+    raw = run(expr)
     raw["year"] = raw.year.astype(int)
     rolled = rollup(raw, frequency, list(REPORTS))
     picked, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by)

@@ -24,6 +24,7 @@ from bilat.ledger._data import (
     choose_source,
     flows_table,
     source_rows,
+    totals_table,
 )
 from bilat.ledger.composition import product_values
 from bilat.ledger.economies import Economy
@@ -178,7 +179,7 @@ def trade_intensity(
 ) -> IndexResult:
     """Trade intensity of A's exports to B in ``year`` (> 1: above B's weight in world trade)."""
     ea, eb = economies.pair(a, b)
-    t = flows_table(data)
+    t = totals_table(data)
     choice = choose_source(t, (ea,), source=source, detail="total", years=(year,))
     rows = source_rows(t, choice)
     rows = rows.filter((rows.year == year) & (rows.period == "A"))
@@ -227,7 +228,9 @@ def grubel_lloyd(
 ) -> IndexResult:
     """Grubel–Lloyd intra-industry trade between A and B by product and overall (0–1)."""
     ea, eb = economies.pair(a, b)
-    frame, (choice, used) = product_values(data, ea, eb, years=(year,), basis=basis, source=source)
+    frame, (choice, used) = product_values(
+        data, ea, eb, years=(year,), basis=basis, source=source, level=level
+    )
     if level in ("chapter", "heading"):
         digits = 2 if level == "chapter" else 4
         frame = frame.assign(product=frame["product"].str[:digits])
@@ -290,7 +293,7 @@ def hhi(
             raise InputError("by='product' needs partner=: whose trade with A to measure")
         eb = economies.resolve(partner)
         frame, (choice, used) = product_values(
-            data, ea, eb, years=(year,), basis=basis, source=source
+            data, ea, eb, years=(year,), basis=basis, source=source, level=level
         )
         codes = frame["product"].str[: 2 if level == "chapter" else 4]
         if level == "product":

@@ -8,6 +8,7 @@ ranking and the total the shares are taken of.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -19,8 +20,10 @@ from bilat.ledger._data import (
     Basis,
     check_basis,
     choose_source,
-    flows_table,
+    run,
+    side_rows,
     source_rows,
+    totals_table,
 )
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import REPORTS, pick_basis, report_sums, rollup
@@ -35,6 +38,7 @@ def _check_by(by: str) -> None:
         raise InputError(f"by {by!r} is not one of {', '.join(BY)}")
 
 
+@lru_cache(maxsize=4096)
 def _is_country(code: str) -> bool:
     try:
         from bilat.reference.countries import is_country
@@ -65,10 +69,10 @@ def partner_table(
     """A's exports, imports and turnover with every country partner, per year (one query)."""
     check_basis(basis)
     ea = economies.resolve(a)
-    t = flows_table(data)
+    t = totals_table(data)
     yrs = tuple(years) if years is not None else None
     choice = choose_source(t, (ea,), source=source, years=yrs)
-    rows = source_rows(t, choice)
+    rows = side_rows(source_rows(t, choice), ea)
     rows = rows.filter(~rows.non_country)
     if yrs:
         rows = rows.filter(rows.year.isin(list(yrs)))
@@ -79,7 +83,7 @@ def partner_table(
     out, inn = a_exp & ~a_imp, a_imp & ~a_exp
     rows = rows.mutate(partner=out.ifelse(rows.importer, rows.exporter))
     expr = rows.group_by(["year", "period", "partner"]).aggregate(**report_sums(rows, out, inn))
-    raw = expr.execute()
+    raw = run(expr)
     if raw.empty:
         raise NoDataError(f"no flows of {ea.code} with any country in {choice.source}")
     raw["year"] = raw.year.astype(int)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from bilat.errors import BilatError, DataFormatError, InputError, StoreError
-from bilat.schema import SCHEMAS
+from bilat.schema import DERIVED_SCHEMAS, SCHEMAS
 from bilat.settings import store_path
 from bilat.sources.base import Reader
 from bilat.sources.registry import detect, get_reader
@@ -69,10 +69,13 @@ class Store:
         self.root = store_path(path)
         self._backend: ibis.BaseBackend | None = None
         self._backend_generation = -1
+        self._derived_ready = False
+        self._tables: dict[str, ibis.Table] = {}
 
     def __repr__(self) -> str:
         m = self.manifest
-        n_files, n_parts = len(m.files), len(m.partitions)
+        n_files = len(m.files)
+        n_parts = sum(p.table not in DERIVED_SCHEMAS for p in m.partitions.values())
         return f"Store({str(self.root)!r}, {n_files} source files, {n_parts} partitions)"
 
     # ------------------------------------------------------------------ state
@@ -95,6 +98,7 @@ class Store:
                 "origin": p.origin,
             }
             for p in self.manifest.partitions.values()
+            if p.table not in DERIVED_SCHEMAS  # built by the store, not ingested
         ]
         cols = ["table", "source", "dataset", "release", "files", "rows", "first_year", "last_year"]
         if not rows:
@@ -212,26 +216,29 @@ class Store:
             sorted({y for p in parts for y in (p.first_year, p.last_year) if y is not None})
         )
         rows = sum(p.rows for p in parts)
-        live_dir = self.root / "data" / info.table / _safe(info.source) / _safe(info.dataset)
-        live_dir.mkdir(parents=True, exist_ok=True)
         new_parts = []
         for sp in parts:
-            dest = live_dir / sp.path.name
-            os.replace(sp.path, dest)  # same filesystem: atomic; not yet visible to readers
-            new_parts.append(
-                mf.Partition(
-                    table=info.table,
-                    source=info.source,
-                    dataset=info.dataset,
-                    year=sp.year,
-                    release=info.release,
-                    rows=sp.rows,
-                    file=str(dest.relative_to(self.root)),
-                    origin=sha,
-                    first_year=sp.first_year,
-                    last_year=sp.last_year,
+            # the detail and the tables derived from it become live in the same manifest swap
+            files = [(info.table, sp.path, sp.rows), *sp.derived]
+            for table, staged, n in files:
+                folder = self.root / "data" / table / _safe(info.source) / _safe(info.dataset)
+                folder.mkdir(parents=True, exist_ok=True)
+                dest = folder / staged.name
+                os.replace(staged, dest)  # same filesystem: atomic; not yet visible to readers
+                new_parts.append(
+                    mf.Partition(
+                        table=table,
+                        source=info.source,
+                        dataset=info.dataset,
+                        year=sp.year,
+                        release=info.release,
+                        rows=n,
+                        file=str(dest.relative_to(self.root)),
+                        origin=sha,
+                        first_year=sp.first_year,
+                        last_year=sp.last_year,
+                    )
                 )
-            )
         drop = {p.key for p in new_parts if p.key in current.partitions}
         replaced = sorted({current.partitions[k].release for k in drop})
         entry = mf.SourceFile(
@@ -275,7 +282,8 @@ class Store:
                 if p.source == source
                 and (dataset is None or p.dataset == dataset)
                 and (year is None or p.year == year)
-                and (table is None or p.table == table)
+                # derived tables go with the flows they were built from
+                and (table is None or p.table == table or _derived_from(p.table) == table)
             }
             if not drop:
                 raise InputError(
@@ -287,7 +295,7 @@ class Store:
             nxt = current.with_changes([], drop)
             mf.save(nxt, self.root / MANIFEST)
             self._collect_garbage(nxt)
-        return len(drop)
+        return sum(current.partitions[k].table not in DERIVED_SCHEMAS for k in drop)
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -313,27 +321,68 @@ class Store:
     # ------------------------------------------------------------------ reading
     @property
     def backend(self) -> ibis.BaseBackend:
-        """An Ibis DuckDB backend with one view per table over the live Parquet files."""
+        """An Ibis DuckDB backend with one view per table over the live Parquet files.
+
+        One connection per manifest generation, kept while the store is unchanged: DuckDB then
+        caches the Parquet footers (parquet_metadata_cache), so a pair's look-up reads only the
+        row groups its statistics do not exclude.
+        """
         import ibis
 
-        gen = self.manifest.generation
+        m = self.manifest
+        gen = m.generation
         if self._backend is None or self._backend_generation != gen:
             con = ibis.duckdb.connect()
-            m = self.manifest
-            for name, schema in SCHEMAS.items():
+            con.raw_sql("SET parquet_metadata_cache = true")
+            for name, schema in {**SCHEMAS, **DERIVED_SCHEMAS}.items():
                 files = [str(self.root / f) for f in m.live_files(name)]
                 if files:
                     con.read_parquet(files, table_name=name)
                 else:
                     con.create_table(name, schema=ibis.Schema.from_pyarrow(schema), temp=True)
             self._backend, self._backend_generation = con, gen
+            self._derived_ready = _derived_complete(m)
+            self._tables: dict[str, ibis.Table] = {}
         return self._backend
 
+    @property
+    def derived_ready(self) -> bool:
+        """True when every flows partition has its pair_totals and pair_chapters beside it.
+
+        Stores written before the derived tables existed answer False until re-ingested; the
+        ledger then queries the detail instead.
+        """
+        self.backend  # noqa: B018 - refreshes the flag with the connection
+        return self._derived_ready
+
     def table(self, name: str) -> ibis.Table:
-        """The Ibis expression of a table: flows, macro, distances, agreements or regions."""
-        if name not in SCHEMAS:
-            raise InputError(f"no table {name!r} in the store; tables are {', '.join(SCHEMAS)}")
-        return self.backend.table(name)
+        """The Ibis expression of a table: flows, macro, distances, agreements, regions, or
+        the derived pair_totals and pair_chapters."""
+        if name not in SCHEMAS and name not in DERIVED_SCHEMAS:
+            tables = ", ".join([*SCHEMAS, *DERIVED_SCHEMAS])
+            raise InputError(f"no table {name!r} in the store; tables are {tables}")
+        backend = self.backend
+        # one expression per table and connection: ibis asks DuckDB for the schema each time
+        if name not in self._tables:
+            self._tables[name] = backend.table(name)
+        return self._tables[name]
+
+
+def _derived_complete(m: mf.Manifest) -> bool:
+    """Every flows partition has each derived table's partition from the same source file."""
+    for p in m.partitions.values():
+        if p.table != "flows":
+            continue
+        for name in DERIVED_SCHEMAS:
+            d = m.partitions.get(p.key.replace("flows/", f"{name}/", 1))
+            if d is None or d.origin != p.origin:
+                return False
+    return True
+
+
+def _derived_from(table: str) -> str | None:
+    """The table a derived table is built from (``flows``), or None for a base table."""
+    return "flows" if table in DERIVED_SCHEMAS else None
 
 
 def _sha256(path: Path) -> str:
