@@ -344,3 +344,33 @@ def test_two_stores_in_one_process_answer_from_their_own_data(tmp_path):
     flows = bilateral_flows(two, "RUS", "KOR")
     assert flows.provenance.source == "penppml"
     assert flows.value(2016, "exports") == 1100.0
+
+
+# Pairs out of ISO3 order, a pair's rows split by another pair's, and an all-goods TOTAL row
+# between chapter rows: the run-based sums must still add up to the detail's.
+SCRAMBLED = [
+    (2015, "A", "RUS", "KOR", "270900", 100.0),
+    (2015, "A", "CHN", "RUS", "850440", 60.0),
+    (2015, "A", "RUS", "KOR", "440710", 7.5),
+    (2015, "A", "RUS", "KOR", TOTAL, 1000.0),
+    (2015, "A", "RUS", "KOR", "270111", 50.0),
+    (2015, "A", "AUT", "ZWE", "010121", 1.0),
+    (2015, "A", "RUS", "KOR", "270900", 25.0, "M", "importer"),
+    (2015, "A", "RUS", "KOR", "271000", 25.0),
+]
+
+
+def test_sums_hold_for_rows_in_any_order(tmp_path):
+    store = Store(tmp_path / "store")
+    ingest(store, fixture(tmp_path, "hs27_2015", SCRAMBLED))
+    assert_consistent(store)
+    c = live(store, "pair_chapters")
+    hit = c[(c.exporter == "RUS") & (c["product"] == "27") & (c.reported_by == "exporter")]
+    assert (hit.value_usd.sum(), hit.detail_rows.sum()) == (175.0, 3)  # 100 + 50 + 25
+    t = live(store, "pair_totals")
+    rk = t[(t.exporter == "RUS") & (t.reported_by == "exporter")]
+    by = rk.groupby("product").value_usd.sum().to_dict()
+    assert by == {TOTAL: 1000.0, SUMMED: 182.5}  # 100 + 7.5 + 50 + 25
+    detail = live(store, "flows")
+    pairs = list(zip(detail.exporter, detail.importer, strict=True))
+    assert pairs == sorted(pairs)

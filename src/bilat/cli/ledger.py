@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bilat.cli.options import StoreOption, console, fail
+from bilat.cli.options import EngineOption, StoreOption, console, fail
 from bilat.errors import BilatError, InputError
 
 A = Annotated[str, typer.Argument(help="First economy: ISO3, name, alias, group (EAEU) or region.")]
@@ -26,11 +26,11 @@ Fmt = Annotated[str, typer.Option("--format", help="text, json, csv (or html for
 Out = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")]
 
 
-def _store(path: Path | None) -> object:
+def _store(path: Path | None, engine: str | None = None) -> object:
     from bilat.settings import store_path
     from bilat.store import Store
 
-    return Store(store_path(path))
+    return Store(store_path(path), engine=engine)
 
 
 def _years(year: int | None, first: int | None, last: int | None) -> tuple[int, ...] | None:
@@ -92,6 +92,7 @@ def register(app: typer.Typer) -> None:
         base_year: Annotated[int | None, typer.Option(help="Base year of the target.")] = None,
         source: Source = None,
         store: StoreOption = None,
+        engine: EngineOption = None,
     ) -> None:
         """A one-page profile of the relationship between A and B."""
         from bilat.report import Target, profile, render
@@ -102,9 +103,8 @@ def register(app: typer.Typer) -> None:
                 if target_year is None or base_year is None:
                     raise InputError("--target needs --target-year and --base-year")
                 goal = Target(target, target_year, base_year)
-            prof = profile(
-                _store(store), a, b, years=_years(year, first, last), target=goal, source=source
-            )
+            data = _store(store, engine)
+            prof = profile(data, a, b, years=_years(year, first, last), target=goal, source=source)
             text = render(prof, fmt)
         except BilatError as exc:
             raise fail(exc) from None
@@ -127,13 +127,14 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
+        engine: EngineOption = None,
     ) -> None:
         """A's exports to B, imports from B, turnover and balance (USD)."""
         from bilat.ledger.flows import bilateral_flows
 
         _run(
             lambda: bilateral_flows(
-                _store(store),
+                _store(store, engine),
                 a,
                 b,
                 years=_years(year, first, last),
@@ -160,6 +161,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
+        engine: EngineOption = None,
     ) -> None:
         """B's rank among A's partners (or A's top partners), with value and share."""
         from bilat.ledger.ranks import partner_rank, top_partners
@@ -169,8 +171,8 @@ def register(app: typer.Typer) -> None:
             if b is None:
                 if not years or len(years) != 1:
                     raise InputError("the top list needs one --year")
-                return top_partners(_store(store), a, years[0], n=top, by=by, source=source)  # type: ignore[arg-type]
-            return partner_rank(_store(store), a, b, years=years, by=by, source=source)  # type: ignore[arg-type]
+                return top_partners(_store(store, engine), a, years[0], n=top, by=by, source=source)  # type: ignore[arg-type]
+            return partner_rank(_store(store, engine), a, b, years=years, by=by, source=source)  # type: ignore[arg-type]
 
         _run(build, fmt, out)
 
@@ -190,13 +192,14 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
+        engine: EngineOption = None,
     ) -> None:
         """What A and B trade, by HS level or by sector basket (nine bridges)."""
         from bilat.ledger.composition import composition as build
 
         _run(
             lambda: build(
-                _store(store),
+                _store(store, engine),
                 a,
                 b,
                 years=_years(year, first, last),
@@ -224,6 +227,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
+        engine: EngineOption = None,
     ) -> None:
         """One trade index for A and B, with its formula and the data used."""
         from bilat.ledger import indices as ix
@@ -240,7 +244,7 @@ def register(app: typer.Typer) -> None:
         def build() -> object:
             if index not in builders:
                 raise InputError(f"index {index!r} is not one of {', '.join(builders)}")
-            return builders[index](_store(store))
+            return builders[index](_store(store, engine))
 
         _run(build, fmt, out)
 
@@ -256,13 +260,14 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
+        engine: EngineOption = None,
     ) -> None:
         """A's reported exports to B against B's reported imports from A, and the reverse."""
         from bilat.ledger.mirror import mirror_gaps
 
         _run(
             lambda: mirror_gaps(
-                _store(store),
+                _store(store, engine),
                 a,
                 b,
                 years=_years(year, first, last),
@@ -285,13 +290,14 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
+        engine: EngineOption = None,
     ) -> None:
         """Progress towards a target: required and actual CAGR, trend, verdict."""
         from bilat.ledger.targets import target_tracker
 
         _run(
             lambda: target_tracker(
-                _store(store), a, b, value, by, base_year, measure=measure, source=source
+                _store(store, engine), a, b, value, by, base_year, measure=measure, source=source
             ),
             fmt,
             out,

@@ -21,6 +21,17 @@ StoreOption = Annotated[
     ),
 ]
 
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        envvar="BILAT_ENGINE",
+        help="Query engine: duckdb (default, this machine) or spark (BILAT_SPARK_MASTER, "
+        "default local[2]; see docs/cluster.md).",
+        show_default=False,
+    ),
+]
+
 # Off a terminal Rich assumes 80 columns; tables of codes and releases read better wider.
 console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)

@@ -81,7 +81,10 @@ def run(expr: ir.Table) -> pd.DataFrame:
     if sql is None:
         backend = expr._find_backend(use_default=True)
         if getattr(backend, "name", "") != "duckdb" or op.find(ops.InMemoryTable):
-            return expr.execute()
+            from bilat.engines import execute
+
+            # other engines (Spark): what the engine cannot run is an EngineError naming it
+            return execute(expr)
         sql = backend.compile(expr)
         _SQL[op] = sql
         if len(_SQL) > _SQL_KEPT:

@@ -65,8 +65,12 @@ class Store:
     the store; every change (ingest, remove) is one atomic swap of the manifest.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None):
+    def __init__(self, path: str | os.PathLike[str] | None = None, engine: str | None = None):
+        from bilat.engines import engine_setting
+
         self.root = store_path(path)
+        # duckdb or spark: the argument, else BILAT_ENGINE (read now, not at import), else duckdb
+        self.engine = engine_setting(engine)
         self._backend: ibis.BaseBackend | None = None
         self._backend_generation = -1
         self._derived_ready = False
@@ -321,7 +325,8 @@ class Store:
     # ------------------------------------------------------------------ reading
     @property
     def backend(self) -> ibis.BaseBackend:
-        """An Ibis DuckDB backend with one view per table over the live Parquet files.
+        """An Ibis DuckDB (or, with ``engine="spark"``, PySpark) backend with one view per
+        table over the live Parquet files.
 
         One connection per manifest generation, kept while the store is unchanged: DuckDB then
         caches the Parquet footers (parquet_metadata_cache), so a pair's look-up reads only the
@@ -332,6 +337,14 @@ class Store:
         m = self.manifest
         gen = m.generation
         if self._backend is None or self._backend_generation != gen:
+            if self.engine == "spark":
+                from bilat.engines.spark import store_backend
+
+                # the same tables over the same live files, as Spark temporary views
+                self._backend, self._backend_generation = store_backend(self), gen
+                self._derived_ready = _derived_complete(m)
+                self._tables = {}
+                return self._backend
             con = ibis.duckdb.connect()
             con.raw_sql("SET parquet_metadata_cache = true")
             for name, schema in {**SCHEMAS, **DERIVED_SCHEMAS}.items():

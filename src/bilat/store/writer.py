@@ -8,7 +8,9 @@ made live in the same manifest swap, so the two can never disagree.
 from __future__ import annotations
 
 import uuid
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +30,13 @@ ROW_GROUP_ROWS = 1_000_000
 # benchmarks/README.md, "Report (ledger)").
 PRUNE_ROWS = 8_192
 DERIVED_PRUNE_ROWS = 8_192
+# Values handed to the Parquet encoder at a time (1,024 by default): fewer, larger calls
+# (~0.36 CPU s saved per 10M rows; a row group still ends at PRUNE_ROWS).
+WRITE_BATCH_ROWS = 65_536
 # Columns that queries filter on: only they get min/max statistics (the rest cost time).
-STATS = ["year", "period", "exporter", "importer", "product", "flow", "reported_by", "source"]
+# Not product: in a row group sorted by pair its codes span the whole range, so its min/max
+# would skip nothing, and string min/max cost ~0.7 CPU s per 10M rows.
+STATS = ["year", "period", "exporter", "importer", "flow", "reported_by", "source"]
 # Tables too small to be worth one file per year.
 _PARTITIONED_BY_YEAR = {"flows"}
 _KEYS = [f.name for f in DERIVED_SCHEMAS["pair_totals"]][:-2]
@@ -51,71 +58,141 @@ def _is_text(t: pa.DataType) -> bool:
     return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
-def _plain(schema: pa.Schema) -> pa.Schema:
-    """The schema with dictionary-encoded text columns as plain strings."""
-    return pa.schema(
-        [pa.field(f.name, pa.string(), f.nullable) if _dict_text(f.type) else f for f in schema]
-    )
-
-
 def _dict_text(t: pa.DataType) -> bool:
     return pa.types.is_dictionary(t) and _is_text(t.value_type)
+
+
+class _Background:
+    """Parquet writes run in worker threads ("lanes", one thread each, in order) while the
+    next chunk is prepared.
+
+    Arrow's Parquet encoder releases the GIL, so on two cores encoding the detail overlaps
+    with encoding the derived tables, sorting and summing the next chunk and the reader's
+    parsing. At most ``depth`` writes wait per lane, which bounds memory to a few chunks; a
+    failed write is raised at the next ``submit`` or at ``drain``.
+    """
+
+    def __init__(self, lanes: tuple[str, ...] = ("detail", "derived"), depth: int = 2) -> None:
+        self.pools = {
+            lane: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"bilat-write-{lane}")
+            for lane in lanes
+        }
+        self.depth = depth
+        self.pending: dict[str, deque[Future]] = {lane: deque() for lane in lanes}
+
+    def submit(self, lane: str, fn, *args) -> None:
+        """Run ``fn(*args)`` in ``lane``'s thread, after that lane's earlier writes."""
+        waiting = self.pending[lane]
+        while len(waiting) >= self.depth:
+            waiting.popleft().result()
+        waiting.append(self.pools[lane].submit(fn, *args))
+
+    def drain(self) -> None:
+        """Wait for every write; the first failure is raised."""
+        try:
+            for waiting in self.pending.values():
+                while waiting:
+                    waiting.popleft().result()
+        finally:
+            for waiting in self.pending.values():
+                waiting.clear()
+
+    def shutdown(self) -> None:
+        """Wait for the writes without raising (after a failure elsewhere), stop the threads."""
+        for waiting in self.pending.values():
+            for f in waiting:
+                f.exception()
+            waiting.clear()
+        for pool in self.pools.values():
+            pool.shutdown(wait=True)
 
 
 class _Sums:
     """``pair_totals`` / ``pair_chapters`` of one year's flows, written as the detail streams.
 
-    Each flushed chunk of detail is summed and its sums appended (sorted by pair) to the
-    derived file at once, so memory stays bounded by the chunk. A pair whose rows straddle two
-    chunks gets one row per chunk: every query sums, so the figures are the same.
+    Each flushed chunk of detail (sorted by pair) is summed and its sums appended to the
+    derived file at once, so memory stays bounded by the chunk. Rows with equal keys are
+    summed where they are adjacent (runs): a pair whose rows straddle two chunks, or come
+    back later in a chunk, gets one row per run; every query sums, so the figures are the same.
     """
 
-    def __init__(self, detail_path: Path) -> None:
+    def __init__(self, detail_path: Path, background: _Background) -> None:
         self.paths = {n: detail_path.with_name(f"{n}-{detail_path.name}") for n in DERIVED_SCHEMAS}
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.rows: dict[str, int] = {name: 0 for name in DERIVED_SCHEMAS}
+        self.background = background
 
     def add(self, table: pa.Table) -> None:
-        """Sum one chunk of detail (text columns dictionary-encoded) and append the sums.
+        """Sum one chunk of detail (text dictionary-encoded, sorted by pair) and append the sums.
 
-        One pass over the detail, by pair and "code" (the chapter, or TOTAL for all-goods
-        rows); pair_totals is then summed from that much smaller table.
+        One pass over the detail by pair and "code" (the chapter, or TOTAL for all-goods
+        rows), then pair_totals from that much smaller table, both as sums over runs of equal
+        integer keys (dictionary indices): no strings are hashed or compared per row.
         """
         product = table.column("product").combine_chunks()
         code = _map_text(
             product,
             lambda d: pc.if_else(pc.equal(d, TOTAL), TOTAL, pc.utf8_slice_codeunits(d, 0, 2)),
         )
-        base = table.select(_KEYS[:4] + _KEYS[5:] + ["value_usd"]).append_column("product", code)
-        by_code = _sum(base, "count")
-        is_total = pc.equal(by_code.column("product"), TOTAL)
-        chapters = by_code.filter(pc.invert(is_total))
-        summed = pc.if_else(is_total, TOTAL, SUMMED)
-        totals = _sum(
-            by_code.set_column(by_code.schema.get_field_index("product"), "product", summed), "sum"
-        )
-        for name, t in (("pair_totals", totals), ("pair_chapters", chapters)):
-            if t.num_rows:
-                self._write(name, t)
+        keys = {k: (code if k == "product" else table.column(k).combine_chunks()) for k in _KEYS}
+        value = table.column("value_usd").to_numpy()
+        starts = _run_starts([keys[k] for k in _KEYS])
+        by_code = {k: col.take(pa.array(starts)) for k, col in keys.items()}
+        sums = np.add.reduceat(value, starts)
+        counts = np.diff(np.append(starts, len(value)))
 
-    def _write(self, name: str, part: pa.Table) -> None:
+        is_total_code = pc.equal(code.dictionary, TOTAL).to_numpy(zero_copy_only=False)
+        is_total = is_total_code[by_code["product"].indices.to_numpy()]
+        keep = ~is_total
+        if keep.any():
+            chapters = {k: c.filter(pa.array(keep)) for k, c in by_code.items()}
+            self._write("pair_chapters", chapters, sums[keep], counts[keep])
+
+        # pair_totals: product is TOTAL for the source's own totals, SUMMED for product detail
+        flag = pa.DictionaryArray.from_arrays(
+            pa.array(is_total.astype(np.int32)), pa.array([SUMMED, TOTAL])
+        )
+        rest = [by_code[k] for k in _KEYS if k != "product"] + [flag]
+        t_starts = _run_starts(rest)
+        totals = {
+            k: (flag if k == "product" else c).take(pa.array(t_starts)) for k, c in by_code.items()
+        }
+        self._write(
+            "pair_totals",
+            totals,
+            np.add.reduceat(sums, t_starts),
+            np.add.reduceat(counts, t_starts),
+        )
+
+    def _write(self, name: str, keys: dict, value: np.ndarray, rows: np.ndarray) -> None:
         schema = DERIVED_SCHEMAS[name]
-        # no sort needed: the chunk was sorted by pair, and a single-threaded group-by keeps
-        # groups in order of first appearance
-        part = part.select(schema.names).cast(schema)
+        columns = [keys[f.name] for f in schema if f.name in keys]
+        columns += [pa.array(value, pa.float64()), pa.array(rows, pa.int64())]
+        # text stays dictionary-encoded (cheaper to write); without the Arrow schema in the
+        # file, readers see plain strings as in DERIVED_SCHEMAS
+        fields = [
+            pa.field(f.name, c.type, f.nullable) for f, c in zip(schema, columns, strict=True)
+        ]
+        part = pa.Table.from_arrays(columns, schema=pa.schema(fields))
         if name not in self.writers:
             self.writers[name] = pq.ParquetWriter(
                 self.paths[name],
-                schema,
-                compression="zstd",
+                part.schema,
+                # as the detail: RLE packs the dictionary indices, zstd the numbers
+                compression={f.name: "none" if _dict_text(f.type) else "zstd" for f in part.schema},
                 store_schema=False,
+                write_statistics=[*STATS, "product"],
                 use_dictionary=[f.name for f in schema if _is_text(f.type)],
+                write_batch_size=WRITE_BATCH_ROWS,
             )
-        self.writers[name].write_table(part, row_group_size=DERIVED_PRUNE_ROWS)
+        elif part.schema != self.writers[name].schema:
+            part = part.cast(self.writers[name].schema)
+        self.background.submit("derived", self.writers[name].write_table, part, DERIVED_PRUNE_ROWS)
         self.rows[name] += part.num_rows
 
     def close(self) -> tuple[tuple[str, Path, int], ...]:
         """Close the derived files (an empty one where the detail had no such rows)."""
+        self.background.drain()
         for name in DERIVED_SCHEMAS:
             if name in self.writers:
                 self.writers.pop(name).close()
@@ -128,53 +205,49 @@ class _Sums:
             w.close()
 
 
+def _run_starts(columns: list[pa.Array]) -> np.ndarray:
+    """Row numbers where any of ``columns`` differs from the row before (0 included), int64."""
+    n = len(columns[0])
+    change = np.zeros(n, dtype=bool)
+    if n:
+        change[0] = True
+    for col in columns:
+        if isinstance(col, pa.DictionaryArray) and len(col.dictionary) == 1:
+            continue  # one value throughout (the constant source, release, flow ...)
+        c = _integers(col)
+        change[1:] |= c[1:] != c[:-1]
+    return np.flatnonzero(change)
+
+
+def _integers(col: pa.Array) -> np.ndarray:
+    """The column as integers that are equal where the values are: dictionary indices for text."""
+    if isinstance(col, pa.DictionaryArray):
+        return col.indices.to_numpy()
+    if not _is_text(col.type):
+        return col.to_numpy(zero_copy_only=False)
+    return pc.dictionary_encode(col).indices.to_numpy()
+
+
+def _plain_column(table: pa.Table, name: str) -> pa.Table:
+    """``name`` as plain strings. For HS6 products: most of a row group's 8,192 codes differ,
+    so a Parquet dictionary saves nothing and its per-row-group page costs ~25 % of the write."""
+    i = table.schema.get_field_index(name)
+    if i < 0 or not _dict_text(table.schema.field(i).type):
+        return table
+    field = table.schema.field(i)
+    return table.set_column(i, field.with_type(pa.string()), table.column(i).cast(pa.string()))
+
+
 def _map_text(col: pa.Array, fn) -> pa.Array:
     """``fn`` applied to a text column; on a dictionary column only to its (few) distinct values."""
     if not isinstance(col, pa.DictionaryArray):
-        return fn(col)
+        col = pc.dictionary_encode(col)
     mapped = fn(col.dictionary)
     if not _is_text(mapped.type):
         return mapped.take(col.indices)
-    # re-encode, so that equal results share one code and group together
+    # re-encode, so that equal results share one code and sum together
     enc = pc.dictionary_encode(mapped)
     return pa.DictionaryArray.from_arrays(enc.indices.take(col.indices), enc.dictionary)
-
-
-def _text_as_plain(t: pa.Table) -> pa.Table:
-    return t.cast(_plain(t.schema)) if any(_dict_text(f.type) for f in t.schema) else t
-
-
-def _sum(t: pa.Table, rows: str) -> pa.Table:
-    """Group by the derived keys, value_usd summed; ``rows="count"`` counts detail rows,
-    ``"sum"`` adds up detail_rows. Text comes out as plain strings.
-
-    Key columns with one value in the chunk (year, source, release, flow … usually) are left
-    out of the hashing and put back after: most of a group-by's cost is per key column.
-    """
-    t = t.unify_dictionaries()
-    keys = [k for k in _KEYS if k in t.column_names]
-    const = {k: t.column(k)[0] for k in keys if t.num_rows and _single(t.column(k))}
-    vary = [k for k in keys if k not in const] or keys[:1]
-    second = ("value_usd", "count") if rows == "count" else ("detail_rows", "sum")
-    g = t.group_by(vary, use_threads=False).aggregate([("value_usd", "sum"), second])
-    for k, v in const.items():
-        if k not in vary:
-            g = g.append_column(t.schema.field(k), pa.repeat(v, g.num_rows).cast(v.type))
-    names = {"value_usd_sum": "value_usd", "value_usd_count": "detail_rows"}
-    names["detail_rows_sum"] = "detail_rows"
-    return _text_as_plain(g.rename_columns([names.get(c, c) for c in g.column_names]))
-
-
-def _single(col: pa.ChunkedArray) -> bool:
-    """True when the column holds one value (no nulls) throughout."""
-    if col.null_count:
-        return False
-    if pa.types.is_dictionary(col.type):  # unified: every chunk shares one dictionary
-        if col.num_chunks and len(col.chunk(0).dictionary) == 1:
-            return True
-        col = pa.chunked_array([c.indices for c in col.chunks], pa.int32())
-    mm = pc.min_max(col).as_py()
-    return mm["min"] == mm["max"]
 
 
 def _encoded(table: pa.Table) -> pa.Table:
@@ -187,7 +260,7 @@ def _encoded(table: pa.Table) -> pa.Table:
 
 
 class _YearSink:
-    def __init__(self, path: Path, schema: pa.Schema, derive: bool):
+    def __init__(self, path: Path, schema: pa.Schema, derive: bool, background: _Background):
         self.path, self.schema = path, schema
         self.pending: list[pa.RecordBatch] = []
         self.pending_rows = 0
@@ -197,15 +270,16 @@ class _YearSink:
         self.writer: pq.ParquetWriter | None = None
         self.in_schema: pa.Schema | None = None
         self.writer_schema: pa.Schema | None = None
-        self.sums = _Sums(path) if derive else None
+        self.background = background
+        self.sums = _Sums(path, background) if derive else None
 
     def add(self, batch: pa.RecordBatch) -> None:
         if "year" in batch.schema.names:
-            mm = pc.min_max(batch.column("year")).as_py()
-            if mm["min"] is not None:
-                lo, hi = self.first_year, self.last_year
-                self.first_year = mm["min"] if lo is None else min(lo, mm["min"])
-                self.last_year = mm["max"] if hi is None else max(hi, mm["max"])
+            year = batch.column("year").to_numpy(zero_copy_only=False)
+            if len(year):
+                lo, hi = int(year.min()), int(year.max())
+                self.first_year = lo if self.first_year is None else min(self.first_year, lo)
+                self.last_year = hi if self.last_year is None else max(self.last_year, hi)
         self.pending.append(batch)
         self.pending_rows += batch.num_rows
         if self.pending_rows >= ROW_GROUP_ROWS:
@@ -223,25 +297,31 @@ class _YearSink:
         if self.sums is not None:
             table = _clustered(_encoded(table))
             self.sums.add(table)
+        table = _plain_column(table, "product")
         if self.writer is None:
             self.writer_schema = table.schema
+            encoded = [f.name for f in table.schema if _dict_text(f.type)]
             self.writer = pq.ParquetWriter(
                 self.path,
                 table.schema,
-                compression="zstd",
+                # dictionary indices are runs of few values (the table is sorted by pair, most
+                # text is constant): RLE already packs them, zstd on top only costs time
+                compression={f.name: "none" if f.name in encoded else "zstd" for f in table.schema},
                 # no Arrow schema in the file: readers see plain strings, as in SCHEMAS
                 store_schema=False,
                 write_statistics=[c for c in STATS if c in table.schema.names],
                 # only text: trying dictionaries on values and quantities costs time, gains little
-                use_dictionary=[f.name for f in table.schema if _dict_text(f.type)],
+                use_dictionary=encoded,
+                write_batch_size=WRITE_BATCH_ROWS,
             )
         if table.schema != self.writer_schema:
             table = table.cast(self.writer_schema)
-        self.writer.write_table(table, row_group_size=PRUNE_ROWS)
+        self.background.submit("detail", self.writer.write_table, table, PRUNE_ROWS)
         self.rows += table.num_rows
 
     def close(self) -> None:
         self.flush()
+        self.background.drain()
         if self.writer is None:  # no rows: still a valid, empty file
             pq.write_table(self.schema.empty_table(), self.path, compression="zstd")
         else:
@@ -262,16 +342,42 @@ def _clustered(table: pa.Table) -> pa.Table:
     """The rows sorted by (exporter, importer), keeping the input order within a pair.
 
     With rows of one pair together, each row group's min/max statistics span a narrow range of
-    codes and a pair's look-up reads one or two row groups per year. Input already in that
-    order (a re-ingested store extract, say) is left as it is; sources sorted by their own
-    numeric codes (BACI, Comtrade) are not, because ISO3 order differs.
+    codes and a pair's look-up reads one or two row groups per year. Sources arrive grouped
+    by pair but sorted by their own numeric codes (BACI, Comtrade), whose order differs from
+    ISO3's; so the chunk is cut into runs of one pair and the runs (a few thousand, not a
+    million rows) are sorted. Input already in order is left as it is.
     """
     exporter = _alphabetical(table.column("exporter"))
     importer = _alphabetical(table.column("importer"))
     key = exporter * (int(importer.max(initial=0)) + 1) + importer
-    if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
-        return table
-    return table.take(pa.array(np.argsort(key, kind="stable")))
+    n = len(key)
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if n else key
+    run_keys = key[starts]
+    if n < 2 or bool(np.all(run_keys[1:] >= run_keys[:-1])):
+        return table.combine_chunks()
+    order = np.argsort(run_keys, kind="stable")
+    lengths = np.diff(np.append(starts, n))[order]
+    first = starts[order]
+    # output row p in sorted run r (which starts at output row offset[r]) is input row
+    # first[r] + p - offset[r]
+    offset = np.cumsum(lengths) - lengths
+    rows = np.arange(n, dtype=np.int64) + np.repeat(first - offset, lengths)
+    return pa.Table.from_arrays([_reordered(c, rows) for c in table.columns], schema=table.schema)
+
+
+def _reordered(col: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+    """``col[rows]``, through numpy where the values are one plain buffer without nulls."""
+    arr = col.combine_chunks()
+    if arr.null_count:
+        return arr.take(pa.array(rows))
+    if isinstance(arr, pa.DictionaryArray):
+        if len(arr.dictionary) == 1:
+            return arr  # one value throughout: any order is the same
+        indices = arr.indices.to_numpy()[rows]
+        return pa.DictionaryArray.from_arrays(pa.array(indices), arr.dictionary, safe=False)
+    if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
+        return pa.array(arr.to_numpy()[rows], arr.type)
+    return arr.take(pa.array(rows))
 
 
 def _alphabetical(col: pa.ChunkedArray) -> np.ndarray:
@@ -279,8 +385,8 @@ def _alphabetical(col: pa.ChunkedArray) -> np.ndarray:
     arr = col.combine_chunks()
     if not isinstance(arr, pa.DictionaryArray):
         arr = pc.dictionary_encode(arr)
-    rank = pc.rank(arr.dictionary, sort_keys="ascending", tiebreaker="dense")
-    return rank.take(arr.indices).to_numpy().astype(np.int64)
+    rank = pc.rank(arr.dictionary, sort_keys="ascending", tiebreaker="dense").to_numpy()
+    return rank.astype(np.int64)[arr.indices.to_numpy()]
 
 
 def conform(batch: pa.RecordBatch, schema: pa.Schema, origin: Path) -> pa.RecordBatch:
@@ -315,28 +421,33 @@ def stage(
     staging.mkdir(parents=True, exist_ok=True)
     by_year = table in _PARTITIONED_BY_YEAR
     sinks: dict[int | None, _YearSink] = {}
+    background = _Background()
     try:
         for raw in batches:
             batch = conform(raw, schema, origin)
             if batch.num_rows == 0:
                 continue
             if not by_year:
-                _sink(sinks, None, staging, schema, False).add(batch)
+                _sink(sinks, None, staging, schema, False, background).add(batch)
                 continue
             years = batch.column("year")
             uniq = pc.unique(years).to_pylist()
             if len(uniq) == 1:
-                _sink(sinks, uniq[0], staging, schema, True).add(batch)
+                _sink(sinks, uniq[0], staging, schema, True, background).add(batch)
                 continue
             for y in uniq:
-                _sink(sinks, y, staging, schema, True).add(batch.filter(pc.equal(years, y)))
+                _sink(sinks, y, staging, schema, True, background).add(
+                    batch.filter(pc.equal(years, y))
+                )
         for s in sinks.values():
             s.close()
         derived = {y: s.derived() for y, s in sinks.items()}
     except BaseException:
+        background.shutdown()  # no write may still be running when the files are closed
         for s in sinks.values():
             s.abort()
         raise
+    background.shutdown()
     ordered = sorted(sinks.items(), key=lambda kv: -1 if kv[0] is None else kv[0])
     return [
         StagedPart(
@@ -357,8 +468,9 @@ def _sink(
     staging: Path,
     schema: pa.Schema,
     derive: bool,
+    background: _Background,
 ) -> _YearSink:
     if year not in sinks:
         name = f"{'all' if year is None else year}-{uuid.uuid4().hex[:12]}.parquet"
-        sinks[year] = _YearSink(staging / name, schema, derive)
+        sinks[year] = _YearSink(staging / name, schema, derive, background)
     return sinks[year]
