@@ -1,9 +1,10 @@
 """The canonical tables every source is normalised to (see DESIGN.md).
 
 Conventions: values in current US dollars (not thousands), countries as ISO3 upper case,
-HS products as zero-padded strings at the level the source has (2, 4 or 6 digits) or
-``TOTAL`` for all goods; ``period`` is ``A`` (annual), ``H1``/``H2``, ``Q1``–``Q4`` or
-``M01``–``M12``. A subnational side is coded ``<ISO3>.<region id>`` (e.g. ``RUS.05000``).
+HS products as zero-padded strings at the level the source has (2, 4 or 6 digits),
+``TOTAL`` for all goods, or ``MANUF`` for all manufacturing (a non-HS aggregate);
+``period`` is ``A`` (annual), ``H1``/``H2``, ``Q1``–``Q4`` or ``M01``–``M12``. A subnational
+side is coded ``<ISO3>.<region id>`` (e.g. ``RUS.05000``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ PERIODS = ("A", "H1", "H2", "Q1", "Q2", "Q3", "Q4", *(f"M{m:02d}" for m in range
 FLOWS = ("X", "M", "RX", "RM")
 REPORTED_BY = ("exporter", "importer", "reconciled")
 TOTAL = "TOTAL"
+#: All manufacturing, a non-HS aggregate (the Advanced Guide's gravity panel): never all goods.
+MANUFACTURING = "MANUF"
 
 FLOWS_SCHEMA = pa.schema(
     [

@@ -47,7 +47,7 @@ def test_flows_from_the_panel(bundle: Path, raw: list[dict[str, str]]) -> None:
     assert (df.exporter == df.importer).sum() == sum(
         1 for r in raw if r["exporter"] == r["importer"]
     )
-    assert not df.non_country.any() and set(df["product"]) == {"TOTAL"}
+    assert not df.non_country.any() and set(df["product"]) == {"MANUF"}
 
 
 @pytest.mark.bundle

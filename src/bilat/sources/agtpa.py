@@ -6,10 +6,10 @@ rta_lag3…rta_lead4``; 69 countries, 1986–2006, ``trade`` in **millions of US
 intranational flows (exporter = importer: domestic sales, needed by structural gravity).
 
 As a ``flows`` table: source ``agtpa``, dataset ``applications``, release ``2016`` (the book's
-edition), product ``TOTAL``, flow ``X``, ``reported_by`` ``reconciled`` (the authors' assembled
-panel), value_usd = trade × 1e6. Note that the book's trade is **manufacturing** trade (the only
-sector with comparable domestic-sales data), not all goods: ``TOTAL`` here means "all the panel
-has", so never mix this source with Comtrade totals in one sum.
+edition), product ``MANUF``, flow ``X``, ``reported_by`` ``reconciled`` (the authors' assembled
+panel), value_usd = trade × 1e6. The book's trade is **manufacturing** trade (the only sector with
+comparable domestic-sales data), not all goods, so its product is ``MANUF`` and never ``TOTAL``:
+otherwise the ledger would take it for a country's total trade.
 
 For the scenarios layer, :func:`read_panel` returns the whole panel with its covariates and
 :func:`read_dta_panel` reads the book's ``.dta`` files with the same column conventions.
@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError
-from bilat.schema import FLOWS_SCHEMA, TOTAL
+from bilat.schema import FLOWS_SCHEMA, MANUFACTURING
 from bilat.sources import _tabular
 from bilat.sources._io import text_head
 from bilat.sources.base import FileInfo
@@ -80,7 +80,7 @@ class AgtpaReader:
                     _tabular.constant("A", n),
                     exporter,
                     importer,
-                    _tabular.constant(TOTAL, n),
+                    _tabular.constant(MANUFACTURING, n),
                     _tabular.constant(None, n),
                     pc.multiply(batch.column("trade"), MILLION),
                     pa.nulls(n, pa.float64()),

@@ -130,9 +130,12 @@ class _Sums:
         integer keys (dictionary indices): no strings are hashed or compared per row.
         """
         product = table.column("product").combine_chunks()
+        # HS codes roll up to their chapter; TOTAL and non-HS aggregates (MANUF) stay as they are
         code = _map_text(
             product,
-            lambda d: pc.if_else(pc.equal(d, TOTAL), TOTAL, pc.utf8_slice_codeunits(d, 0, 2)),
+            lambda d: pc.if_else(
+                pc.match_substring_regex(d, "^[0-9]{2}"), pc.utf8_slice_codeunits(d, 0, 2), d
+            ),
         )
         keys = {k: (code if k == "product" else table.column(k).combine_chunks()) for k in _KEYS}
         value = table.column("value_usd").to_numpy()
@@ -141,9 +144,11 @@ class _Sums:
         sums = np.add.reduceat(value, starts)
         counts = np.diff(np.append(starts, len(value)))
 
+        code_index = by_code["product"].indices.to_numpy()
         is_total_code = pc.equal(code.dictionary, TOTAL).to_numpy(zero_copy_only=False)
-        is_total = is_total_code[by_code["product"].indices.to_numpy()]
-        keep = ~is_total
+        is_chapter_code = pc.match_substring_regex(code.dictionary, "^[0-9]{2}$")
+        is_total = is_total_code[code_index]
+        keep = is_chapter_code.to_numpy(zero_copy_only=False)[code_index]
         if keep.any():
             chapters = {k: c.filter(pa.array(keep)) for k, c in by_code.items()}
             self._write("pair_chapters", chapters, sums[keep], counts[keep])
