@@ -40,7 +40,8 @@ test: install
 demo: install
 	$(BILAT) data bundle $(BUNDLE) --store $(STORE)
 	$(BILAT) data list --store $(STORE)
-	$(BILAT) report RUS KOR --year 2016 --store $(STORE)
+	$(BILAT) report RUS KOR --from 1996 --to 2016 --target 30e9 --target-year 2020 --base-year 2016 \
+		--store $(STORE)
 
 # Benchmarks write their data under BENCH_DIR (never the repo); see benchmarks/README.md.
 BENCH_DIR ?= /tmp/bilat-bench
