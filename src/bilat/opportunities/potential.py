@@ -15,6 +15,7 @@ a missing input leaves its products' potential empty and is reported, never fill
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -167,6 +168,67 @@ def _ease_pick(found: pd.DataFrame, year: int) -> tuple[_Pick | None, str]:
     return pick, note
 
 
+def _survey(data: object, t: ir.Table, a: str, b: str, opts: Options) -> pd.DataFrame:
+    """The survey, of the year only when that decides everything the method reads from it.
+
+    Every later use of the survey looks at the chosen year, except the ease (which may look up
+    to EASE_YEAR_WINDOW years away when the year has no all-goods figures) and, with no level
+    given, the level (any year). So: survey the year; widen to the ease window if the year has
+    no ease; survey the whole store when the year or level cannot be settled this way.
+    """
+    year = opts.year
+    if year is None:
+        totals = _pair_totals(data)
+        if totals is None:
+            return inputs.survey(t, a, b)
+        a_years, b_years = inputs.product_years(totals, a, b)
+        both = a_years & b_years
+        if not both:
+            return inputs.survey(t, a, b)
+        # No later year has product rows on both sides, so this is the year _year picks when
+        # its survey shows both sides at the level (finest possible, 6, when none is given).
+        year = max(both)
+        found = inputs.survey(t, a, b, (year, year))
+        digits = opts.digits or _level(found, year)
+        supply = found[(found.digits >= digits) & (found.a_codes > 0)]
+        demand = found[(found.digits >= digits) & (found.b_codes > 0)]
+        if digits != (opts.digits or 6) or supply.empty or demand.empty:
+            return inputs.survey(t, a, b)
+    else:
+        found = inputs.survey(t, a, b, (year, year))
+    if found.empty or _ease_pick(found, year)[0] is None:
+        window = inputs.EASE_YEAR_WINDOW
+        found = inputs.survey(t, a, b, (year - window, year + window))
+        if found.empty:
+            return inputs.survey(t, a, b)
+    return found
+
+
+#: The survey count that picks each product input's source.
+_COUNTS = {"supply": "a_codes", "demand": "b_codes", "actual": "pair"}
+
+
+def _one_pass(
+    t: ir.Table, a: str, b: str, picks: dict[str, _Pick | None], digits: int
+) -> dict[str, pd.DataFrame]:
+    """The three product inputs from one scan when they share one reconciled slice, else {}."""
+    if any(p is None for p in picks.values()):
+        return {}
+    slices = {p.slice(digits) for p in picks.values() if p is not None}
+    supply = picks["supply"]
+    if len(slices) != 1 or supply is None or not supply.simple:
+        return {}
+    sup, dem, act = inputs.one_pass(t, a, b, slices.pop())
+    return {"supply": sup, "demand": dem, "actual": act}
+
+
+def _pair_totals(data: object) -> ir.Table | None:
+    """A store's pair_totals when built for every flows partition, else None."""
+    if isinstance(data, ir.Table) or not getattr(data, "derived_ready", False):
+        return None
+    return data.table("pair_totals")  # type: ignore[attr-defined]
+
+
 def opportunities(
     data: object,
     exporter: str,
@@ -183,7 +245,7 @@ def opportunities(
     opts = _options(exporter, market, year, level)
     t = flows_table(data)
     a, b = opts.exporter, opts.market
-    found = inputs.survey(t, a, b)
+    found = _survey(data, t, a, b, opts)
     if found.empty:
         raise NoDataError(f"no flows with {a} as exporter or {b} as importer in the store")
     digits = opts.digits or _level(found, opts.year)
@@ -201,13 +263,16 @@ def opportunities(
             codes[sl] = inputs.universe(t, sl)
         return codes[sl]
 
-    pick = _best(in_year, "a_codes", digits)
+    picks = {name: _best(in_year, count, digits) for name, count in _COUNTS.items()}
+    read = _one_pass(t, a, b, picks, digits)
+
+    pick = picks["supply"]
     what = f"{a}'s share of world exports by product"
     if pick is None:
         used.append(Input("supply", what, missing=_finest_message(found, "a_codes", digits, yr)))
     else:
         sl = slices["supply"] = pick.slice(digits)
-        sup = inputs.world_supply(t, a, sl, pick.simple)
+        sup = read["supply"] if read else inputs.world_supply(t, a, sl, pick.simple)
         if pick.simple:
             codes[sl] = sup[["code"]]
         sup["share"] = np.where(sup.world > 0, sup.a_exports / sup.world, np.nan)
@@ -216,25 +281,29 @@ def opportunities(
         )
         used.append(Input("supply", what, pick.source, pick.release, yr, pick.digits, _covers(sup)))
 
-    pick = _best(in_year, "b_codes", digits)
+    pick = picks["demand"]
     what = f"{b}'s imports from the world by product"
     if pick is None:
         used.append(Input("demand", what, missing=_finest_message(found, "b_codes", digits, yr)))
     else:
         sl = slices["demand"] = pick.slice(digits)
-        dem = frames["demand"] = inputs.market_demand(t, b, sl, universe(sl))
+        dem = frames["demand"] = (
+            read["demand"] if read else inputs.market_demand(t, b, sl, universe(sl))
+        )
         n_mirror = int((dem.demand_reported_by == "mirror").sum())
         mirror = f"{n_mirror} from exporters' mirror reports" if n_mirror else ""
         note = "; ".join(filter(None, [_covers(dem), mirror]))
         used.append(Input("demand", what, pick.source, pick.release, yr, pick.digits, note))
 
-    pick = _best(in_year, "pair", digits)
+    pick = picks["actual"]
     what = f"{a}'s exports to {b} by product"
     if pick is None:
         used.append(Input("actual", what, missing=_finest_message(found, "pair", digits, yr)))
     else:
         sl = slices["actual"] = pick.slice(digits)
-        act = frames["actual"] = inputs.pair_exports(t, a, b, sl, universe(sl))
+        act = frames["actual"] = (
+            read["actual"] if read else inputs.pair_exports(t, a, b, sl, universe(sl))
+        )
         used.append(Input("actual", what, pick.source, pick.release, yr, pick.digits, _covers(act)))
 
     epick, enote = _ease_pick(found, yr)
@@ -285,11 +354,12 @@ def _ease(
         # Reconciled product rows of one source-year summed over products: the same four totals
         # ease_of_trade would compute, without another pass over the whole year.
         sup, dem, act = frames["supply"], frames["demand"], frames["actual"]
+        # fsum: exactly rounded whatever order the engine returned the products in
         return Ease.of(
-            act.actual.sum(),
-            sup.a_world_exports.sum(),
-            dem.demand.sum(),
-            sup.world_exports.sum(),
+            math.fsum(act.actual),
+            math.fsum(sup.a_world_exports),
+            math.fsum(dem.demand),
+            math.fsum(sup.world_exports),
             pick.year,
         )
     return inputs.ease_of_trade(t, a, b, pick.slice(2))
