@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -12,9 +12,18 @@ from rich.table import Table
 from bilat.cli.options import StoreOption, console, fail
 from bilat.errors import BilatError
 from bilat.sources.registry import formats
-from bilat.store import Store
+
+if TYPE_CHECKING:
+    from bilat.store import Store
 
 data_app = typer.Typer(help="Add, list and remove source data in the store.", no_args_is_help=True)
+
+
+def _store(path: Path | None) -> Store:
+    # imported here: the store loads pandas and pyarrow, which `bilat --help` does not need
+    from bilat.store import Store
+
+    return Store(path)
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +55,7 @@ def add(
     store: StoreOption = None,
 ) -> None:
     """Validate and ingest source files (format detected unless --format or --map is given)."""
-    st = Store(store)
+    st = _store(store)
     try:
         reader = None
         if map is not None:
@@ -71,7 +80,7 @@ def bundle(
     store: StoreOption = None,
 ) -> None:
     """Ingest every recognised file in a folder (recursively), with a progress bar."""
-    st = Store(store)
+    st = _store(store)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -99,11 +108,12 @@ def bundle(
 @data_app.command("list")
 def list_(store: StoreOption = None) -> None:
     """Sources, datasets, releases, row counts and years in the store."""
-    df = Store(store).datasets()
+    st = _store(store)
+    df = st.datasets()
     if df.empty:
         console.print("The store is empty: add data with `bilat data add` or `bilat data bundle`.")
         return
-    t = Table(title=f"bilat store: {Store(store).root}")
+    t = Table(title=f"bilat store: {st.root}")
     for col in ("table", "source", "dataset", "release", "files", "rows", "years"):
         t.add_column(col, justify="right" if col in ("files", "rows") else "left", no_wrap=True)
     for r in df.itertuples():
@@ -125,7 +135,7 @@ def remove(
 ) -> None:
     """Remove a source's data (or one dataset or year of it) from the store."""
     try:
-        n = Store(store).remove(source, dataset=dataset, year=year)
+        n = _store(store).remove(source, dataset=dataset, year=year)
     except BilatError as exc:
         raise fail(exc) from exc
     console.print(f"removed {n} partition(s)")

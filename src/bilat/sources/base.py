@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
-import pyarrow as pa
+if TYPE_CHECKING:  # only for annotations: keeps `bilat --help` from loading pyarrow
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
