@@ -55,7 +55,10 @@ bench-ingest: install
 		$(PY) benchmarks/gen_baci.py $(BENCH_DIR)/BACI_HS92_Y2019_V202201.csv --rows 10000000
 	$(PY) benchmarks/bench_ingest.py $(BENCH_DIR)/BACI_HS92_Y2019_V202201.csv
 
-$(BENCH_DIR)/synthetic/store/manifest.json:
+# rebuilt when the store's layout (writer, schema) or the generator changes
+$(BENCH_DIR)/synthetic/store/manifest.json: src/bilat/store/writer.py src/bilat/schema.py \
+		benchmarks/gen_store.py
+	rm -rf $(BENCH_DIR)/synthetic
 	$(PY) benchmarks/gen_store.py $(BENCH_DIR)/synthetic --rows $(BENCH_ROWS)
 
 bench-report: install $(BENCH_DIR)/synthetic/store/manifest.json

@@ -357,8 +357,16 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, store, pairs, args.repeat)))
         return
+    from bilat.store import Store
     from bilat.store.manifest import load
 
+    if not Store(store).derived_ready:
+        # a store built by an older bilat lacks a derived table: the ledger would read the
+        # detail instead, and the figures would not describe this version
+        raise SystemExit(
+            f"{store} was built by an older bilat (its derived tables are incomplete): "
+            "delete its folder and run gen_store.py again (make bench-report does)"
+        )
     rows = sum(
         p.rows for p in load(store / "manifest.json").partitions.values() if p.table == "flows"
     )

@@ -144,8 +144,16 @@ PAIR_TOTALS_SCHEMA = pa.schema(_DERIVED_KEYS + _DERIVED_VALUES)
 #: Per pair, period and HS chapter: ``product`` is the 2-digit chapter; TOTAL rows left out.
 PAIR_CHAPTERS_SCHEMA = pa.schema(_DERIVED_KEYS + _DERIVED_VALUES)
 
+#: The rows of pair_totals twice, once under each of the pair's two economies (``economy`` =
+#: exporter, then = importer), sorted by economy: all of A's trade with every partner, on
+#: both sides, is one contiguous run that one look-up reads (partner ranks, A–B flows).
+ECONOMY_TOTALS_SCHEMA = pa.schema(
+    [pa.field("economy", pa.string(), nullable=False), *_DERIVED_KEYS, *_DERIVED_VALUES]
+)
+
 #: Derived tables, built from the flows detail of each partition.
 DERIVED_SCHEMAS: dict[str, pa.Schema] = {
     "pair_totals": PAIR_TOTALS_SCHEMA,
     "pair_chapters": PAIR_CHAPTERS_SCHEMA,
+    "economy_totals": ECONOMY_TOTALS_SCHEMA,
 }

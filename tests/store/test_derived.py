@@ -121,14 +121,21 @@ def expected(detail: pd.DataFrame, table: str) -> pd.DataFrame:
     if detail.empty:
         return pd.DataFrame()
     d = detail.copy()
-    if table == "pair_totals":
+    if table in ("pair_totals", "economy_totals"):
         d["product"] = d["product"].where(d["product"] == TOTAL, SUMMED)
     else:
         d = d[d["product"] != TOTAL]
         d["product"] = d["product"].str[:2]
-    return d.groupby(KEYS, as_index=False).agg(
+    out = d.groupby(KEYS, as_index=False).agg(
         value_usd=("value_usd", "sum"), detail_rows=("value_usd", "size")
     )
+    if table == "economy_totals":  # each pair_totals row under its exporter, then its importer
+        out = pd.concat([out.assign(economy=out.exporter), out.assign(economy=out.importer)])
+    return out
+
+
+def keys_of(table: str) -> list[str]:
+    return [*KEYS, "economy"] if table == "economy_totals" else KEYS
 
 
 def assert_consistent(store: Store) -> None:
@@ -148,10 +155,11 @@ def assert_consistent(store: Store) -> None:
             assert got.empty, name
             continue
         # a pair split over two chunks of a large file may have two rows: queries sum them
-        got = got.groupby(KEYS, as_index=False)[["value_usd", "detail_rows"]].sum()
+        keys = keys_of(name)
+        got = got.groupby(keys, as_index=False)[["value_usd", "detail_rows"]].sum()
         assert len(got) == len(want), name
-        got = got[want.columns].sort_values(KEYS).reset_index(drop=True)
-        want = want.sort_values(KEYS).reset_index(drop=True)
+        got = got[want.columns].sort_values(keys).reset_index(drop=True)
+        want = want.sort_values(keys).reset_index(drop=True)
         pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-12)
 
 
@@ -331,6 +339,32 @@ def test_detail_is_sorted_by_pair_with_statistics(tmp_path):
         names = [rg.column(i).path_in_schema for i in range(rg.num_columns)]
         assert rg.column(names.index("exporter")).statistics.has_min_max
         assert rg.column(names.index("importer")).statistics.has_min_max
+        # and a page index, so a reader can skip the pages of other pairs inside a row group
+        assert rg.column(names.index("exporter")).has_column_index
+        assert rg.column(names.index("importer")).has_offset_index
+
+
+def test_economy_totals_hold_each_pair_row_under_both_economies_sorted(tmp_path):
+    import pyarrow.parquet as pq
+
+    store = Store(tmp_path / "store")
+    ingest(store, fixture(tmp_path, "hs27_2015", COMTRADE_LIKE))
+    m = json.loads((store.root / "manifest.json").read_text())["partitions"]
+    files = {p["table"]: p["file"] for p in m.values()}
+    pairs = pq.read_table(store.root / files["pair_totals"]).to_pandas()
+    by_economy = pq.read_table(store.root / files["economy_totals"]).to_pandas()
+    assert len(by_economy) == 2 * len(pairs)
+    order = list(zip(by_economy.economy, by_economy.exporter, by_economy.importer, strict=True))
+    assert order == sorted(order)
+    for side in ("exporter", "importer"):
+        mine = by_economy[by_economy.economy == by_economy[side]].drop(columns="economy")
+        if side == "importer":  # a row whose exporter is its importer is in the first half
+            mine = mine[mine.exporter != mine.importer]
+        want = pairs[pairs.exporter != pairs.importer] if side == "importer" else pairs
+        pd.testing.assert_frame_equal(
+            mine.sort_values(KEYS).reset_index(drop=True),
+            want.sort_values(KEYS).reset_index(drop=True),
+        )
 
 
 def test_two_stores_in_one_process_answer_from_their_own_data(tmp_path):

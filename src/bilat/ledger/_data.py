@@ -61,6 +61,22 @@ def totals_table(data: object) -> ir.Table:
     return flows_table(data) if derived is None else derived
 
 
+def economy_table(data: object) -> ir.Table | None:
+    """A store's ``economy_totals`` (pair_totals under each side's economy), or None."""
+    return _derived(data, "economy_totals")
+
+
+def trade_of(et: ir.Table, a: Economy, b: Economy | None = None) -> ir.Table:
+    """From ``economy_totals``: the rows of A's trade (with B only, when given), as pair_totals
+    rows. One look-up on the sorted ``economy`` column reads A's rows alone; a row with both
+    sides in A (within a group) comes twice, and every question drops those flows anyway."""
+    rows = et.filter(et.economy.isin(sorted(a.all_members)))
+    if b is not None:
+        bm = sorted(b.all_members)
+        rows = rows.filter(rows.exporter.isin(bm) | rows.importer.isin(bm))
+    return rows.drop("economy")
+
+
 def chapters_table(data: object) -> ir.Table | None:
     """Flows summed per pair, period and HS chapter (a store's ``pair_chapters``), or None."""
     return _derived(data, "pair_chapters")
@@ -102,8 +118,14 @@ def _to_pandas(expr: ir.Table, table: object) -> pd.DataFrame:
 
     cols = {}
     for name, col in zip(table.column_names, table.columns, strict=True):  # type: ignore[attr-defined]
-        nested = pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count
-        cols[name] = col.to_pylist() if nested else col.to_pandas()
+        if pat.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        if pat.is_nested(col.type) or (col.null_count and not pat.is_floating(col.type)):
+            cols[name] = col.to_pylist()
+        else:
+            # numpy-backed (floats with NULLs become NaN), never Arrow-backed: a report then
+            # iterates and groups plain arrays
+            cols[name] = col.to_pandas(types_mapper=None)
     df = DuckDBPandasData.convert_table(pd.DataFrame(cols), expr.schema())
     return expr.__pandas_result__(df)
 
@@ -183,6 +205,7 @@ def choose_source(
     both_reports: bool = False,
     where: Callable[[ir.Table], ir.BooleanValue] | None = None,
     detail_table: ir.Table | None = None,
+    economy: ir.Table | None = None,
 ) -> SourceChoice:
     """Pick the source (and level of detail) for a question about ``economies``.
 
@@ -190,19 +213,24 @@ def choose_source(
     insists on product detail (composition, mirror by product, indices). ``both_reports``
     keeps only sources where exporters and importers both report (mirror statistics).
     When ``t`` is a derived table, ``detail_table`` (the flows detail) settles a product
-    question that several sources could answer.
+    question that several sources could answer; ``economy`` (a store's ``economy_totals``
+    beside ``t`` = pair_totals) makes the question read only the economies' own rows.
 
     Choices are remembered per table expression (a store's tables are new expressions after
     every change), so the several pieces of one report ask the store once.
     """
     if where is not None:  # a callable: no key to remember it by
-        return _choose(t, economies, source, detail, years, both_reports, where, detail_table)
+        return _choose(
+            t, economies, source, detail, years, both_reports, where, detail_table, economy
+        )
     try:
         # in-memory DuckDB connections of two stores compare equal in ibis, and so do their
         # tables' expressions: the connection object itself tells stores apart
         engine = id(t._find_backend(use_default=True))
     except Exception:  # no single backend (should not happen): do not remember
-        return _choose(t, economies, source, detail, years, both_reports, None, detail_table)
+        return _choose(
+            t, economies, source, detail, years, both_reports, None, detail_table, economy
+        )
     key = (
         engine,
         t.op(),
@@ -215,7 +243,9 @@ def choose_source(
     )
     hit = _CHOICES.get(key)
     if hit is None:
-        hit = _choose(t, economies, source, detail, years, both_reports, None, detail_table)
+        hit = _choose(
+            t, economies, source, detail, years, both_reports, None, detail_table, economy
+        )
         _CHOICES[key] = hit
         if len(_CHOICES) > _CHOICES_KEPT:
             _CHOICES.popitem(last=False)
@@ -238,9 +268,17 @@ def _choose(
     both_reports: bool,
     where: Callable[[ir.Table], ir.BooleanValue] | None,
     detail_table: ir.Table | None,
+    economy: ir.Table | None = None,
 ) -> SourceChoice:
     """choose_source without the memory."""
-    rows = pair_rows(t, *economies) if len(economies) == 2 else t
+    if economy is not None and len(economies) in (1, 2):
+        rows = trade_of(economy, *economies)
+    elif len(economies) == 2:
+        rows = pair_rows(t, *economies)
+    elif len(economies) == 1:
+        rows = side_rows(t, economies[0])
+    else:
+        rows = t
     rows = rows.filter(involves(rows, economies))
     if where is not None:
         rows = rows.filter(where(rows))

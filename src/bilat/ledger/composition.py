@@ -74,9 +74,10 @@ def product_values(
     ab, ba = directed(rows, a, b)
     rows = rows.filter(ab | ba)
     ab, ba = directed(rows, a, b)
-    raw = run(rows.group_by(["year", "period", "product"]).aggregate(**report_sums(rows, ab, ba)))
+    sums = report_sums(rows, ab, ba, choice.reported_by)
+    raw = run(rows.group_by(["year", "period", "product"]).aggregate(**sums))
     raw["year"] = raw.year.astype(int)
-    rolled = rollup(raw, "annual", list(REPORTS), keys=("product",))
+    rolled = rollup(raw, "annual", list(REPORTS), keys=("product",), grouped=True)
     frame, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by, keys=("product",))
     frame = frame.assign(exports=frame.exports.fillna(0.0), imports=frame.imports.fillna(0.0))
     frame["turnover"] = frame.exports + frame.imports
@@ -123,11 +124,15 @@ def group_products(
             )
         codes = products.str[:digits]
     else:
-        codes = products
-    grouped = frame.assign(code=codes).groupby(["year", "code"], as_index=False)[value].sum()
-    describe = _hs.section_name if level == "section" else _hs.description
-    grouped["description"] = [describe(c) for c in grouped.code]
-    return grouped
+        # one row per (year, product) already (product_values groups by them)
+        return frame[["year", value]].assign(code=products)
+    return frame.assign(code=codes).groupby(["year", "code"], as_index=False)[value].sum()
+
+
+def describe(codes: pd.Series, level: str) -> list[str]:
+    """The HS description of each code (section names for level ``section``)."""
+    name = _hs.section_name if level == "section" else _hs.description
+    return [name(c) for c in codes]
 
 
 def _codes_of(spec: object) -> tuple[str, ...]:
@@ -174,6 +179,8 @@ def composition(
     grouped = grouped.sort_values(["year", "value"], ascending=[True, False])
     if top:
         grouped = grouped.groupby("year").head(top)
+    if level != "basket":  # baskets carry their labels
+        grouped["description"] = describe(grouped.code, level)
     cols = ["year", "code", "description", "value", "share", "change", "pct_change", "total"]
     table = grouped[cols].reset_index(drop=True)
     notes = [choice.why]

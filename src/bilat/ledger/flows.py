@@ -20,12 +20,14 @@ from bilat.ledger._data import (
     SourceChoice,
     check_basis,
     choose_source,
+    economy_table,
     null_float,
     pair_rows,
     report_kind,
     run,
     source_rows,
     totals_table,
+    trade_of,
 )
 from bilat.ledger.economies import Economy
 from bilat.ledger.results import LedgerResult
@@ -46,12 +48,22 @@ def directed(t: ir.Table, a: Economy, b: Economy) -> tuple[ir.BooleanValue, ir.B
 
 
 def report_sums(
-    t: ir.Table, ab: ir.BooleanValue, ba: ir.BooleanValue
+    t: ir.Table,
+    ab: ir.BooleanValue,
+    ba: ir.BooleanValue,
+    reported_by: tuple[str, ...] = ("exporter", "importer", "reconciled"),
 ) -> dict[str, ir.FloatingScalar]:
-    """Sum of value_usd for each (direction, reporting side): NULL where nobody reported."""
+    """Sum of value_usd for each (direction, reporting side): NULL where nobody reported.
+
+    ``reported_by``: the sides the source has (its SourceChoice's); the others are NULL
+    without being summed, which spares the query their conditions.
+    """
     out = {}
     for direction, cond in (("ab", ab), ("ba", ba)):
         for basis in ("exporter", "importer", "reconciled"):
+            if basis not in reported_by:
+                out[f"{direction}_{basis}"] = null_float()
+                continue
             keep = cond & report_kind(t, basis)
             out[f"{direction}_{basis}"] = keep.ifelse(t.value_usd, null_float()).sum()
     return out
@@ -73,19 +85,25 @@ def _target_key(level: int, index: int, target: int) -> str:
 
 
 def rollup(
-    frame: pd.DataFrame, frequency: str, value_cols: list[str], keys: tuple[str, ...] = ()
+    frame: pd.DataFrame,
+    frequency: str,
+    value_cols: list[str],
+    keys: tuple[str, ...] = (),
+    grouped: bool = False,
 ) -> pd.DataFrame:
     """Per-period sums rolled up to ``frequency``, from the coarsest level each year has.
 
     Adds ``parts`` (sub-periods summed) and ``complete`` (all sub-periods present).
+    ``grouped``: the frame has one row per (year, period, keys) already (a query's GROUP BY).
     """
     target = FREQUENCIES.index(frequency)
     if frame.empty:
         return frame.assign(parts=pd.Series(dtype=int), complete=pd.Series(dtype=bool))
     by = ["year", "period", *keys]
     if target == 0 and (frame.period == "A").all():
-        # annual data asked annually (the common case): nothing to roll up
-        out = frame.groupby(by, as_index=False)[value_cols].sum(min_count=1)
+        # annual data asked annually (the common case): nothing to roll up; the query already
+        # grouped by (year, period, keys), so rows are unique unless the caller says otherwise
+        out = frame if grouped else frame.groupby(by, as_index=False)[value_cols].sum(min_count=1)
         return out.assign(parts=1, complete=True).sort_values(by).reset_index(drop=True)
     split = [_split_period(p) for p in frame.period]
     frame = frame.assign(lvl=[p[0] for p in split], idx=[p[1] for p in split])
@@ -167,10 +185,10 @@ def bilateral_flows(
     if frequency not in FREQUENCIES:
         raise InputError(f"frequency {frequency!r} is not one of {', '.join(FREQUENCIES)}")
     ea, eb = economies.pair(a, b)
-    t = totals_table(data)
+    t, et = totals_table(data), economy_table(data)
     yrs = tuple(years) if years is not None else None
-    choice = choose_source(t, (ea, eb), source=source, years=yrs)
-    table, used = _flows_frame(t, ea, eb, choice, yrs, frequency, basis)
+    choice = choose_source(t, (ea, eb), source=source, years=yrs, economy=et)
+    table, used = _flows_frame(t, ea, eb, choice, yrs, frequency, basis, et)
     if table.empty:
         raise NoDataError(f"no flows between {ea.code} and {eb.code} in {choice.source}")
     notes = [choice.why]
@@ -199,19 +217,22 @@ def _flows_frame(
     years: tuple[int, ...] | None,
     frequency: str,
     basis: str,
+    economy: ir.Table | None = None,
 ) -> tuple[pd.DataFrame, str]:
-    """Build, run once, and finish the flows table for a chosen source."""
-    rows = source_rows(t, choice)
-    rows = pair_rows(rows, ea, eb)
+    """Build, run once, and finish the flows table for a chosen source (from ``economy``, a
+    store's economy_totals, when given: one look-up instead of two)."""
+    rows = pair_rows(t, ea, eb) if economy is None else trade_of(economy, ea, eb)
+    rows = source_rows(rows, choice)
     if years:
         rows = rows.filter(rows.year.isin(list(years)))
     ab, ba = directed(rows, ea, eb)
     rows = rows.filter(ab | ba)
     ab, ba = directed(rows, ea, eb)
-    expr = rows.group_by(["year", "period"]).aggregate(**report_sums(rows, ab, ba))
+    sums = report_sums(rows, ab, ba, choice.reported_by)
+    expr = rows.group_by(["year", "period"]).aggregate(**sums)
     raw = run(expr)
     raw["year"] = raw.year.astype(int)
-    rolled = rollup(raw, frequency, list(REPORTS))
+    rolled = rollup(raw, frequency, list(REPORTS), grouped=True)
     picked, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by)
     picked["turnover"] = picked.exports.fillna(0) + picked.imports.fillna(0)
     picked.loc[picked.exports.isna() & picked.imports.isna(), "turnover"] = np.nan

@@ -20,10 +20,12 @@ from bilat.ledger._data import (
     Basis,
     check_basis,
     choose_source,
+    economy_table,
     run,
     side_rows,
     source_rows,
     totals_table,
+    trade_of,
 )
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import REPORTS, pick_basis, report_sums, rollup
@@ -69,10 +71,10 @@ def partner_table(
     """A's exports, imports and turnover with every country partner, per year (one query)."""
     check_basis(basis)
     ea = economies.resolve(a)
-    t = totals_table(data)
+    t, et = totals_table(data), economy_table(data)
     yrs = tuple(years) if years is not None else None
-    choice = choose_source(t, (ea,), source=source, years=yrs)
-    rows = side_rows(source_rows(t, choice), ea)
+    choice = choose_source(t, (ea,), source=source, years=yrs, economy=et)
+    rows = source_rows(side_rows(t, ea) if et is None else trade_of(et, ea), choice)
     rows = rows.filter(~rows.non_country)
     if yrs:
         rows = rows.filter(rows.year.isin(list(yrs)))
@@ -82,12 +84,13 @@ def partner_table(
     a_exp, a_imp = ea.contains(rows.exporter, rows.year), ea.contains(rows.importer, rows.year)
     out, inn = a_exp & ~a_imp, a_imp & ~a_exp
     rows = rows.mutate(partner=out.ifelse(rows.importer, rows.exporter))
-    expr = rows.group_by(["year", "period", "partner"]).aggregate(**report_sums(rows, out, inn))
+    sums = report_sums(rows, out, inn, choice.reported_by)
+    expr = rows.group_by(["year", "period", "partner"]).aggregate(**sums)
     raw = run(expr)
     if raw.empty:
         raise NoDataError(f"no flows of {ea.code} with any country in {choice.source}")
     raw["year"] = raw.year.astype(int)
-    rolled = rollup(raw, "annual", list(REPORTS), keys=("partner",))
+    rolled = rollup(raw, "annual", list(REPORTS), keys=("partner",), grouped=True)
     frame, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by, keys=("partner",))
     frame = frame[[_is_country(p) for p in frame.partner]]
     frame = frame.assign(

@@ -25,11 +25,14 @@ from bilat.schema import DERIVED_SCHEMAS, SCHEMAS, SUMMED, TOTAL
 # Rows buffered per year before they are written: at ~100 bytes a row this bounds memory to a
 # few hundred MB whatever the file's size.
 ROW_GROUP_ROWS = 1_000_000
-# Rows per Parquet row group on disk: small enough that DuckDB's min/max statistics skip all
-# but a pair's few row groups, large enough that a full scan stays fast (measured in
-# benchmarks/README.md, "Report (ledger)").
-PRUNE_ROWS = 8_192
-DERIVED_PRUNE_ROWS = 8_192
+# Rows per Parquet row group on disk, and per data page inside it. A page index (min/max per
+# page) is written too: DuckDB reads only the pages whose exporter/importer range holds a pair,
+# so a pair's look-up decodes a few 4,096-row pages per year instead of whole row groups, while
+# row groups stay large enough that their per-group cost (in writing, and in every scan) is
+# small. Measured in benchmarks/README.md, "Report (ledger)".
+PRUNE_ROWS = 131_072
+DERIVED_PRUNE_ROWS = 131_072
+PAGE_ROWS = 4_096
 # Values handed to the Parquet encoder at a time (1,024 by default): fewer, larger calls
 # (~0.36 CPU s saved per 10M rows; a row group still ends at PRUNE_ROWS).
 WRITE_BATCH_ROWS = 65_536
@@ -162,12 +165,28 @@ class _Sums:
         totals = {
             k: (flag if k == "product" else c).take(pa.array(t_starts)) for k, c in by_code.items()
         }
-        self._write(
-            "pair_totals",
-            totals,
-            np.add.reduceat(sums, t_starts),
-            np.add.reduceat(counts, t_starts),
+        t_sums, t_counts = np.add.reduceat(sums, t_starts), np.add.reduceat(counts, t_starts)
+        self._write("pair_totals", totals, t_sums, t_counts)
+        # every row again under each of its two economies, sorted by economy, so that all of
+        # A's trade (as exporter or importer) is one run of rows
+        n = len(t_sums)
+        economy = pc.dictionary_encode(
+            pa.concat_arrays(
+                [totals["exporter"].cast(pa.string()), totals["importer"].cast(pa.string())]
+            )
         )
+        twice = {k: pa.concat_arrays([c, c]) for k, c in totals.items()}
+        order = np.lexsort(
+            (
+                _alphabetical(twice["importer"]),
+                _alphabetical(twice["exporter"]),
+                _alphabetical(economy),
+            )
+        )
+        take = pa.array(order)
+        by_economy = {"economy": economy.take(take), **{k: c.take(take) for k, c in twice.items()}}
+        idx = order % n
+        self._write("economy_totals", by_economy, t_sums[idx], t_counts[idx])
 
     def _write(self, name: str, keys: dict, value: np.ndarray, rows: np.ndarray) -> None:
         schema = DERIVED_SCHEMAS[name]
@@ -186,9 +205,11 @@ class _Sums:
                 # as the detail: RLE packs the dictionary indices, zstd the numbers
                 compression={f.name: "none" if _dict_text(f.type) else "zstd" for f in part.schema},
                 store_schema=False,
-                write_statistics=[*STATS, "product"],
+                write_statistics=[*STATS, "product", "economy"],
                 use_dictionary=[f.name for f in schema if _is_text(f.type)],
                 write_batch_size=WRITE_BATCH_ROWS,
+                write_page_index=True,
+                max_rows_per_page=PAGE_ROWS,
             )
         elif part.schema != self.writers[name].schema:
             part = part.cast(self.writers[name].schema)
@@ -318,6 +339,8 @@ class _YearSink:
                 # only text: trying dictionaries on values and quantities costs time, gains little
                 use_dictionary=encoded,
                 write_batch_size=WRITE_BATCH_ROWS,
+                write_page_index=True,
+                max_rows_per_page=PAGE_ROWS,
             )
         if table.schema != self.writer_schema:
             table = table.cast(self.writer_schema)
@@ -385,9 +408,9 @@ def _reordered(col: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
     return arr.take(pa.array(rows))
 
 
-def _alphabetical(col: pa.ChunkedArray) -> np.ndarray:
+def _alphabetical(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Each row's code as its rank in alphabetical order (int64), via the column's dictionary."""
-    arr = col.combine_chunks()
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if not isinstance(arr, pa.DictionaryArray):
         arr = pc.dictionary_encode(arr)
     rank = pc.rank(arr.dictionary, sort_keys="ascending", tiebreaker="dense").to_numpy()
