@@ -68,6 +68,22 @@ def test_same_content_twice_changes_nothing(tmp_path):
     assert flows_total(store) == pytest.approx(1_757_750.0)
 
 
+def test_touched_file_with_same_content_is_unchanged_and_leaves_no_staging(tmp_path):
+    store = Store(tmp_path / "store")
+    src = baci_csv(tmp_path, 2016, "202201")
+    store.ingest([src])
+    entry = next(iter(json.loads(manifest_bytes(store))["files"].values()))
+    assert (entry["size"], entry["mtime_ns"]) == (src.stat().st_size, src.stat().st_mtime_ns)
+    before = manifest_bytes(store)
+    # a new modification time: the file is read and staged while its checksum is computed,
+    # and the checksum still finds it unchanged
+    os.utime(src, ns=(src.stat().st_atime_ns, src.stat().st_mtime_ns + 10**9))
+    [res] = store.ingest([src])
+    assert res.status == "unchanged"
+    assert manifest_bytes(store) == before
+    assert not any((store.root / "staging").glob("*"))
+
+
 def test_newer_release_replaces_and_older_is_skipped(tmp_path):
     store = Store(tmp_path / "store")
     store.ingest([baci_csv(tmp_path, 2016, "202201"), baci_csv(tmp_path, 2017, "202201")])

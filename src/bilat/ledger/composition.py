@@ -75,6 +75,7 @@ def product_values(
     rows = rows.filter(ab | ba)
     ab, ba = directed(rows, a, b)
     sums = report_sums(rows, ab, ba, choice.reported_by)
+    # in no particular order: every user groups or sorts the products itself
     raw = run(rows.group_by(["year", "period", "product"]).aggregate(**sums))
     raw["year"] = raw.year.astype(int)
     rolled = rollup(raw, "annual", list(REPORTS), keys=("product",), grouped=True)

@@ -64,7 +64,9 @@ def report_sums(
             if basis not in reported_by:
                 out[f"{direction}_{basis}"] = null_float()
                 continue
-            keep = cond & report_kind(t, basis)
+            # a source with reconciled rows only (BACI) needs no test of the side
+            only = reported_by == ("reconciled",)
+            keep = cond if only else cond & report_kind(t, basis)
             out[f"{direction}_{basis}"] = keep.ifelse(t.value_usd, null_float()).sum()
     return out
 
@@ -94,16 +96,18 @@ def rollup(
     """Per-period sums rolled up to ``frequency``, from the coarsest level each year has.
 
     Adds ``parts`` (sub-periods summed) and ``complete`` (all sub-periods present).
-    ``grouped``: the frame has one row per (year, period, keys) already (a query's GROUP BY).
+    ``grouped``: the frame has one row per (year, period, keys) already, in that order (a
+    query's GROUP BY and ORDER BY).
     """
     target = FREQUENCIES.index(frequency)
     if frame.empty:
         return frame.assign(parts=pd.Series(dtype=int), complete=pd.Series(dtype=bool))
     by = ["year", "period", *keys]
     if target == 0 and (frame.period == "A").all():
-        # annual data asked annually (the common case): nothing to roll up; the query already
-        # grouped by (year, period, keys), so rows are unique unless the caller says otherwise
-        out = frame if grouped else frame.groupby(by, as_index=False)[value_cols].sum(min_count=1)
+        # annual data asked annually (the common case): nothing to roll up
+        if grouped:
+            return frame.assign(parts=1, complete=True)
+        out = frame.groupby(by, as_index=False)[value_cols].sum(min_count=1)
         return out.assign(parts=1, complete=True).sort_values(by).reset_index(drop=True)
     split = [_split_period(p) for p in frame.period]
     frame = frame.assign(lvl=[p[0] for p in split], idx=[p[1] for p in split])
@@ -229,7 +233,7 @@ def _flows_frame(
     rows = rows.filter(ab | ba)
     ab, ba = directed(rows, ea, eb)
     sums = report_sums(rows, ab, ba, choice.reported_by)
-    expr = rows.group_by(["year", "period"]).aggregate(**sums)
+    expr = rows.group_by(["year", "period"]).aggregate(**sums).order_by(["year", "period"])
     raw = run(expr)
     raw["year"] = raw.year.astype(int)
     rolled = rollup(raw, frequency, list(REPORTS), grouped=True)

@@ -28,7 +28,7 @@ from bilat.ledger._data import (
 )
 from bilat.ledger.composition import product_values
 from bilat.ledger.economies import Economy
-from bilat.ledger.ranks import _is_country, partner_table
+from bilat.ledger.ranks import countries_only, partner_table
 from bilat.ledger.results import LedgerResult
 
 Side = Literal["exports", "imports"]
@@ -86,7 +86,7 @@ def side_totals(
     has_world = raw[raw.world].country.unique()
     raw = raw[raw.world | ~raw.country.isin(has_world)]
     out = raw.groupby(["country", "code"], as_index=False).value.sum()
-    return out[[_is_country(c) for c in out.country]].reset_index(drop=True)
+    return out[countries_only(out.country)].reset_index(drop=True)
 
 
 def _prov(choice: SourceChoice, year: int, basis: str, *notes: str):

@@ -49,6 +49,12 @@ def _is_country(code: str) -> bool:
     return is_country(code)
 
 
+def countries_only(codes: pd.Series) -> np.ndarray:
+    """True where the code is a country (each distinct code looked up once)."""
+    distinct = codes.unique()
+    return codes.isin([c for c in distinct if _is_country(c)]).to_numpy()
+
+
 def _name(code: str) -> str:
     try:
         from bilat.reference.countries import name
@@ -85,27 +91,32 @@ def partner_table(
     out, inn = a_exp & ~a_imp, a_imp & ~a_exp
     rows = rows.mutate(partner=out.ifelse(rows.importer, rows.exporter))
     sums = report_sums(rows, out, inn, choice.reported_by)
-    expr = rows.group_by(["year", "period", "partner"]).aggregate(**sums)
+    by = ["year", "period", "partner"]
+    expr = rows.group_by(by).aggregate(**sums).order_by(by)
     raw = run(expr)
     if raw.empty:
         raise NoDataError(f"no flows of {ea.code} with any country in {choice.source}")
     raw["year"] = raw.year.astype(int)
     rolled = rollup(raw, "annual", list(REPORTS), keys=("partner",), grouped=True)
     frame, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by, keys=("partner",))
-    frame = frame[[_is_country(p) for p in frame.partner]]
+    frame = frame[countries_only(frame.partner)]
     frame = frame.assign(
         exports=frame.exports.fillna(0.0), imports=frame.imports.fillna(0.0)
     ).assign(turnover=lambda f: f.exports + f.imports)
     return frame[["year", "partner", "exports", "imports", "turnover"]], ea, (choice, used)
 
 
-def _ranked(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Rank (1 = largest, ties share the better rank) and share of the year's total."""
+def _ranked(frame: pd.DataFrame, by: str, ordered: bool = True) -> pd.DataFrame:
+    """Rank (1 = largest, ties share the better rank) and share of the year's total; sorted by
+    (year, rank, partner) when ``ordered``."""
     frame = frame.copy()
-    frame["rank"] = frame.groupby("year")[by].rank(ascending=False, method="min").astype(int)
-    total = frame.groupby("year")[by].transform("sum")
+    years = frame.groupby("year")[by]
+    frame["rank"] = years.rank(ascending=False, method="min").astype(int)
+    total = years.transform("sum")
     frame["share"] = np.where(total > 0, frame[by] / total, np.nan)
-    frame["partners"] = frame.groupby("year")["partner"].transform("size")
+    frame["partners"] = years.transform("size")
+    if not ordered:
+        return frame
     return frame.sort_values(["year", "rank", "partner"]).reset_index(drop=True)
 
 
@@ -187,8 +198,8 @@ def partner_rank(
     ea, eb = economies.pair(a, b)
     yrs = (years,) if isinstance(years, int) else years
     frame, _, cu = partner_table(data, ea, years=yrs, basis=basis, source=source)
-    ranked = _ranked(_as_bloc(frame, eb), by)
-    mine = ranked[ranked.partner == eb.code]
+    ranked = _ranked(_as_bloc(frame, eb), by, ordered=False)
+    mine = ranked[ranked.partner == eb.code].sort_values("year")
     if mine.empty:
         raise NoDataError(f"{eb.code} is not among {ea.code}'s partners in the years asked")
     total = ranked.groupby("year")[by].sum().rename("total")

@@ -53,6 +53,10 @@ class SourceFile:
     rows: int
     years: tuple[int, ...]
     ingested_at: str
+    # size and modification time when ingested: a file that still has them is checked
+    # against its checksum before any work; others are read while their checksum is computed
+    size: int | None = None
+    mtime_ns: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,17 @@ def load(path: Path) -> Manifest:
     if not path.exists():
         return Manifest()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"{path}: the store manifest is unreadable ({exc})") from exc
+    return parse(body, path)
+
+
+def parse(body: bytes, path: Path) -> Manifest:
+    """A manifest from the bytes of its file (``path`` names it in errors)."""
+    try:
+        raw = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{path}: the store manifest is unreadable ({exc})") from exc
     if raw.get("format_version") != FORMAT_VERSION:
         raise StoreError(

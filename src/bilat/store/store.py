@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 import shutil
+import threading
 import uuid
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -74,6 +75,7 @@ class Store:
         self._backend: ibis.BaseBackend | None = None
         self._backend_generation = -1
         self._derived_ready = False
+        self._manifest_cache: tuple[bytes, mf.Manifest] | None = None
         self._tables: dict[str, ibis.Table] = {}
 
     def __repr__(self) -> str:
@@ -85,8 +87,16 @@ class Store:
     # ------------------------------------------------------------------ state
     @property
     def manifest(self) -> mf.Manifest:
-        """The current manifest (read from disk each time, so other processes' changes show)."""
-        return mf.load(self.root / MANIFEST)
+        """The current manifest (read from disk each time, so other processes' changes show;
+        parsed again only when its bytes changed)."""
+        path = self.root / MANIFEST
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return mf.load(path)
+        if self._manifest_cache is None or self._manifest_cache[0] != raw:
+            self._manifest_cache = (raw, mf.parse(raw, path))
+        return self._manifest_cache[1]
 
     def datasets(self) -> pd.DataFrame:
         """One row per (table, source, dataset, release): files, rows and the years covered."""
@@ -171,23 +181,25 @@ class Store:
         return results
 
     def _ingest_one(self, path: Path, reader: Reader) -> FileResult:
-        sha = _sha256(path)
+        try:
+            st = path.stat()
+        except OSError as exc:
+            raise DataFormatError(path, f"cannot read the file ({exc})") from exc
+        stamp = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+        known = any((f.path, f.size, f.mtime_ns) == stamp for f in self.manifest.files.values())
+        # The checksum decides whether the content is new. For a file the store has seen at
+        # this path, size and time it comes first (a re-run skips it at the cost of one read);
+        # for a new file it is computed in a thread while the file is read and staged.
+        checksum = _Checksum(path, background=not known)
         info = reader.info(path)
         if info.table not in SCHEMAS:
+            checksum.result()
             raise StoreError(f"{path}: reader {info.format!r} targets unknown table {info.table!r}")
         base = dict(path=str(path), format=info.format, source=info.source, dataset=info.dataset)
         with self._lock():
             current = self.manifest
-            if sha in current.files:
-                f = current.files[sha]
-                return FileResult(
-                    **base,
-                    status="unchanged",
-                    release=f.release,
-                    rows=f.rows,
-                    years=f.years,
-                    note=f"same content as {f.name}, already in the store",
-                )
+            if checksum.done() and checksum.result() in current.files:
+                return self._unchanged(base, current.files[checksum.result()])
             same = [
                 p
                 for p in current.partitions.values()
@@ -198,7 +210,14 @@ class Store:
             )
             staging = self.root / "staging" / uuid.uuid4().hex
             try:
-                parts = stage(reader.batches(path), info.table, staging, path)
+                try:
+                    parts = stage(reader.batches(path), info.table, staging, path)
+                except BaseException:
+                    checksum.result()  # an unreadable file is reported as such, as before
+                    raise
+                sha = checksum.result()
+                if sha in current.files:  # a copy of a file already in, under another name
+                    return self._unchanged(base, current.files[sha])
                 if newer and any(
                     p.year in {s.year for s in parts} for p in same if p.release in newer
                 ):
@@ -210,12 +229,23 @@ class Store:
                         years=(),
                         note=f"the store has the newer release {newer[-1]}",
                     )
-                result = self._commit(path, sha, info, parts, current)
+                result = self._commit(path, sha, info, parts, current, st)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
         return FileResult(**base, **result)
 
-    def _commit(self, path, sha, info, parts, current: mf.Manifest) -> dict:
+    @staticmethod
+    def _unchanged(base: dict, f: mf.SourceFile) -> FileResult:
+        return FileResult(
+            **base,
+            status="unchanged",
+            release=f.release,
+            rows=f.rows,
+            years=f.years,
+            note=f"same content as {f.name}, already in the store",
+        )
+
+    def _commit(self, path, sha, info, parts, current: mf.Manifest, st: os.stat_result) -> dict:
         years = tuple(
             sorted({y for p in parts for y in (p.first_year, p.last_year) if y is not None})
         )
@@ -257,6 +287,8 @@ class Store:
             rows=rows,
             years=years,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            size=st.st_size,
+            mtime_ns=st.st_mtime_ns,
         )
         nxt = current.with_changes(new_parts, drop, entry)
         mf.save(nxt, self.root / MANIFEST)
@@ -396,6 +428,38 @@ def _derived_complete(m: mf.Manifest) -> bool:
 def _derived_from(table: str) -> str | None:
     """The table a derived table is built from (``flows``), or None for a base table."""
     return "flows" if table in DERIVED_SCHEMAS else None
+
+
+class _Checksum:
+    """``_sha256(path)``, computed now or in a thread (hashing and gunzip release the GIL)."""
+
+    def __init__(self, path: Path, background: bool) -> None:
+        self._value: str | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+            self._thread.start()
+        else:
+            self._run(path)
+            self.result()  # an unreadable file fails here, before any work
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._value = _sha256(path)
+        except BaseException as exc:  # handed to whoever asks for the result
+            self._error = exc
+
+    def done(self) -> bool:
+        return self._thread is None or not self._thread.is_alive()
+
+    def result(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 
 
 def _sha256(path: Path) -> str:
