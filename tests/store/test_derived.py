@@ -117,7 +117,7 @@ def live(store: Store, table: str) -> pd.DataFrame:
 
 
 def expected(detail: pd.DataFrame, table: str) -> pd.DataFrame:
-    """pair_totals / pair_chapters worked out from the detail rows with pandas."""
+    """A derived table worked out from the detail rows with pandas."""
     if detail.empty:
         return pd.DataFrame()
     d = detail.copy()

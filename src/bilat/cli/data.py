@@ -124,6 +124,13 @@ def list_(store: StoreOption = None) -> None:
         )
         t.add_row(r.table, r.source, r.dataset, r.release, str(r.files), f"{r.rows:,}", years)
     console.print(t)
+    if (df.table == "flows").any() and not st.derived_ready:
+        console.print(
+            "[yellow]Note:[/] some flows were stored by an older bilat, without all of the "
+            "tables derived at ingestion: answers stay right but read the detail (slower). "
+            "Rebuild with `bilat data remove SOURCE` and add the files again.",
+            highlight=False,
+        )
 
 
 @data_app.command("remove")

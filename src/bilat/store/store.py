@@ -392,7 +392,7 @@ class Store:
 
     @property
     def derived_ready(self) -> bool:
-        """True when every flows partition has its pair_totals and pair_chapters beside it.
+        """True when every flows partition has each derived table (pair_totals …) beside it.
 
         Stores written before the derived tables existed answer False until re-ingested; the
         ledger then queries the detail instead.
@@ -402,7 +402,7 @@ class Store:
 
     def table(self, name: str) -> ibis.Table:
         """The Ibis expression of a table: flows, macro, distances, agreements, regions, or
-        the derived pair_totals and pair_chapters."""
+        the derived pair_totals, pair_chapters and economy_totals."""
         if name not in SCHEMAS and name not in DERIVED_SCHEMAS:
             tables = ", ".join([*SCHEMAS, *DERIVED_SCHEMAS])
             raise InputError(f"no table {name!r} in the store; tables are {tables}")

@@ -1,8 +1,8 @@
 """Stream validated batches into per-year Parquet files in a private staging folder.
 
-Flows are also summed, while they stream, into the derived tables ``pair_totals`` and
-``pair_chapters`` (see ``bilat.schema``); each is staged beside its year's detail file and
-made live in the same manifest swap, so the two can never disagree.
+Flows are also summed, while they stream, into the derived tables ``pair_totals``,
+``pair_chapters`` and ``economy_totals`` (see ``bilat.schema``); each is staged beside its
+year's detail file and made live in the same manifest swap, so they can never disagree.
 """
 
 from __future__ import annotations
