@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bilat.errors import InputError
@@ -100,6 +101,18 @@ def test_composition_levels_shares_and_baskets(make_flows):
     got = b.to_frame().set_index(["year", "code"]).value
     assert got[(2015, "gas")] == 40.0 and got[(2016, "wood")] == 10.0
     assert b.top(1, 2015).code.iloc[0] == "gas"
+
+
+def test_baskets_finer_than_the_data_are_not_available_not_zero(make_flows):
+    rows = [rec(2015, "RUS", "KOR", 80.0, "27"), rec(2015, "RUS", "KOR", 20.0, "44")]
+    baskets = {"gas": ["2711"], "wood": ["44"], "fuels": ["2711", "27"]}
+    t = composition(make_flows(rows), "RUS", "KOR", level="basket", baskets=baskets).to_frame()
+    t = t.set_index("code")
+    # heading 2711 cannot be told apart inside chapter 27: unknown, not 0
+    assert np.isnan(t.loc["gas", "value"]) and "not available" in t.loc["gas", "description"]
+    assert t.loc["wood", "value"] == 20.0
+    # chapter 27 still counts; the finer code is said to be left out
+    assert t.loc["fuels", "value"] == 80.0 and "partial" in t.loc["fuels", "description"]
 
 
 def test_mirror_gap_by_hand(make_flows):

@@ -101,6 +101,7 @@ def group_products(
             raise InputError("level 'basket' needs baskets: {name: [HS codes]}")
         parts = []
         years = pd.DataFrame({"year": sorted(frame.year.unique())})
+        digits = int(products.str.len().max()) if len(products) else 0
         for name, spec in baskets.items():
             label, codes = (
                 spec
@@ -108,8 +109,19 @@ def group_products(
                 else ("", spec)
             )
             prefixes = tuple(str(c) for c in codes)
+            # a code finer than the data (heading 2711 on chapter data) cannot be told apart
+            usable = tuple(c for c in prefixes if len(c) <= digits)
+            if prefixes and not usable:
+                finest = min(map(len, prefixes))
+                note = f"not available: defined at {finest}+ digits, the data at {digits}"
+                part = years.assign(**{value: np.nan})
+                parts.append(part.assign(code=name, description=f"{label} ({note})".strip()))
+                continue
+            if len(usable) < len(prefixes):
+                lost = len(prefixes) - len(usable)
+                label = f"{label} (partial: {lost} of {len(prefixes)} codes finer than the data)"
             # A product row counts when its code lies inside one of the basket's codes.
-            inside = products.str.startswith(prefixes) if prefixes else products != products
+            inside = products.str.startswith(usable) if usable else products != products
             part = frame[inside].groupby("year", as_index=False)[value].sum()
             part = years.merge(part, on="year", how="left").fillna({value: 0.0})
             parts.append(part.assign(code=name, description=label))
@@ -191,8 +203,9 @@ def composition(
         finest = max((len(c) for s in baskets.values() for c in _codes_of(s)), default=0)
         if digits < finest:
             notes.append(
-                f"the data are at {digits} digits, finer basket codes cannot be matched: "
-                "sectors defined at 4–6 digits show 0 here"
+                f"the data are at {digits} digits: basket codes finer than that cannot be "
+                "matched, so sectors defined only by them are not available (–) and the others "
+                "count only their coarser codes"
             )
     prov = replace(
         choice.provenance(used, tuple(notes)), years=tuple(sorted(set(table.year.astype(int))))

@@ -71,8 +71,20 @@ def _chart_sectors(p: Profile) -> go.Figure | None:
     if r is None or r.table.empty:
         return None
     latest = r.table[r.table.year == r.table.year.max()]
-    fig = go.Figure(go.Bar(x=latest.value, y=latest.code, orientation="h"))
+    known = latest[latest.value.notna()]
+    fig = go.Figure(go.Bar(x=known.value, y=known.code, orientation="h"))
     fig.update_layout(title=f"Nine bridges sectors, turnover {int(latest.year.max())} (USD)")
+    unknown = latest[latest.value.isna()].code.tolist()
+    if unknown:  # sectors the data's HS level cannot show: said, not drawn as zero
+        fig.add_annotation(
+            text="not available at the data's HS detail: " + ", ".join(unknown),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.12,
+            showarrow=False,
+            align="left",
+        )
     return fig
 
 
