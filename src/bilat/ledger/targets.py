@@ -14,7 +14,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from bilat.errors import InputError
 from bilat.ledger._data import Basis
@@ -126,6 +125,8 @@ def track(
         s = math.sqrt(float(resid @ resid) / (n - 2))
         sxx = float(((years - years.mean()) ** 2).sum())
         se = s * math.sqrt(1 + 1 / n + (x0 - years.mean()) ** 2 / sxx)
+        from scipy import stats  # here, not at import: scipy.stats alone takes ~0.7 s to load
+
         q = stats.t.ppf(0.5 + level / 2, n - 2)
         mid = alpha + beta * x0
         proj, low, high = math.exp(mid), math.exp(mid - q * se), math.exp(mid + q * se)
