@@ -307,6 +307,40 @@ def test_ledger_answers_the_same_through_derived_tables(tmp_path):
     assert fast.value == pytest.approx((150 / 157.5) ** 2 + (7.5 / 157.5) ** 2)
 
 
+def test_second_pair_reuses_the_first_pairs_query_with_its_own_codes(tmp_path):
+    from bilat.ledger import _data
+    from bilat.ledger.composition import composition
+    from bilat.ledger.flows import bilateral_flows
+    from bilat.ledger.ranks import partner_rank
+
+    rows = [  # reconciled, like BACI: (year, period, exporter, importer, product, value)
+        (2016, "A", "RUS", "KOR", "270900", 100.0, "X", "reconciled"),
+        (2016, "A", "KOR", "RUS", "870323", 30.0, "X", "reconciled"),
+        (2016, "A", "CHN", "RUS", "850440", 60.0, "X", "reconciled"),
+        (2016, "A", "RUS", "CHN", "270900", 45.0, "X", "reconciled"),
+        (2016, "A", "CHN", "KOR", "850440", 5.0, "X", "reconciled"),
+    ]
+    store = Store(tmp_path / "store")
+    ingest(store, fixture(tmp_path, "hs12_2016", rows, source="baci", release="1"))
+    first = bilateral_flows(store, "RUS", "KOR").table.iloc[0]
+    assert (first.exports, first.imports) == (100.0, 30.0)
+    n = len(_data._TEMPLATES)
+    # same question, other countries: the template is reused with CHN and RUS swapped in
+    second = bilateral_flows(store, "CHN", "RUS").table.iloc[0]
+    assert (second.exports, second.imports) == (60.0, 45.0)
+    assert len(_data._TEMPLATES) == n
+    # ranks and products likewise, each against a hand count
+    r = partner_rank(store, "RUS", "KOR").table.iloc[0]
+    assert (r["rank"], r.value) == (1, 130.0)  # RUS's partners: KOR 100 + 30, CHN 60 + 45
+    r = partner_rank(store, "KOR", "CHN").table.iloc[0]
+    assert (r["rank"], r.value) == (2, 5.0)  # KOR's partners: RUS 130, CHN 5
+    c = composition(store, "CHN", "KOR", level="product", direction="exports").table
+    assert c[["code", "value"]].values.tolist() == [["850440", 5.0]]
+    # a group is not templated and still right: EAEU (RUS its only member here) with KOR
+    g = bilateral_flows(store, "EAEU", "KOR").table.iloc[0]
+    assert (g.exports, g.imports) == (100.0, 30.0)
+
+
 def test_partial_sums_combine_across_flushes(tmp_path, monkeypatch):
     import bilat.store.writer as writer
 

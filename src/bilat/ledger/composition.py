@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -18,8 +19,9 @@ from bilat.ledger._data import (
     choose_source,
     flows_table,
     pair_rows,
-    run,
+    run_for,
     source_rows,
+    table_key,
 )
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import REPORTS, directed, pick_basis, report_sums, rollup
@@ -67,16 +69,20 @@ def product_values(
     choice = choose_source(
         t, (a, b), source=source, detail="products", years=years, detail_table=detail
     )
-    rows = source_rows(t, choice)
-    rows = pair_rows(rows, a, b)
-    if years:
-        rows = rows.filter(rows.year.isin(list(years)))
-    ab, ba = directed(rows, a, b)
-    rows = rows.filter(ab | ba)
-    ab, ba = directed(rows, a, b)
-    sums = report_sums(rows, ab, ba, choice.reported_by)
-    # in no particular order: every user groups or sorts the products itself
-    raw = run(rows.group_by(["year", "period", "product"]).aggregate(**sums))
+
+    def build(pair: tuple[Economy, ...]) -> ir.Table:
+        ea, eb = pair
+        rows = pair_rows(source_rows(t, choice), ea, eb)
+        if years:
+            rows = rows.filter(rows.year.isin(list(years)))
+        ab, ba = directed(rows, ea, eb)
+        rows = rows.filter(ab | ba)
+        ab, ba = directed(rows, ea, eb)
+        sums = report_sums(rows, ab, ba, choice.reported_by)
+        # in no particular order: every user groups or sorts the products itself
+        return rows.group_by(["year", "period", "product"]).aggregate(**sums)
+
+    raw = run_for((a, b), ("products", table_key(t), choice.sql_key, years), build)
     raw["year"] = raw.year.astype(int)
     rolled = rollup(raw, "annual", list(REPORTS), keys=("product",), grouped=True)
     frame, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by, keys=("product",))

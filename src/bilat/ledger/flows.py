@@ -24,8 +24,9 @@ from bilat.ledger._data import (
     null_float,
     pair_rows,
     report_kind,
-    run,
+    run_for,
     source_rows,
+    table_key,
     totals_table,
     trade_of,
 )
@@ -225,16 +226,20 @@ def _flows_frame(
 ) -> tuple[pd.DataFrame, str]:
     """Build, run once, and finish the flows table for a chosen source (from ``economy``, a
     store's economy_totals, when given: one look-up instead of two)."""
-    rows = pair_rows(t, ea, eb) if economy is None else trade_of(economy, ea, eb)
-    rows = source_rows(rows, choice)
-    if years:
-        rows = rows.filter(rows.year.isin(list(years)))
-    ab, ba = directed(rows, ea, eb)
-    rows = rows.filter(ab | ba)
-    ab, ba = directed(rows, ea, eb)
-    sums = report_sums(rows, ab, ba, choice.reported_by)
-    expr = rows.group_by(["year", "period"]).aggregate(**sums).order_by(["year", "period"])
-    raw = run(expr)
+
+    def build(pair: tuple[Economy, ...]) -> ir.Table:
+        a, b = pair
+        rows = pair_rows(t, a, b) if economy is None else trade_of(economy, a, b)
+        rows = source_rows(rows, choice)
+        if years:
+            rows = rows.filter(rows.year.isin(list(years)))
+        ab, ba = directed(rows, a, b)
+        rows = rows.filter(ab | ba)
+        ab, ba = directed(rows, a, b)
+        sums = report_sums(rows, ab, ba, choice.reported_by)
+        return rows.group_by(["year", "period"]).aggregate(**sums).order_by(["year", "period"])
+
+    raw = run_for((ea, eb), ("flows", table_key(t, economy), choice.sql_key, years), build)
     raw["year"] = raw.year.astype(int)
     rolled = rollup(raw, frequency, list(REPORTS), grouped=True)
     picked, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by)

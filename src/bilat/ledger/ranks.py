@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -21,9 +22,10 @@ from bilat.ledger._data import (
     check_basis,
     choose_source,
     economy_table,
-    run,
+    run_for,
     side_rows,
     source_rows,
+    table_key,
     totals_table,
     trade_of,
 )
@@ -80,20 +82,24 @@ def partner_table(
     t, et = totals_table(data), economy_table(data)
     yrs = tuple(years) if years is not None else None
     choice = choose_source(t, (ea,), source=source, years=yrs, economy=et)
-    rows = source_rows(side_rows(t, ea) if et is None else trade_of(et, ea), choice)
-    rows = rows.filter(~rows.non_country)
-    if yrs:
-        rows = rows.filter(rows.year.isin(list(yrs)))
-    a_exp, a_imp = ea.contains(rows.exporter, rows.year), ea.contains(rows.importer, rows.year)
-    out, inn = a_exp & ~a_imp, a_imp & ~a_exp
-    rows = rows.filter(out | inn)
-    a_exp, a_imp = ea.contains(rows.exporter, rows.year), ea.contains(rows.importer, rows.year)
-    out, inn = a_exp & ~a_imp, a_imp & ~a_exp
-    rows = rows.mutate(partner=out.ifelse(rows.importer, rows.exporter))
-    sums = report_sums(rows, out, inn, choice.reported_by)
-    by = ["year", "period", "partner"]
-    expr = rows.group_by(by).aggregate(**sums).order_by(by)
-    raw = run(expr)
+
+    def build(one: tuple[Economy, ...]) -> ir.Table:
+        (e,) = one
+        rows = source_rows(side_rows(t, e) if et is None else trade_of(et, e), choice)
+        rows = rows.filter(~rows.non_country)
+        if yrs:
+            rows = rows.filter(rows.year.isin(list(yrs)))
+        a_exp, a_imp = e.contains(rows.exporter, rows.year), e.contains(rows.importer, rows.year)
+        out, inn = a_exp & ~a_imp, a_imp & ~a_exp
+        rows = rows.filter(out | inn)
+        a_exp, a_imp = e.contains(rows.exporter, rows.year), e.contains(rows.importer, rows.year)
+        out, inn = a_exp & ~a_imp, a_imp & ~a_exp
+        rows = rows.mutate(partner=out.ifelse(rows.importer, rows.exporter))
+        sums = report_sums(rows, out, inn, choice.reported_by)
+        by = ["year", "period", "partner"]
+        return rows.group_by(by).aggregate(**sums).order_by(by)
+
+    raw = run_for((ea,), ("partners", table_key(t, et), choice.sql_key, yrs), build)
     if raw.empty:
         raise NoDataError(f"no flows of {ea.code} with any country in {choice.source}")
     raw["year"] = raw.year.astype(int)
