@@ -24,7 +24,7 @@ from bilat.ledger._data import (
     table_key,
 )
 from bilat.ledger.economies import Economy
-from bilat.ledger.flows import REPORTS, directed, pick_basis, report_sums, rollup
+from bilat.ledger.flows import REPORTS, pair_sums, pick_basis, rollup
 from bilat.ledger.results import LedgerResult
 
 Level = Literal["section", "chapter", "heading", "product", "basket"]
@@ -72,13 +72,7 @@ def product_values(
 
     def build(pair: tuple[Economy, ...]) -> ir.Table:
         ea, eb = pair
-        rows = pair_rows(source_rows(t, choice), ea, eb)
-        if years:
-            rows = rows.filter(rows.year.isin(list(years)))
-        ab, ba = directed(rows, ea, eb)
-        rows = rows.filter(ab | ba)
-        ab, ba = directed(rows, ea, eb)
-        sums = report_sums(rows, ab, ba, choice.reported_by)
+        rows, sums = pair_sums(pair_rows(source_rows(t, choice), ea, eb), ea, eb, choice, years)
         # in no particular order: every user groups or sorts the products itself
         return rows.group_by(["year", "period", "product"]).aggregate(**sums)
 

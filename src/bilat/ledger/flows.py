@@ -72,6 +72,23 @@ def report_sums(
     return out
 
 
+def pair_sums(
+    rows: ir.Table,
+    a: Economy,
+    b: Economy,
+    choice: SourceChoice,
+    years: tuple[int, ...] | None,
+) -> tuple[ir.Table, dict[str, ir.FloatingScalar]]:
+    """The A→B and B→A rows among ``rows`` (in ``years``; flows within A left out) and the
+    report sums to aggregate them by."""
+    if years:
+        rows = rows.filter(rows.year.isin(list(years)))
+    ab, ba = directed(rows, a, b)
+    rows = rows.filter(ab | ba)
+    ab, ba = directed(rows, a, b)
+    return rows, report_sums(rows, ab, ba, choice.reported_by)
+
+
 def _split_period(period: str) -> tuple[int, int]:
     """('M07') -> (3, 7); ('A') -> (0, 1)."""
     if period == "A":
@@ -230,13 +247,7 @@ def _flows_frame(
     def build(pair: tuple[Economy, ...]) -> ir.Table:
         a, b = pair
         rows = pair_rows(t, a, b) if economy is None else trade_of(economy, a, b)
-        rows = source_rows(rows, choice)
-        if years:
-            rows = rows.filter(rows.year.isin(list(years)))
-        ab, ba = directed(rows, a, b)
-        rows = rows.filter(ab | ba)
-        ab, ba = directed(rows, a, b)
-        sums = report_sums(rows, ab, ba, choice.reported_by)
+        rows, sums = pair_sums(source_rows(rows, choice), a, b, choice, years)
         return rows.group_by(["year", "period"]).aggregate(**sums).order_by(["year", "period"])
 
     raw = run_for((ea, eb), ("flows", table_key(t, economy), choice.sql_key, years), build)
