@@ -13,7 +13,7 @@ import threading
 import uuid
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -216,7 +216,8 @@ class Store:
                     checksum.result()  # an unreadable file is reported as such, as before
                     raise
                 sha = checksum.result()
-                if sha in current.files:  # a copy of a file already in, under another name
+                if sha in current.files:  # touched, copied or renamed: the content is in
+                    self._restamp(current, current.files[sha], path, st)
                     return self._unchanged(base, current.files[sha])
                 if newer and any(
                     p.year in {s.year for s in parts} for p in same if p.release in newer
@@ -233,6 +234,18 @@ class Store:
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
         return FileResult(**base, **result)
+
+    def _restamp(
+        self, current: mf.Manifest, f: mf.SourceFile, path: Path, st: os.stat_result
+    ) -> None:
+        """Record the size and time a known file has now (it was touched, or its entry was
+        written before bilat recorded them), so that the next run checks it before any work.
+        A copy under another path leaves the entry as it is."""
+        if f.size is not None and f.path != str(path.resolve()):
+            return
+        entry = replace(f, path=str(path.resolve()), size=st.st_size, mtime_ns=st.st_mtime_ns)
+        files = {**current.files, f.sha256: entry}
+        mf.save(replace(current, files=files), self.root / MANIFEST)
 
     @staticmethod
     def _unchanged(base: dict, f: mf.SourceFile) -> FileResult:
