@@ -199,6 +199,7 @@ class Store:
         with self._lock():
             current = self.manifest
             if checksum.done() and checksum.result() in current.files:
+                self._restamp(current, current.files[checksum.result()], path, st)
                 return self._unchanged(base, current.files[checksum.result()])
             same = [
                 p
@@ -241,9 +242,12 @@ class Store:
         """Record the size and time a known file has now (it was touched, or its entry was
         written before bilat recorded them), so that the next run checks it before any work.
         A copy under another path leaves the entry as it is."""
-        if f.size is not None and f.path != str(path.resolve()):
+        where = str(path.resolve())
+        if f.size is not None and f.path != where:
             return
-        entry = replace(f, path=str(path.resolve()), size=st.st_size, mtime_ns=st.st_mtime_ns)
+        if (f.path, f.size, f.mtime_ns) == (where, st.st_size, st.st_mtime_ns):
+            return  # already so: the manifest is not rewritten
+        entry = replace(f, path=where, size=st.st_size, mtime_ns=st.st_mtime_ns)
         files = {**current.files, f.sha256: entry}
         mf.save(replace(current, files=files), self.root / MANIFEST)
 
