@@ -59,15 +59,15 @@ def report_sums(
     ``reported_by``: the sides the source has (its SourceChoice's); the others are NULL
     without being summed, which spares the query their conditions.
     """
+    # a source with reconciled rows only (BACI) needs no test of the side
+    only_reconciled = reported_by == ("reconciled",)
     out = {}
     for direction, cond in (("ab", ab), ("ba", ba)):
         for basis in ("exporter", "importer", "reconciled"):
             if basis not in reported_by:
                 out[f"{direction}_{basis}"] = null_float()
                 continue
-            # a source with reconciled rows only (BACI) needs no test of the side
-            only = reported_by == ("reconciled",)
-            keep = cond if only else cond & report_kind(t, basis)
+            keep = cond if only_reconciled else cond & report_kind(t, basis)
             out[f"{direction}_{basis}"] = keep.ifelse(t.value_usd, null_float()).sum()
     return out
 

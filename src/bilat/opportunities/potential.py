@@ -29,7 +29,7 @@ from bilat.ledger._data import flows_table
 from bilat.ledger.results import Provenance
 from bilat.opportunities import inputs
 from bilat.opportunities.inputs import Ease, Input
-from bilat.opportunities.results import OpportunitiesResult
+from bilat.opportunities.results import SHOWN, OpportunitiesResult
 
 Level = Literal["hs2", "hs4", "hs6"]
 LEVELS: dict[str, int] = {"hs2": 2, "hs4": 4, "hs6": 6}
@@ -365,15 +365,9 @@ def _ease(
     return inputs.ease_of_trade(t, a, b, pick.slice(2))
 
 
+# the columns a ranking shows first, then the inputs behind them
 COLUMNS = [
-    "code",
-    "description",
-    "actual",
-    "potential",
-    "untapped",
-    "untapped_pct",
-    "share",
-    "demand",
+    *SHOWN,
     "ease",
     "a_world_exports",
     "world_exports",

@@ -13,7 +13,8 @@ from bilat.ledger import _hs
 from bilat.ledger.results import LedgerResult, Provenance, format_number
 from bilat.opportunities.inputs import Context, Ease, Input
 
-_SHOWN = [
+#: the columns of a ranking that its text and HTML show
+SHOWN = [
     "code",
     "description",
     "actual",
@@ -195,7 +196,7 @@ class OpportunitiesResult(LedgerResult):
         ranked, rest = self.ranked, self.incomplete
         with pd.option_context("display.width", 200, "display.max_columns", 30):
             body = (
-                _shown(ranked.head(rows)[_SHOWN]).to_string(
+                _shown(ranked.head(rows)[SHOWN]).to_string(
                     index=False, float_format=format_number, na_rep="–"
                 )
                 if len(ranked)
@@ -226,7 +227,7 @@ class OpportunitiesResult(LedgerResult):
     def _repr_html_(self) -> str:
         head = "".join(f"<li>{html.escape(line.strip())}</li>" for line in self._header()[1:])
         foot = "".join(f"<p><small>{html.escape(line)}</small></p>" for line in self._footer())
-        ranked = _shown(self.ranked.head(50)[_SHOWN])
+        ranked = _shown(self.ranked.head(50)[SHOWN])
         rest = _shown(
             self.incomplete[["code", "description", "share", "demand", "actual", "missing"]]
         )
