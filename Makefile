@@ -62,9 +62,11 @@ $(BENCH_DIR)/synthetic/store/manifest.json: src/bilat/store/writer.py src/bilat/
 	$(PY) benchmarks/gen_store.py $(BENCH_DIR)/synthetic --rows $(BENCH_ROWS)
 
 bench-report: install $(BENCH_DIR)/synthetic/store/manifest.json
+	$(BILAT) data index --store $(BENCH_DIR)/synthetic/store
 	$(PY) benchmarks/bench_report.py $(BENCH_DIR)/synthetic/store
 
 bench-opportunities: install $(BENCH_DIR)/synthetic/store/manifest.json
+	$(BILAT) data index --store $(BENCH_DIR)/synthetic/store
 	$(PY) benchmarks/bench_opportunities.py $(BENCH_DIR)/synthetic/store --level hs6
 
 bench-ge: install

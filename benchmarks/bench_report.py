@@ -370,7 +370,13 @@ def main() -> None:
     rows = sum(
         p.rows for p in load(store / "manifest.json").partitions.values() if p.table == "flows"
     )
+    copy = Store(store).serving_copy
     print(f"{store}: {rows:,} flow rows, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    print(
+        f"bilat reads its serving copy {copy.name}"
+        if copy
+        else "bilat reads the Parquet files (no current serving copy: `bilat data index`)"
+    )
     results = {w: measure(w, store, pairs, args.repeat) for w in args.ways.split(",")}
     ref = results.get("bilat") or next(iter(results.values()))
     for a, b in pairs:

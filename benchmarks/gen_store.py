@@ -187,9 +187,13 @@ def build(path: Path, rows: int, years: int, countries: int, seed: int = 2024022
     t0 = time.perf_counter()
     total = 0
     for f in files:
-        (res,) = store.ingest([f], reader=SyntheticReader())
+        # the serving copy once at the end, as `bilat data bundle` does for a folder
+        (res,) = store.ingest([f], reader=SyntheticReader(), serving=False)
         total += res.rows
         print(f"{res}  [{time.perf_counter() - t0:.0f} s]", flush=True)
+    t1 = time.perf_counter()
+    store.build_serving_copy()
+    print(f"serving copy built in {time.perf_counter() - t1:.0f} s", flush=True)
     digest = hashlib.sha256("".join(p.read_text() for p in files).encode()).hexdigest()[:12]
     print(f"{total:,} rows, {len(codes)} countries, {len(products)} products, recipe {digest}")
 

@@ -103,6 +103,42 @@ def test_composition_levels_shares_and_baskets(make_flows):
     assert b.top(1, 2015).code.iloc[0] == "gas"
 
 
+def test_composition_order_ties_gaps_and_top_by_hand(make_flows):
+    rows = [
+        rec(2014, "RUS", "KOR", 50.0, "440710"),
+        rec(2014, "RUS", "KOR", 30.0, "270900"),
+        rec(2015, "RUS", "KOR", 20.0, "270900"),
+        rec(2015, "RUS", "KOR", 20.0, "030389"),  # tied with 270900: code order breaks the tie
+        rec(2015, "RUS", "KOR", 5.0, "870323"),
+        rec(2016, "RUS", "KOR", 60.0, "440710"),  # no 2015 row: change on its 2014 row
+        rec(2016, "RUS", "KOR", 40.0, "270900"),
+    ]
+    t = composition(make_flows(rows), "RUS", "KOR", level="product").to_frame()
+    assert list(zip(t.year, t.code, strict=True)) == [
+        (2014, "440710"),
+        (2014, "270900"),
+        (2015, "030389"),
+        (2015, "270900"),
+        (2015, "870323"),
+        (2016, "440710"),
+        (2016, "270900"),
+    ]
+    by = t.set_index(["year", "code"])
+    assert by.loc[(2015, "270900"), "share"] == pytest.approx(20 / 45)
+    assert by.loc[(2015, "270900"), "change"] == -10.0
+    assert by.loc[(2015, "270900"), "pct_change"] == pytest.approx(20 / 30 - 1)
+    assert by.loc[(2016, "440710"), "change"] == 10.0  # 60 against 2014's 50
+    assert np.isnan(by.loc[(2015, "030389"), "change"])  # first year of the code
+    assert by.loc[(2016, "270900"), "total"] == 100.0
+    top = composition(make_flows(rows), "RUS", "KOR", level="product", top=1).to_frame()
+    assert list(zip(top.year, top.code, strict=True)) == [
+        (2014, "440710"),
+        (2015, "030389"),
+        (2016, "440710"),
+    ]
+    assert top.share.tolist() == pytest.approx([50 / 80, 20 / 45, 60 / 100])
+
+
 def test_baskets_finer_than_the_data_are_not_available_not_zero(make_flows):
     rows = [rec(2015, "RUS", "KOR", 80.0, "27"), rec(2015, "RUS", "KOR", 20.0, "44")]
     baskets = {"gas": ["2711"], "wood": ["44"], "fuels": ["2711", "27"]}

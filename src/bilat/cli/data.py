@@ -131,6 +131,38 @@ def list_(store: StoreOption = None) -> None:
             "Rebuild with `bilat data remove SOURCE` and add the files again.",
             highlight=False,
         )
+    if st.serving_copy is None:
+        console.print(
+            "[yellow]Note:[/] the store has no up-to-date serving copy: answers stay right but "
+            "read the Parquet files (slower). Build it with `bilat data index`.",
+            highlight=False,
+        )
+
+
+@data_app.command("index")
+def index(store: StoreOption = None) -> None:
+    """Build (or bring up to date) the store's serving copy, for fast look-ups.
+
+    `add`, `bundle` and `remove` do this themselves; run it for a store written by an older
+    bilat, or after a change whose serving copy could not be updated.
+    """
+    import time
+
+    st = _store(store)
+    start = time.perf_counter()
+    try:
+        with console.status("building the serving copy"):
+            path = st.build_serving_copy()
+    except BilatError as exc:
+        raise fail(exc) from exc
+    if path is None:
+        console.print("The store is empty: nothing to index.")
+        return
+    size = path.stat().st_size / 1e6
+    took = time.perf_counter() - start
+    console.print(
+        f"serving copy up to date: {path} ({size:,.0f} MB, {took:.1f} s)", highlight=False
+    )
 
 
 @data_app.command("remove")

@@ -24,7 +24,7 @@ from bilat.ledger._data import (
     table_key,
 )
 from bilat.ledger.economies import Economy
-from bilat.ledger.flows import REPORTS, pair_sums, pick_basis, rollup
+from bilat.ledger.flows import REPORTS, annual_only, pair_sums, pick_basis, rollup
 from bilat.ledger.results import LedgerResult
 
 Level = Literal["section", "chapter", "heading", "product", "basket"]
@@ -57,11 +57,14 @@ def product_values(
     basis: str,
     source: str | None,
     level: str = "product",
+    only: Literal["exports", "imports"] | None = None,
 ) -> tuple[pd.DataFrame, object]:
     """A's exports to and imports from B per (year, product) at the source's detail (one query).
 
     For ``level`` chapter or section a store's ``pair_chapters`` is enough (``product`` is
-    then the 2-digit chapter); finer levels read the pair's rows of the detail.
+    then the 2-digit chapter); finer levels read the pair's rows of the detail. ``only``: read
+    one direction's rows (the other's column is 0, and products traded only the other way
+    are left out).
     """
     detail = flows_table(data)
     chapters = chapters_table(data) if level in ("chapter", "section") else None
@@ -72,17 +75,37 @@ def product_values(
 
     def build(pair: tuple[Economy, ...]) -> ir.Table:
         ea, eb = pair
-        rows, sums = pair_sums(pair_rows(source_rows(t, choice), ea, eb), ea, eb, choice, years)
+        rows = source_rows(t, choice)
+        if only is None:
+            rows = pair_rows(rows, ea, eb)
+        else:  # one scan: from A's members to B's (or back)
+            src, dst = (ea, eb) if only == "exports" else (eb, ea)
+            rows = rows.filter(
+                rows.exporter.isin(sorted(src.all_members))
+                & rows.importer.isin(sorted(dst.all_members))
+            )
+        rows, sums = pair_sums(rows, ea, eb, choice, years)
         # in no particular order: every user groups or sorts the products itself
         return rows.group_by(["year", "period", "product"]).aggregate(**sums)
 
-    raw = run_for((a, b), ("products", table_key(t), choice.sql_key, years), build)
+    shape = ("products", table_key(t), choice.sql_key, years, only)
+    raw = run_for((a, b), shape, build)
     raw["year"] = raw.year.astype(int)
-    rolled = rollup(raw, "annual", list(REPORTS), keys=("product",), grouped=True)
-    frame, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by, keys=("product",))
-    frame = frame.assign(exports=frame.exports.fillna(0.0), imports=frame.imports.fillna(0.0))
-    frame["turnover"] = frame.exports + frame.imports
-    return frame[["year", "product", "exports", "imports", "turnover"]], (choice, used)
+    if not annual_only(raw):  # sub-year periods: rolled up to years first
+        raw = rollup(raw, "annual", list(REPORTS), keys=("product",), grouped=True)
+    frame, used = pick_basis(raw, basis, "reconciled" in choice.reported_by, keys=("product",))
+    exports = frame.exports.fillna(0.0).to_numpy()
+    imports = frame.imports.fillna(0.0).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "year": frame.year.to_numpy(),
+            "product": frame["product"],
+            "exports": exports,
+            "imports": imports,
+            "turnover": exports + imports,
+        }
+    )
+    return frame, (choice, used)
 
 
 def group_products(
@@ -135,6 +158,9 @@ def group_products(
                 f"the data are at {int(products.str.len().min())} digits; level {level!r} "
                 f"needs {digits}: use level='chapter' or a source with finer detail"
             )
+        if bool((products.str.len() == digits).all()):
+            # one row per (year, code) already (pair_chapters' chapters)
+            return frame[["year", value]].assign(code=products)
         codes = products.str[:digits]
     else:
         # one row per (year, product) already (product_values groups by them)
@@ -142,10 +168,49 @@ def group_products(
     return frame.assign(code=codes).groupby(["year", "code"], as_index=False)[value].sum()
 
 
+def _shares_and_changes(
+    grouped: pd.DataFrame, years: np.ndarray, values: np.ndarray, top: int | None
+) -> pd.DataFrame:
+    """Add each group's share of its year's total (of ``values`` per ``years``), its change on
+    its previous year in the table, and sort by (year, value descending); the ``top`` largest
+    per year when given. In numpy: the pandas way (merge, two sorts, groupby shift) was most of
+    a composition's time for a pair with thousands of products."""
+    year = grouped.year.to_numpy().astype(np.int64)
+    value = grouped.value.to_numpy(dtype=float)
+    first_year = min(int(years.min()), int(year.min())) if len(year) else 0
+    totals = np.bincount(years.astype(np.int64) - first_year, weights=values)
+    total = totals[year - first_year] if len(year) else np.zeros(0)
+    share = np.divide(value, total, out=np.full(len(value), np.nan), where=total > 0)
+    code_id = pd.factorize(grouped.code, sort=True)[0].astype(np.int64)
+    span = int(year.max()) - first_year + 1 if len(year) else 1
+    by_code = np.argsort(code_id * span + (year - first_year), kind="stable")  # codes' years
+    v, c = value[by_code], code_id[by_code]
+    prev_sorted = np.full(len(v), np.nan)
+    same = c[1:] == c[:-1]
+    prev_sorted[1:][same] = v[:-1][same]
+    prev = np.empty(len(v))
+    prev[by_code] = prev_sorted
+    pct = np.divide(value, prev, out=np.full(len(value), np.nan), where=prev > 0) - 1
+    # largest first within each year (NaN last), ties in code order (as sort_values did)
+    order = by_code[np.lexsort((-v, year[by_code]))]
+    if top:
+        y = year[order]
+        starts = np.r_[0, np.flatnonzero(y[1:] != y[:-1]) + 1]
+        first = np.repeat(starts, np.diff(np.r_[starts, len(y)]))
+        order = order[np.arange(len(order)) - first < top]
+    out = grouped.iloc[order].reset_index(drop=True)
+    out["share"] = share[order]
+    out["change"] = (value - prev)[order]
+    out["pct_change"] = pct[order]
+    out["total"] = total[order]
+    return out
+
+
 def describe(codes: pd.Series, level: str) -> list[str]:
     """The HS description of each code (section names for level ``section``)."""
     name = _hs.section_name if level == "section" else _hs.description
-    return [name(c) for c in codes]
+    named = {c: name(c) for c in pd.unique(codes)}  # each distinct code looked up once
+    return [named[c] for c in codes.tolist()]
 
 
 def _codes_of(spec: object) -> tuple[str, ...]:
@@ -178,20 +243,13 @@ def composition(
         baskets = _hs.load_baskets()
     ea, eb = economies.pair(a, b)
     yrs = (years,) if isinstance(years, int) else (tuple(years) if years is not None else None)
+    # exports or imports alone need one direction's rows; groups with none are not listed
+    only = direction if direction != "turnover" else None
     frame, (choice, used) = product_values(
-        data, ea, eb, years=yrs, basis=basis, source=source, level=level
+        data, ea, eb, years=yrs, basis=basis, source=source, level=level, only=only
     )
-    totals = frame.groupby("year")[direction].sum().rename("total")
     grouped = group_products(frame, level, direction, baskets).rename(columns={direction: "value"})
-    grouped = grouped.merge(totals, on="year")
-    grouped["share"] = np.where(grouped.total > 0, grouped.value / grouped.total, np.nan)
-    grouped = grouped.sort_values(["code", "year"])
-    prev = grouped.groupby("code").value.shift(1)
-    grouped["change"] = grouped.value - prev
-    grouped["pct_change"] = np.where(prev > 0, grouped.value / prev - 1, np.nan)
-    grouped = grouped.sort_values(["year", "value"], ascending=[True, False])
-    if top:
-        grouped = grouped.groupby("year").head(top)
+    grouped = _shares_and_changes(grouped, frame.year.to_numpy(), frame[direction].to_numpy(), top)
     if level != "basket":  # baskets carry their labels
         grouped["description"] = describe(grouped.code, level)
     cols = ["year", "code", "description", "value", "share", "change", "pct_change", "total"]

@@ -104,6 +104,11 @@ def _target_key(level: int, index: int, target: int) -> str:
     return f"M{k:02d}" if target == 3 else f"{'HQ'[target - 1]}{k}"
 
 
+def annual_only(frame: pd.DataFrame) -> bool:
+    """True when every row is a whole year (period ``A``): nothing to roll up."""
+    return bool((frame.period == "A").all())
+
+
 def rollup(
     frame: pd.DataFrame,
     frequency: str,

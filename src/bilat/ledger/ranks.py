@@ -30,7 +30,7 @@ from bilat.ledger._data import (
     trade_of,
 )
 from bilat.ledger.economies import Economy
-from bilat.ledger.flows import REPORTS, pick_basis, report_sums, rollup
+from bilat.ledger.flows import REPORTS, annual_only, pick_basis, report_sums, rollup
 from bilat.ledger.results import LedgerResult
 
 By = Literal["turnover", "exports", "imports"]
@@ -103,13 +103,22 @@ def partner_table(
     if raw.empty:
         raise NoDataError(f"no flows of {ea.code} with any country in {choice.source}")
     raw["year"] = raw.year.astype(int)
-    rolled = rollup(raw, "annual", list(REPORTS), keys=("partner",), grouped=True)
-    frame, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by, keys=("partner",))
-    frame = frame[countries_only(frame.partner)]
-    frame = frame.assign(
-        exports=frame.exports.fillna(0.0), imports=frame.imports.fillna(0.0)
-    ).assign(turnover=lambda f: f.exports + f.imports)
-    return frame[["year", "partner", "exports", "imports", "turnover"]], ea, (choice, used)
+    if not annual_only(raw):  # sub-year periods: rolled up to years first
+        raw = rollup(raw, "annual", list(REPORTS), keys=("partner",), grouped=True)
+    frame, used = pick_basis(raw, basis, "reconciled" in choice.reported_by, keys=("partner",))
+    keep = countries_only(frame.partner)
+    exports = frame.exports.fillna(0.0).to_numpy()[keep]
+    imports = frame.imports.fillna(0.0).to_numpy()[keep]
+    frame = pd.DataFrame(
+        {
+            "year": frame.year.to_numpy()[keep],
+            "partner": frame.partner[keep].reset_index(drop=True),
+            "exports": exports,
+            "imports": imports,
+            "turnover": exports + imports,
+        }
+    )
+    return frame, ea, (choice, used)
 
 
 def _ranked(frame: pd.DataFrame, by: str, ordered: bool = True) -> pd.DataFrame:
@@ -124,6 +133,31 @@ def _ranked(frame: pd.DataFrame, by: str, ordered: bool = True) -> pd.DataFrame:
     if not ordered:
         return frame
     return frame.sort_values(["year", "rank", "partner"]).reset_index(drop=True)
+
+
+def _rank_of(frame: pd.DataFrame, code: str, by: str) -> pd.DataFrame:
+    """``code``'s rank per year among the frame's partners by ``by`` (1 = largest, ties share
+    the better rank, as ``_ranked``), with the number of partners, its value, share and the
+    year's total; one row per year it is in, by year."""
+    year = frame.year.to_numpy()
+    value = frame[by].to_numpy(dtype=float)
+    mine = np.flatnonzero((frame.partner == code).to_numpy())
+    rows = []
+    for i in mine[np.argsort(year[mine], kind="stable")]:
+        same = year == year[i]
+        total = value[same].sum()
+        rows.append(
+            {
+                "year": year[i],
+                "rank": int((value[same] > value[i]).sum()) + 1,
+                "partners": int(same.sum()),
+                "value": value[i],
+                "share": value[i] / total if total > 0 else np.nan,
+                "total": total,
+            }
+        )
+    cols = ["year", "rank", "partners", "value", "share", "total"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _as_bloc(frame: pd.DataFrame, eb: Economy) -> pd.DataFrame:
@@ -204,13 +238,9 @@ def partner_rank(
     ea, eb = economies.pair(a, b)
     yrs = (years,) if isinstance(years, int) else years
     frame, _, cu = partner_table(data, ea, years=yrs, basis=basis, source=source)
-    ranked = _ranked(_as_bloc(frame, eb), by, ordered=False)
-    mine = ranked[ranked.partner == eb.code].sort_values("year")
-    if mine.empty:
+    table = _rank_of(_as_bloc(frame, eb), eb.code, by)
+    if table.empty:
         raise NoDataError(f"{eb.code} is not among {ea.code}'s partners in the years asked")
-    total = ranked.groupby("year")[by].sum().rename("total")
-    table = mine.merge(total, on="year")[["year", "rank", "partners", by, "share", "total"]]
-    table = table.rename(columns={by: "value"}).reset_index(drop=True)
     return RankResult(
         title=f"{eb}'s rank among {ea}'s partners by {by}",
         table=table,

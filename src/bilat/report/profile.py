@@ -119,7 +119,10 @@ def profile(
 
 
 def _latest_detail_year(sections: dict[str, LedgerResult]) -> int | None:
-    comp = sections.get("composition_exports")
-    if comp is None or comp.table.empty:
-        return None
-    return int(comp.table.year.max())
+    """The latest year with product detail, in either direction."""
+    years = [
+        int(comp.table.year.max())
+        for comp in (sections.get("composition_exports"), sections.get("composition_imports"))
+        if comp is not None and not comp.table.empty
+    ]
+    return max(years) if years else None

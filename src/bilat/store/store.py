@@ -26,6 +26,7 @@ from bilat.settings import store_path
 from bilat.sources.base import Reader
 from bilat.sources.registry import detect, get_reader
 from bilat.store import manifest as mf
+from bilat.store import serving as serving_copy
 from bilat.store.writer import stage
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ class Store:
         self._derived_ready = False
         self._manifest_cache: tuple[bytes, mf.Manifest] | None = None
         self._tables: dict[str, ibis.Table] = {}
+        self._serving_wait: Path | None = None
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -139,26 +141,34 @@ class Store:
         format: str | None = None,
         reader: Reader | None = None,
         progress: Callable[[FileResult], None] | None = None,
+        serving: bool = True,
     ) -> list[FileResult]:
         """Validate and add source files, one atomic change per file; returns what each did.
 
         The same file twice changes nothing; a file of a newer release of the same
         ``(source, dataset, year)`` replaces the older one; a file that fails validation
-        raises and leaves the store exactly as it was.
+        raises and leaves the store exactly as it was. ``serving``: bring the serving copy
+        up to date once all files are in (see ``build_serving_copy``).
         """
         results = []
-        for p in paths:
-            rd = reader or (get_reader(format) if format else detect(p))
-            res = self._ingest_one(Path(p), rd)
-            results.append(res)
-            if progress:
-                progress(res)
+        try:
+            for p in paths:
+                rd = reader or (get_reader(format) if format else detect(p))
+                res = self._ingest_one(Path(p), rd)
+                results.append(res)
+                if progress:
+                    progress(res)
+        finally:
+            # also after a failed file: the ones before it are in the store
+            if serving and any(r.status in ("added", "replaced") for r in results):
+                self._refresh_serving_copy()
         return results
 
     def ingest_folder(
         self,
         folder: str | os.PathLike[str],
         progress: Callable[[Path, int, int], None] | None = None,
+        serving: bool = True,
     ) -> list[FileResult]:
         """Ingest every file under ``folder`` that a reader recognises; others are passed over.
 
@@ -173,11 +183,15 @@ class Store:
                 found.append((p, detect(p)))
             except BilatError:
                 continue  # READMEs, reference tables and other files that are not store data
-        results = []
-        for n, (path, reader) in enumerate(found):
-            if progress:
-                progress(path, n, len(found))
-            results.extend(self.ingest([path], reader=reader))
+        results: list[FileResult] = []
+        try:
+            for n, (path, reader) in enumerate(found):
+                if progress:
+                    progress(path, n, len(found))
+                results.extend(self.ingest([path], reader=reader, serving=False))
+        finally:
+            if serving and any(r.status in ("added", "replaced") for r in results):
+                self._refresh_serving_copy()
         return results
 
     def _ingest_one(self, path: Path, reader: Reader) -> FileResult:
@@ -325,6 +339,7 @@ class Store:
         dataset: str | None = None,
         year: int | None = None,
         table: str | None = None,
+        serving: bool = True,
     ) -> int:
         """Remove the partitions matching the filters, atomically; returns how many went."""
         with self._lock():
@@ -348,7 +363,39 @@ class Store:
             nxt = current.with_changes([], drop)
             mf.save(nxt, self.root / MANIFEST)
             self._collect_garbage(nxt)
+        if serving:
+            self._refresh_serving_copy()
         return sum(current.partitions[k].table not in DERIVED_SCHEMAS for k in drop)
+
+    def build_serving_copy(self) -> Path | None:
+        """Bring the serving copy up to date with the live data; returns its path (None for an
+        empty store).
+
+        The serving copy is the live tables in one DuckDB database, which answers a pair's
+        look-ups several times faster than the year-by-year Parquet files; ``ingest`` and
+        ``remove`` update it themselves. Queries use it only when it holds exactly the live
+        files, and read the Parquet files otherwise.
+        """
+        with self._lock():
+            return serving_copy.build(self.root, self.manifest)
+
+    def _refresh_serving_copy(self) -> None:
+        """build_serving_copy after a change; a failure leaves the data in (queries then read
+        the Parquet files) and is logged, not raised."""
+        try:
+            self.build_serving_copy()
+        except Exception as exc:  # the change itself is committed and correct
+            log.warning(
+                "%s: the serving copy could not be updated (%s); answers come from the Parquet "
+                "files, more slowly; run `bilat data index` to try again",
+                self.root,
+                exc,
+            )
+
+    @property
+    def serving_copy(self) -> Path | None:
+        """The serving copy holding exactly the live data, or None (queries read Parquet)."""
+        return serving_copy.current(self.root, self.manifest)
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -377,14 +424,22 @@ class Store:
         """An Ibis DuckDB (or, with ``engine="spark"``, PySpark) backend with one view per
         table over the live Parquet files.
 
-        One connection per manifest generation, kept while the store is unchanged: DuckDB then
-        caches the Parquet footers (parquet_metadata_cache), so a pair's look-up reads only the
-        row groups its statistics do not exclude.
+        The views read the serving copy (``build_serving_copy``) when it holds exactly the live
+        files, else the Parquet files. One connection per manifest generation, kept while the
+        store is unchanged (and renewed when the serving copy appears): DuckDB then caches the
+        Parquet footers (parquet_metadata_cache) and the serving copy's blocks.
         """
         import ibis
 
         m = self.manifest
         gen = m.generation
+        if (
+            self._backend is not None
+            and self._backend_generation == gen
+            and self._serving_wait is not None
+            and self._serving_wait.exists()
+        ):
+            self._backend = None  # the serving copy of this generation is now built: use it
         if self._backend is None or self._backend_generation != gen:
             if self.engine == "spark":
                 from bilat.engines.spark import store_backend
@@ -396,9 +451,17 @@ class Store:
                 return self._backend
             con = ibis.duckdb.connect()
             con.raw_sql("SET parquet_metadata_cache = true")
+            served = serving_copy.attach(con.con, self.root, m)
+            # without a copy (being built, or not wanted), look for it again on each use; a
+            # copy there but unreadable is not waited for
+            wait = serving_copy.path_for(self.root, m)
+            self._serving_wait = None if served or wait.exists() else wait
             for name, schema in {**SCHEMAS, **DERIVED_SCHEMAS}.items():
                 files = [str(self.root / f) for f in m.live_files(name)]
-                if files:
+                if name in served:
+                    cols = ", ".join(f'"{c}"' for c in serving_copy.columns(name))
+                    con.raw_sql(f'CREATE TEMP VIEW "{name}" AS SELECT {cols} FROM serving."{name}"')
+                elif files:
                     con.read_parquet(files, table_name=name)
                 else:
                     con.create_table(name, schema=ibis.Schema.from_pyarrow(schema), temp=True)
