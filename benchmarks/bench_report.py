@@ -52,22 +52,23 @@ def report_bilat(store: object, a: str, b: str) -> dict:
     r_ba = partner_rank(store, b, a).table
     chap = composition(store, a, b, level="chapter", direction="exports").table
     top = composition(store, a, b, level="product", direction="exports", top=TOP).table
-    top = top[top.value > 0]  # products B sells to A but A not to B show as 0 exports
-    hhi = chap[chap.value > 0].groupby("year").share.apply(lambda s: float((s**2).sum()))
+    top = top[top.value > 0]
+    chap = chap[chap.value > 0]
+    hhi = (chap.share**2).groupby(chap.year.to_numpy()).sum()
+    # plain lists: iterating pandas' Arrow-backed columns one value at a time is slow
+    years, codes, values = chap.year.tolist(), chap.code.tolist(), chap.value.tolist()
     return {
         "flows": {
             int(y): [x, m]
-            for y, x, m in zip(flows.year, flows.exports, flows.imports, strict=False)
+            for y, x, m in zip(
+                flows.year.tolist(), flows.exports.tolist(), flows.imports.tolist(), strict=True
+            )
         },
-        "rank_b_in_a": {int(y): int(r) for y, r in zip(r_ab.year, r_ab["rank"], strict=False)},
-        "rank_a_in_b": {int(y): int(r) for y, r in zip(r_ba.year, r_ba["rank"], strict=False)},
-        "chapters": {
-            f"{y}/{c}": v
-            for y, c, v in zip(chap.year, chap.code, chap.value, strict=False)
-            if v > 0
-        },
-        "top": _top(top.year, top.code, top.value),
-        "hhi": {int(y): v for y, v in hhi.items()},
+        "rank_b_in_a": dict(zip(r_ab.year.tolist(), r_ab["rank"].tolist(), strict=True)),
+        "rank_a_in_b": dict(zip(r_ba.year.tolist(), r_ba["rank"].tolist(), strict=True)),
+        "chapters": {f"{y}/{c}": v for y, c, v in zip(years, codes, values, strict=True)},
+        "top": _top(top.year.tolist(), top.code.tolist(), top.value.tolist()),
+        "hhi": {int(y): float(v) for y, v in hhi.items()},
     }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
@@ -24,7 +25,15 @@ from bilat.ledger._data import (
     table_key,
 )
 from bilat.ledger.economies import Economy
-from bilat.ledger.flows import REPORTS, annual_only, pair_sums, pick_basis, rollup
+from bilat.ledger.flows import (
+    REPORTS,
+    annual_only,
+    directed,
+    pair_sums,
+    pick_basis,
+    report_sums,
+    rollup,
+)
 from bilat.ledger.results import LedgerResult
 
 Level = Literal["section", "chapter", "heading", "product", "basket"]
@@ -77,14 +86,20 @@ def product_values(
         ea, eb = pair
         rows = source_rows(t, choice)
         if only is None:
-            rows = pair_rows(rows, ea, eb)
+            rows, sums = pair_sums(pair_rows(rows, ea, eb), ea, eb, choice, years)
         else:  # one scan: from A's members to B's (or back)
             src, dst = (ea, eb) if only == "exports" else (eb, ea)
             rows = rows.filter(
                 rows.exporter.isin(sorted(src.all_members))
                 & rows.importer.isin(sorted(dst.all_members))
             )
-        rows, sums = pair_sums(rows, ea, eb, choice, years)
+            if years:
+                rows = rows.filter(rows.year.isin(list(years)))
+            ab, ba = directed(rows, ea, eb)  # flows within A left out, as in pair_sums
+            rows = rows.filter(ab if only == "exports" else ba)
+            # every row left is of the one direction: its sums need no test of it
+            mine = ibis.literal(only == "exports")
+            sums = report_sums(rows, mine, ~mine, choice.reported_by)
         # in no particular order: every user groups or sorts the products itself
         return rows.group_by(["year", "period", "product"]).aggregate(**sums)
 

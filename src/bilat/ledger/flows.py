@@ -159,13 +159,13 @@ def pick_basis(
     (its exports as it declares them, its imports as it declares them), the partner's
     mirror report beside it, and the mirror used where A reported nothing.
     """
-    out = frame[["year", "period", *keys]].copy()
     if basis == "auto" and has_reconciled:
         basis = "reconciled"
     if basis in ("reconciled", "exporter", "importer"):
-        out["exports"] = frame[f"ab_{basis}"]
-        out["imports"] = frame[f"ba_{basis}"]
-        return out, basis
+        cols = {c: frame[c] for c in ("year", "period", *keys)}
+        cols |= {"exports": frame[f"ab_{basis}"], "imports": frame[f"ba_{basis}"]}
+        return pd.DataFrame(cols), basis
+    out = frame[["year", "period", *keys]].copy()
     own_x, mirror_x = frame.ab_exporter, frame.ab_importer
     own_m, mirror_m = frame.ba_importer, frame.ba_exporter
     out["exports"] = own_x.fillna(mirror_x)

@@ -53,7 +53,9 @@ def _is_country(code: str) -> bool:
 
 def countries_only(codes: pd.Series) -> np.ndarray:
     """True where the code is a country (each distinct code looked up once)."""
-    distinct = codes.unique()
+    distinct = pd.unique(codes)
+    if all(_is_country(c) for c in distinct):  # the usual case: non_country rows are gone
+        return np.ones(len(codes), dtype=bool)
     return codes.isin([c for c in distinct if _is_country(c)]).to_numpy()
 
 
