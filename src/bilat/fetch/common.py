@@ -145,14 +145,19 @@ def ingest(
 
     store = Store(options.store)
     results = []
-    for path in paths:
-        try:
-            results.extend(store.ingest([path], format=fmt))
-        except DataFormatError:
-            # the store is unchanged (ingestion validates first); a bad download must not be
-            # reused from the cache by the next run
-            for d in downloads:
-                forget(d.path)
-            forget(path)
-            raise
+    try:
+        for path in paths:
+            try:
+                # the serving copy once, after the last file (a release is many year files)
+                results.extend(store.ingest([path], format=fmt, serving=False))
+            except DataFormatError:
+                # the store is unchanged (ingestion validates first); a bad download must not
+                # be reused from the cache by the next run
+                for d in downloads:
+                    forget(d.path)
+                forget(path)
+                raise
+    finally:
+        if any(r.status in ("added", "replaced") for r in results):
+            store.refresh_serving_copy()
     return tuple(results)

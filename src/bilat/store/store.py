@@ -161,7 +161,7 @@ class Store:
         finally:
             # also after a failed file: the ones before it are in the store
             if serving and any(r.status in ("added", "replaced") for r in results):
-                self._refresh_serving_copy()
+                self.refresh_serving_copy()
         return results
 
     def ingest_folder(
@@ -191,7 +191,7 @@ class Store:
                 results.extend(self.ingest([path], reader=reader, serving=False))
         finally:
             if serving and any(r.status in ("added", "replaced") for r in results):
-                self._refresh_serving_copy()
+                self.refresh_serving_copy()
         return results
 
     def _ingest_one(self, path: Path, reader: Reader) -> FileResult:
@@ -364,7 +364,7 @@ class Store:
             mf.save(nxt, self.root / MANIFEST)
             self._collect_garbage(nxt)
         if serving:
-            self._refresh_serving_copy()
+            self.refresh_serving_copy()
         return sum(current.partitions[k].table not in DERIVED_SCHEMAS for k in drop)
 
     def build_serving_copy(self) -> Path | None:
@@ -379,7 +379,7 @@ class Store:
         with self._lock():
             return serving_copy.build(self.root, self.manifest)
 
-    def _refresh_serving_copy(self) -> None:
+    def refresh_serving_copy(self) -> None:
         """build_serving_copy after a change; a failure leaves the data in (queries then read
         the Parquet files) and is logged, not raised."""
         try:
