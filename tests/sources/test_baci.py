@@ -414,3 +414,53 @@ def test_nothing_is_written_when_validation_fails(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError):
         store.ingest([bad])
     assert Store(tmp_path / "store").table("flows").count().execute() == before
+
+
+# ---------------------------------------------------------------- a plain file parsed in ranges
+
+SPLIT = {"split_bytes": 0, "parsers": 2, "block_size": 256}  # every plain file cut in two
+
+
+def test_file_parsed_in_two_ranges_gives_the_same_rows(tmp_path: Path) -> None:
+    codes = [643, 410, 842, 156, 276]
+    rows = [
+        f"2016,{codes[n % 5]},{codes[(n + 1) % 5]},{270900 + n % 7},{n + 0.5},{'' if n % 3 else n}"
+        for n in range(3000)
+    ]
+    path = write_csv(tmp_path, rows)
+    whole, split = read_all(path, block_size=256), read_all(path, **SPLIT)
+    keys = [(c, "ascending") for c in ("exporter", "importer", "product", "value_usd")]
+    assert split.num_rows == 3000
+    assert split.sort_by(keys).equals(whole.sort_by(keys))
+    # independently of the reader: the sum of v in the file, thousands of USD to USD
+    assert pa.compute.sum(split["value_usd"]).as_py() == pytest.approx(
+        sum(n + 0.5 for n in range(3000)) * 1000
+    )
+
+
+def test_ranges_keep_the_byte_order_mark_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / NAME_2016
+    body = "\r\n".join(ROWS_2016 * 50) + "\r\n"
+    path.write_bytes(b"\xef\xbb\xbf" + (HEADER.replace("\n", "\r\n") + body).encode())
+    assert read_all(path, **SPLIT).num_rows == 200
+
+
+def test_errors_in_the_second_range_give_the_file_line(tmp_path: Path) -> None:
+    rows = ["2016,643,410,270900,5,1"] * 400
+    rows[350] = "2016,643,410,270900,-7,1"
+    fails(write_csv(tmp_path, rows), line=352, column="v", text="negative value -7", **SPLIT)
+
+
+def test_unknown_codes_are_collected_across_ranges(tmp_path: Path) -> None:
+    rows = ["2016,643,410,270900,5,1"] * 300
+    rows[10] = "2016,1,410,270900,5,1"
+    rows[290] = "2016,643,2,270900,5,1"
+    rows[295] = "2016,1,410,270900,5,1"  # again in the second range: the first line is kept
+    msg = fails(write_csv(tmp_path, rows), line=12, column="i", text="2 unknown", **SPLIT)
+    assert "2 (column 'j', line 292" in msg and "1 (column 'i', line 12" in msg
+
+
+def test_truncated_file_parsed_in_ranges(tmp_path: Path) -> None:
+    path = tmp_path / NAME_2016
+    path.write_text(HEADER + "\n".join(ROWS_2016 * 40) + "\n2016,643,410")
+    fails(path, line=162, column=None, text="wrong number of fields", **SPLIT)

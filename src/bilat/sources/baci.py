@@ -16,6 +16,8 @@ import csv
 import difflib
 import functools
 import io
+import itertools
+import os
 import queue
 import re
 import threading
@@ -60,6 +62,10 @@ _NULLS = ["", "NA", "NaN", *(" " * n + "NA" for n in range(1, 24))]
 _NAME = re.compile(r"BACI_(HS\d{2})_(?:Y(\d{4})_)?V(\d{6}[a-z]?)", re.IGNORECASE)
 _CONVERSION = re.compile(r"In CSV column #(\d+): CSV conversion error to \w+: invalid value '(.*)'")
 _FIRST_LINE = 2  # line number of the first data row (line 1 is the header)
+# PyArrow's streaming CSV reader parses on one core: a plain file at least this big is cut at
+# line ends into PARSERS byte ranges parsed side by side (10M rows: 1.6 -> 0.9 s wall, 2 cores)
+SPLIT_BYTES = 64 << 20
+PARSERS = 2
 # A 6-digit HS code read as a number: chapters 01-97, plus 999999 (commodities not specified).
 _MIN_HS6, _MAX_HS6 = 10000, 999999
 
@@ -98,6 +104,40 @@ class _Part:
             return pa.input_stream(str(self.path), compression="gzip")
         return pa.input_stream(str(self.path), compression=None)
 
+    def ranges(self, parts: int, min_bytes: int) -> list[tuple[int, int]] | None:
+        """Byte ranges cutting a plain (uncompressed, unzipped) file at line ends into
+        ``parts`` pieces; None for other files and files under ``min_bytes``."""
+        if self.member is not None or parts < 2:
+            return None
+        size = self.path.stat().st_size
+        if size < min_bytes or _magic(self.path)[:2] == b"\x1f\x8b":
+            return None
+        cuts = [0]
+        with open(self.path, "rb") as fh:
+            for k in range(1, parts):
+                fh.seek(max(size * k // parts, cuts[-1]))
+                fh.readline()  # to the start of the next line
+                cuts.append(fh.tell())
+        cuts.append(size)
+        return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+    def open_range(self, start: int, end: int) -> Any:
+        """A stream of bytes ``start``..``end`` of a plain file, read as it is parsed (not
+        memory-mapped: mapped pages would count against the reader's memory)."""
+        return pa.PythonFile(_ByteRange(self.path, start, end), mode="r")
+
+    def lines_before(self, offset: int) -> int:
+        """Line ends in the first ``offset`` bytes of a plain file (for error line numbers)."""
+        count = 0
+        with open(self.path, "rb") as fh:
+            while offset > 0:
+                chunk = fh.read(min(offset, 16 << 20))
+                if not chunk:
+                    break
+                count += chunk.count(b"\n")
+                offset -= len(chunk)
+        return count
+
     def open_bytes(self) -> Any:
         """A Python binary stream of the decompressed text (the slow path for error lines)."""
         if self.member is not None:
@@ -122,6 +162,31 @@ class _Part:
             raise DataFormatError(
                 self.label, f"damaged or truncated file ({exc})", fix="Download it again"
             ) from exc
+
+
+class _ByteRange(io.RawIOBase):
+    """Bytes ``start``..``end`` of a file as a readable stream (``os.pread``: no shared offset)."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self._pos, self._end = start, end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        want = min(len(buffer), self._end - self._pos)
+        if want <= 0:
+            return 0
+        data = os.pread(self._fd, want, self._pos)
+        buffer[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._fd)
+        super().close()
 
 
 def _magic(path: Path) -> bytes:
@@ -251,8 +316,17 @@ class BaciReader:
     format: ClassVar[str] = "baci"
     table: ClassVar[str] = "flows"
 
-    def __init__(self, block_size: int = BLOCK_SIZE, prefetch: int = 2, dictionary: bool = True):
-        """Block size (bytes of CSV), batches parsed ahead, and dictionary-encoded text columns."""
+    def __init__(
+        self,
+        block_size: int = BLOCK_SIZE,
+        prefetch: int = 2,
+        dictionary: bool = True,
+        parsers: int = PARSERS,
+        split_bytes: int = SPLIT_BYTES,
+    ):
+        """Block size (bytes of CSV), batches parsed ahead, dictionary-encoded text columns, and
+        how many byte ranges a plain file of at least ``split_bytes`` is parsed in at once."""
+        self.parsers, self.split_bytes = parsers, split_bytes
         # dictionary=True: exporter, importer, product and the constant text columns come as
         # pa.dictionary(pa.int32(), pa.string()): the same values, which the store keeps encoded
         # (no hashing of every row when writing Parquet); False gives FLOWS_SCHEMA exactly
@@ -289,7 +363,14 @@ class BaciReader:
         def produce() -> Iterator[pa.RecordBatch]:
             for part in parts:
                 yield from _PartReader(
-                    part, info, countries, products, self.block_size, self.dictionary
+                    part,
+                    info,
+                    countries,
+                    products,
+                    self.block_size,
+                    self.dictionary,
+                    self.parsers,
+                    self.split_bytes,
                 ).batches()
 
         # parse and validate in a thread while the caller writes the previous batches: the heavy
@@ -342,10 +423,17 @@ class _PartReader:
         products: _Products,
         block: int,
         dictionary: bool = False,
+        parsers: int = PARSERS,
+        split_bytes: int = SPLIT_BYTES,
     ):
         self.part, self.info, self.countries, self.products = part, info, countries, products
-        self.block, self.dictionary = block, dictionary
+        self.block, self.dictionary, self.parsers = block, dictionary, parsers
+        self.split_bytes = split_bytes
         self.rows = 0
+        # line number of this reader's first data row (a later byte range's is found on demand)
+        self._first_line: Callable[[], int] = lambda: _FIRST_LINE
+        # the code tables are shared by the readers of a file's byte ranges
+        self._tables_lock = threading.Lock()
         # code -> (first line, column) where it appears
         self._unknown_countries: dict[int, tuple[int, str]] = {}
         self._unknown_products: dict[int, tuple[int, str]] = {}
@@ -353,11 +441,61 @@ class _PartReader:
     # -------------------------------------------------------------- stream
     def batches(self) -> Iterator[pa.RecordBatch]:
         header = self._check_header()
-        read = pacsv.ReadOptions(block_size=self.block, use_threads=True)
+        ranges = self.part.ranges(self.parsers, self.split_bytes)
+        if ranges is None or len(ranges) < 2:
+            yield from self._stream(self.part.open_arrow(), header, None)
+        else:
+            # each byte range parsed and validated in a thread of its own; the batches come in
+            # turn (their order does not matter to the store)
+            twins = [self] + [self._twin(start) for start, _ in ranges[1:]]
+            streams = [
+                prefetched(
+                    twin._stream(
+                        self.part.open_range(*rng),
+                        header,
+                        None if k == 0 else header,
+                        len(ranges),
+                    ),
+                    2,
+                )
+                for k, (twin, rng) in enumerate(zip(twins, ranges, strict=True))
+            ]
+            yield from _in_turn(streams)
+            for twin in twins[1:]:
+                self.rows += twin.rows
+                for mine, theirs in (
+                    (self._unknown_countries, twin._unknown_countries),
+                    (self._unknown_products, twin._unknown_products),
+                ):
+                    for code, where in theirs.items():
+                        mine[code] = min(mine.get(code, where), where)
+        self._raise_unknown()
+        if self.rows == 0:
+            raise DataFormatError(
+                self.part.label, "the file has a header but no data rows", line=_FIRST_LINE
+            )
+
+    def _twin(self, start: int) -> _PartReader:
+        """A reader for the byte range from ``start``, sharing this one's tables and lock."""
+        twin = _PartReader(
+            self.part, self.info, self.countries, self.products, self.block, self.dictionary
+        )
+        twin._tables_lock = self._tables_lock
+        twin._first_line = functools.cache(lambda: self.part.lines_before(start) + 1)
+        return twin
+
+    def _stream(
+        self, stream: Any, header: list[str], names: list[str] | None, ways: int = 1
+    ) -> Iterator[pa.RecordBatch]:
+        """Validated batches of one stream: the whole file, or one of ``ways`` byte ranges
+        (``names`` given: it has no header line)."""
+        # side by side, each reader parses smaller blocks: PyArrow reads a fixed number of
+        # blocks ahead, so the memory held stays that of one reader
+        block = self.block // ways if ways > 1 else self.block
+        read = pacsv.ReadOptions(block_size=block, use_threads=True, column_names=names)
         convert = pacsv.ConvertOptions(
             column_types=COLUMNS, include_columns=list(COLUMNS), null_values=_NULLS
         )
-        stream = self.part.open_arrow()
         try:
             reader = pacsv.open_csv(stream, read_options=read, convert_options=convert)
             for raw in reader:
@@ -371,16 +509,11 @@ class _PartReader:
             raise DataFormatError(
                 self.part.label,
                 f"damaged or truncated file after {self.rows:,} data rows ({exc})",
-                line=self.rows + _FIRST_LINE,
+                line=self.rows + self._first_line(),
                 fix="Download it again",
             ) from exc
         finally:
             stream.close()
-        self._raise_unknown()
-        if self.rows == 0:
-            raise DataFormatError(
-                self.part.label, "the file has a header but no data rows", line=_FIRST_LINE
-            )
 
     def _check_header(self) -> list[str]:
         head = self.part.head()
@@ -433,9 +566,11 @@ class _PartReader:
         self._check_not_negative(v, "v", required=True)
         self._check_not_negative(q, "q")
 
-        exporter = self._countries(i, "i")
-        importer = self._countries(j, "j")
-        product = self._products(k)
+        with self._tables_lock:  # another byte range's reader may be learning codes
+            exporter = self._countries(i, "i")
+            importer = self._countries(j, "j")
+            product = self._products(k)
+            products = self.products.arr  # grows only: earlier positions stay valid
         if exporter is None or importer is None or product is None:
             return None  # keep scanning to list every unknown code, but write nothing
         non_country = self.countries.non_country[exporter] | self.countries.non_country[importer]
@@ -448,7 +583,7 @@ class _PartReader:
             "period": self._constant("A", n),
             "exporter": self._text(exporter, self.countries.dictionary),
             "importer": self._text(importer, self.countries.dictionary),
-            "product": self._text(product, self.products.arr),
+            "product": self._text(product, products),
             "hs_revision": self._constant(self.info.dataset, n),
             "value_usd": value,
             "quantity": q,
@@ -564,7 +699,7 @@ class _PartReader:
             code = int(code)
             if code not in into:
                 row = pc.index(col, pa.scalar(code, col.type)).as_py()
-                into[code] = (self.rows + row + _FIRST_LINE, column)
+                into[code] = (self.rows + row + self._first_line(), column)
 
     def _raise_unknown(self) -> None:
         label = self.part.label
@@ -613,7 +748,7 @@ class _PartReader:
         raise DataFormatError(
             self.part.label,
             problem.format(value=value),
-            line=self.rows + row + _FIRST_LINE,
+            line=self.rows + row + self._first_line(),
             column=column,
             fix=fix,
         )
@@ -726,6 +861,24 @@ def prefetched(items: Iterator[Any], depth: int) -> Iterator[Any]:
     finally:
         stop.set()
         worker.join()
+
+
+def _in_turn(streams: list[Iterator[Any]]) -> Iterator[Any]:
+    """The items of several iterators, one from each in turn until all are done; closing this
+    (or an error in one) closes them all."""
+    live = list(streams)
+    try:
+        while live:
+            for it in list(live):
+                try:
+                    yield next(it)
+                except StopIteration:
+                    live.remove(it)
+    finally:
+        for it in streams:
+            close = getattr(it, "close", None)
+            if close is not None:
+                close()
 
 
 @dataclass(frozen=True)
