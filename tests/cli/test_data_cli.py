@@ -129,3 +129,22 @@ def test_list_notes_a_store_without_every_derived_table(tmp_path):
     from bilat.ledger.flows import bilateral_flows
 
     assert bilateral_flows(Store(store), "RUS", "KOR").value(2016, "exports") == 1_500_500.0
+
+
+def test_list_notes_a_missing_serving_copy_and_index_builds_it(tmp_path):
+    import shutil
+
+    src = tmp_path / "BACI_HS92_Y2016_V202201.csv"
+    src.write_text("t,i,j,k,v,q\n2016,643,410,270900,1500.5,10\n")
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["data", "add", str(src), "--store", str(store)]).exit_code == 0
+    listed = runner.invoke(app, ["data", "list", "--store", str(store)])
+    assert "serving copy" not in listed.output
+    shutil.rmtree(store / "serving")
+    listed = runner.invoke(app, ["data", "list", "--store", str(store)])
+    assert listed.exit_code == 0 and "no up-to-date serving copy" in listed.output
+    built = runner.invoke(app, ["data", "index", "--store", str(store)])
+    assert built.exit_code == 0 and "serving copy up to date" in built.output, built.output
+    assert Store(store).serving_copy is not None
+    # 1,500.5 thousand USD, read through the rebuilt copy
+    assert Store(store).table("flows").value_usd.sum().execute() == 1_500_500.0
