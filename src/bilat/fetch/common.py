@@ -157,7 +157,13 @@ def ingest(
                     forget(d.path)
                 forget(path)
                 raise
-    finally:
-        if any(r.status in ("added", "replaced") for r in results):
-            store.refresh_serving_copy()
+    except Exception:  # the files before the failing one are in: their serving copy too
+        _refresh_serving_copy(store, results)
+        raise
+    _refresh_serving_copy(store, results)
     return tuple(results)
+
+
+def _refresh_serving_copy(store: object, results: list[FileResult]) -> None:
+    if any(r.status in ("added", "replaced") for r in results):
+        store.refresh_serving_copy()  # type: ignore[attr-defined]

@@ -150,7 +150,7 @@ class Store:
         raises and leaves the store exactly as it was. ``serving``: bring the serving copy
         up to date once all files are in (see ``build_serving_copy``).
         """
-        results = []
+        results: list[FileResult] = []
         try:
             for p in paths:
                 rd = reader or (get_reader(format) if format else detect(p))
@@ -158,11 +158,17 @@ class Store:
                 results.append(res)
                 if progress:
                     progress(res)
-        finally:
-            # also after a failed file: the ones before it are in the store
-            if serving and any(r.status in ("added", "replaced") for r in results):
-                self.refresh_serving_copy()
+        except Exception:
+            # a file failed: the ones before it are in the store (an interrupt skips this)
+            self._after_changes(results, serving)
+            raise
+        self._after_changes(results, serving)
         return results
+
+    def _after_changes(self, results: list[FileResult], serving: bool) -> None:
+        """The serving copy brought up to date when ``results`` changed the store."""
+        if serving and any(r.status in ("added", "replaced") for r in results):
+            self.refresh_serving_copy()
 
     def ingest_folder(
         self,
@@ -189,9 +195,10 @@ class Store:
                 if progress:
                     progress(path, n, len(found))
                 results.extend(self.ingest([path], reader=reader, serving=False))
-        finally:
-            if serving and any(r.status in ("added", "replaced") for r in results):
-                self.refresh_serving_copy()
+        except Exception:
+            self._after_changes(results, serving)
+            raise
+        self._after_changes(results, serving)
         return results
 
     def _ingest_one(self, path: Path, reader: Reader) -> FileResult:
