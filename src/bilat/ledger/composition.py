@@ -248,7 +248,11 @@ def composition(
     baskets: Mapping[str, Iterable[str]] | None = None,
     top: int | None = None,
 ) -> CompositionResult:
-    """A's exports to (or imports from, or turnover with) B by product group, with shares."""
+    """A's exports to (or imports from, or turnover with) B by product group, with shares.
+
+    Groups traded only the other way are not listed for exports or imports (their value would
+    be 0); baskets are listed for every year with trade in the direction asked.
+    """
     check_basis(basis)
     if level not in LEVELS:
         raise InputError(f"level {level!r} is not one of {', '.join(LEVELS)}")

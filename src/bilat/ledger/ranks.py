@@ -123,17 +123,15 @@ def partner_table(
     return frame, ea, (choice, used)
 
 
-def _ranked(frame: pd.DataFrame, by: str, ordered: bool = True) -> pd.DataFrame:
-    """Rank (1 = largest, ties share the better rank) and share of the year's total; sorted by
-    (year, rank, partner) when ``ordered``."""
+def _ranked(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Rank (1 = largest, ties share the better rank) and share of the year's total, sorted by
+    (year, rank, partner)."""
     frame = frame.copy()
     years = frame.groupby("year")[by]
     frame["rank"] = years.rank(ascending=False, method="min").astype(int)
     total = years.transform("sum")
     frame["share"] = np.where(total > 0, frame[by] / total, np.nan)
     frame["partners"] = years.transform("size")
-    if not ordered:
-        return frame
     return frame.sort_values(["year", "rank", "partner"]).reset_index(drop=True)
 
 
