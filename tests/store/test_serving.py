@@ -132,6 +132,10 @@ def test_broken_or_stale_copies_never_change_an_answer(tmp_path):
     reader = Store(store.root)
     assert not reads_copy(reader)
     assert flows_usd(reader) == pytest.approx(expected)
+    # `bilat data index` replaces the damaged copy
+    Store(store.root).build_serving_copy()
+    assert_copy_is_live(store)
+    assert reads_copy(Store(store.root))
     # a left-over temporary file and a stale copy: ignored by readers, cleared by the next build
     (path.parent / "tmp-0123.duckdb").write_bytes(b"partial")
     (path.parent / "00000000000000000000.duckdb").write_bytes(b"stale")

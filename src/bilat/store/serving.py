@@ -43,8 +43,8 @@ TABLES: dict[str, object] = {**SCHEMAS, **DERIVED_SCHEMAS}
 
 
 def fingerprint(manifest: mf.Manifest) -> str:
-    """What identifies the live data: a digest of every live Parquet file's path (each file's
-    name carries a digest of its content, so the paths name the content)."""
+    """What identifies the live data: a digest of every live Parquet file's path (every write
+    gets a file name of its own, never reused, so the paths name the content)."""
     files = sorted(p.file for p in manifest.partitions.values() if p.table in TABLES)
     return hashlib.sha256("\n".join(files).encode()).hexdigest()[:20]
 
@@ -92,8 +92,10 @@ def build(root: Path, manifest: mf.Manifest) -> Path | None:
         return None
     target = path_for(root, manifest)
     if target.exists():
-        _clear(folder, keep=target)
-        return target
+        if _readable(target):
+            _clear(folder, keep=target)
+            return target
+        target.unlink()  # damaged: built again below (readers that have it open keep it)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f"tmp-{uuid.uuid4().hex}{SUFFIX}"
     try:
@@ -105,6 +107,20 @@ def build(root: Path, manifest: mf.Manifest) -> Path | None:
             leftover.unlink(missing_ok=True)
     _clear(folder, keep=target)
     return target
+
+
+def _readable(path: Path) -> bool:
+    """True when ``path`` opens as a serving copy."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except Exception:
+        return False
+    try:
+        return _held(con) is not None
+    finally:
+        con.close()
 
 
 def _base(folder: Path) -> Path | None:
