@@ -107,13 +107,19 @@ def test_add_tidy_csv_with_mapping_then_remove(tmp_path):
     assert Store(store).table("flows").count().execute() == 0
 
 
-def test_list_notes_a_store_without_every_derived_table(tmp_path):
-    import json
-
+def _store_with_one_row(tmp_path: Path) -> Path:
+    """A store made by `bilat data add` from a one-row BACI file (RUS→KOR, 1,500.5 thousand USD)."""
     src = tmp_path / "BACI_HS92_Y2016_V202201.csv"
     src.write_text("t,i,j,k,v,q\n2016,643,410,270900,1500.5,10\n")
     store = tmp_path / "store"
     assert runner.invoke(app, ["data", "add", str(src), "--store", str(store)]).exit_code == 0
+    return store
+
+
+def test_list_notes_a_store_without_every_derived_table(tmp_path):
+    import json
+
+    store = _store_with_one_row(tmp_path)
     fresh = runner.invoke(app, ["data", "list", "--store", str(store)])
     assert fresh.exit_code == 0 and "older bilat" not in fresh.output
     # a store written before economy_totals existed: its manifest lacks that table
@@ -134,10 +140,7 @@ def test_list_notes_a_store_without_every_derived_table(tmp_path):
 def test_list_notes_a_missing_serving_copy_and_index_builds_it(tmp_path):
     import shutil
 
-    src = tmp_path / "BACI_HS92_Y2016_V202201.csv"
-    src.write_text("t,i,j,k,v,q\n2016,643,410,270900,1500.5,10\n")
-    store = tmp_path / "store"
-    assert runner.invoke(app, ["data", "add", str(src), "--store", str(store)]).exit_code == 0
+    store = _store_with_one_row(tmp_path)
     listed = runner.invoke(app, ["data", "list", "--store", str(store)])
     assert "serving copy" not in listed.output
     shutil.rmtree(store / "serving")

@@ -17,7 +17,7 @@ from bilat.settings import store_path
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bilat.store import FileResult
+    from bilat.store import FileResult, Store
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,7 @@ def ingest(
     return tuple(results)
 
 
-def _refresh_serving_copy(store: object, results: list[FileResult]) -> None:
+def _refresh_serving_copy(store: Store, results: list[FileResult]) -> None:
+    """The serving copy brought up to date when ``results`` changed the store."""
     if any(r.status in ("added", "replaced") for r in results):
-        store.refresh_serving_copy()  # type: ignore[attr-defined]
+        store.refresh_serving_copy()

@@ -60,11 +60,11 @@ def current(root: Path, manifest: mf.Manifest) -> Path | None:
     return path if path.exists() and manifest.partitions else None
 
 
-def attach(con: object, root: Path, manifest: mf.Manifest) -> set[str]:
-    """Attach the current serving copy to a DuckDB connection (read-only) as ``serving``;
-    returns the tables it holds, empty when there is no usable copy."""
-    path = current(root, manifest)
-    if path is None:
+def attach(con: object, path: Path) -> set[str]:
+    """Attach the serving copy at ``path`` (``path_for`` the manifest the caller reads) to a
+    DuckDB connection, read-only, as ``serving``; returns the tables it holds, empty when there
+    is no usable copy there."""
+    if not path.exists():
         return set()
     quoted = str(path).replace("'", "''")
     try:
@@ -222,8 +222,8 @@ def _held(con: object) -> dict[str, tuple[int, str]] | None:
 
 
 def _stale(con: object, held: dict, live: dict) -> bool:
-    """True when updating the copy would cost more than building anew: most of its rows were
-    deleted, or would be."""
+    """True when updating the copy would cost more than building anew: none of its files is
+    still live, or the rows deleted from it outnumber ``COMPACT_AT`` of the rows it holds."""
     try:
         deleted = con.execute("SELECT deleted FROM _meta").fetchone()[0]  # type: ignore[attr-defined]
     except Exception:

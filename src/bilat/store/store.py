@@ -458,11 +458,11 @@ class Store:
                 return self._backend
             con = ibis.duckdb.connect()
             con.raw_sql("SET parquet_metadata_cache = true")
-            served = serving_copy.attach(con.con, self.root, m)
+            copy = serving_copy.path_for(self.root, m) if m.partitions else None
+            served = serving_copy.attach(con.con, copy) if copy is not None else set()
             # without a copy (being built, or not wanted), look for it again on each use; a
             # copy there but unreadable is not waited for
-            wait = serving_copy.path_for(self.root, m)
-            self._serving_wait = None if served or wait.exists() else wait
+            self._serving_wait = None if served or copy is None or copy.exists() else copy
             for name, schema in {**SCHEMAS, **DERIVED_SCHEMAS}.items():
                 files = [str(self.root / f) for f in m.live_files(name)]
                 if name in served:
