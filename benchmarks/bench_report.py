@@ -31,11 +31,22 @@ WAYS = ("bilat", "pandas", "duckdb", "polars")
 TOP = 10
 
 
-def _detail_files(store: Path) -> list[str]:
+def _detail_files(store: Path) -> tuple[list[str], bool]:
+    """The flows files of reconciled rows, and whether they hold ``reported_by`` on each row
+    (stores written before bilat kept a file's constant columns once, in its metadata)."""
     from bilat.store.manifest import load
 
     m = load(store / "manifest.json")
-    return [str(store / f) for f in m.live_files("flows")]
+    parts = [p for p in m.partitions.values() if p.table == "flows"]
+    per_row = {"reported_by" not in p.constants for p in parts}
+    if len(per_row) > 1:
+        raise SystemExit("the raw ways need every flows file to keep reported_by alike")
+    files = [
+        str(store / p.file)
+        for p in sorted(parts, key=lambda p: p.file)
+        if p.constants.get("reported_by", "reconciled") == "reconciled"
+    ]
+    return files, per_row == {True}
 
 
 # ---------------------------------------------------------------- the four ways
@@ -90,15 +101,18 @@ def _ranks(turnover) -> dict:
     return out
 
 
-def report_pandas(files: list[str], a: str, b: str) -> dict:
-    """Plain pandas: read each year's file (needed columns only), filter, group."""
+def report_pandas(files: list[str], a: str, b: str, per_row: bool = False) -> dict:
+    """Plain pandas: read each year's file (needed columns only), filter, group.
+
+    ``per_row``: the files hold ``reported_by`` on each row (else every file is reconciled)."""
     import pandas as pd
 
-    cols = ["year", "exporter", "importer", "product", "value_usd", "reported_by"]
+    cols = ["year", "exporter", "importer", "product", "value_usd"]
     flows, part_a, part_b, pair = {}, [], [], []
     for f in files:
-        d = pd.read_parquet(f, columns=cols)
-        d = d[(d.reported_by == "reconciled") & (d["product"] != "TOTAL")]
+        d = pd.read_parquet(f, columns=cols + ["reported_by"] * per_row)
+        keep = d["product"] != "TOTAL"
+        d = d[keep & (d.reported_by == "reconciled")] if per_row else d[keep]
         ab = d[(d.exporter == a) & (d.importer == b)]
         ba = d[(d.exporter == b) & (d.importer == a)]
         for y in set(ab.year) | set(ba.year):
@@ -178,13 +192,14 @@ def report_duckdb(con: object, a: str, b: str) -> dict:
     }
 
 
-def report_polars(files: list[str], a: str, b: str) -> dict:
-    """A Polars lazy scan of the raw detail, one collect per piece."""
+def report_polars(files: list[str], a: str, b: str, per_row: bool = False) -> dict:
+    """A Polars lazy scan of the raw detail, one collect per piece (``per_row``: as pandas)."""
     import polars as pl
 
-    lf = pl.scan_parquet(files).filter(
-        (pl.col("reported_by") == "reconciled") & (pl.col("product") != "TOTAL")
-    )
+    keep = pl.col("product") != "TOTAL"
+    if per_row:
+        keep = keep & (pl.col("reported_by") == "reconciled")
+    lf = pl.scan_parquet(files).filter(keep)
     ab = lf.filter((pl.col("exporter") == a) & (pl.col("importer") == b))
     ba = lf.filter((pl.col("exporter") == b) & (pl.col("importer") == a))
     fx = ab.group_by("year").agg(pl.col("value_usd").sum().alias("x"))
@@ -243,19 +258,20 @@ def child(way: str, store_path: Path, pairs: list[tuple[str, str]], repeat: int)
         store = Store(store_path)
         run = lambda a, b: report_bilat(store, a, b)  # noqa: E731
     elif way == "pandas":
-        files = _detail_files(store_path)
-        run = lambda a, b: report_pandas(files, a, b)  # noqa: E731
+        files, per_row = _detail_files(store_path)
+        run = lambda a, b: report_pandas(files, a, b, per_row)  # noqa: E731
     elif way == "duckdb":
         import duckdb
 
-        files = _detail_files(store_path)
+        files, per_row = _detail_files(store_path)
         con = duckdb.connect()
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        con.execute(f"CREATE VIEW detail AS SELECT * FROM read_parquet([{listed}])")
+        where = "WHERE reported_by = 'reconciled'" if per_row else ""
+        con.execute(f"CREATE VIEW detail AS SELECT * FROM read_parquet([{listed}]) {where}")
         run = lambda a, b: report_duckdb(con, a, b)  # noqa: E731
     elif way == "polars":
-        files = _detail_files(store_path)
-        run = lambda a, b: report_polars(files, a, b)  # noqa: E731
+        files, per_row = _detail_files(store_path)
+        run = lambda a, b: report_polars(files, a, b, per_row)  # noqa: E731
     else:
         raise SystemExit(f"unknown way {way}")
     out = {}

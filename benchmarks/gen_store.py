@@ -32,6 +32,15 @@ from bilat.sources.base import FileInfo
 BATCH = 1_000_000
 FIRST_YEAR = 1998
 SOURCE, DATASET, RELEASE = "synthetic", "HS22", "202401"
+CONSTANTS = {
+    "period": "A",
+    "hs_revision": DATASET,
+    "quantity_unit": "t",
+    "flow": "X",
+    "reported_by": "reconciled",
+    "source": SOURCE,
+    "release": RELEASE,
+}
 #: economies that must be present (the worked example) and big enough to trade widely
 MUST = ("RUS", "KOR", "CHN", "USA", "DEU", "JPN")
 
@@ -77,6 +86,10 @@ class SyntheticReader:
     def info(self, path: Path) -> FileInfo:
         """One dataset, one release; the year is inside the recipe."""
         return FileInfo("flows", SOURCE, DATASET, RELEASE, self.format)
+
+    def constants(self, path: Path) -> dict[str, str]:
+        """As BACI's: the columns that hold one value on every row (the store keeps them once)."""
+        return dict(CONSTANTS)
 
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """The year's rows, ``BATCH`` at a time, in BACI's order."""
@@ -138,24 +151,18 @@ def year_batches(
         value = np.round(np.exp(mu + rng.normal(0.0, 1.2, len(cell))), 2)
         qty = np.round(value / np.exp(rng.normal(7.0, 1.0, len(cell))), 3)
         n = len(cell)
+        columns = {
+            "year": pa.repeat(pa.scalar(year, pa.int16()), n),
+            "exporter": cty.take(pa.array(i)),
+            "importer": cty.take(pa.array(j)),
+            "product": prd.take(pa.array(p)),
+            "value_usd": pa.array(value),
+            "quantity": pa.array(qty),
+            "non_country": pa.repeat(pa.scalar(False), n),
+            **{c: pa.repeat(pa.scalar(v, pa.string()), n) for c, v in CONSTANTS.items()},
+        }
         yield pa.RecordBatch.from_arrays(
-            [
-                pa.repeat(pa.scalar(year, pa.int16()), n),
-                pa.repeat(pa.scalar("A", pa.string()), n),
-                cty.take(pa.array(i)),
-                cty.take(pa.array(j)),
-                prd.take(pa.array(p)),
-                pa.repeat(pa.scalar(DATASET, pa.string()), n),
-                pa.array(value),
-                pa.array(qty),
-                pa.repeat(pa.scalar("t", pa.string()), n),
-                pa.repeat(pa.scalar("X", pa.string()), n),
-                pa.repeat(pa.scalar("reconciled", pa.string()), n),
-                pa.repeat(pa.scalar(False), n),
-                pa.repeat(pa.scalar(SOURCE, pa.string()), n),
-                pa.repeat(pa.scalar(RELEASE, pa.string()), n),
-            ],
-            schema=FLOWS_SCHEMA,
+            [columns[c] for c in FLOWS_SCHEMA.names], schema=FLOWS_SCHEMA
         )
 
 

@@ -76,8 +76,8 @@ def test_views_of_two_stores_do_not_mix(backends, tmp_path):
 
 def test_missing_file_names_it(spark, tmp_path):
     class Manifest:
-        def live_files(self, table):
-            return ["data/flows/x/2016.parquet"] if table == "flows" else []
+        def live_groups(self, table):
+            return [({}, ["data/flows/x/2016.parquet"])] if table == "flows" else []
 
     class FakeStore:  # the manifest's one method store_backend reads; not a bilat component
         root = tmp_path
@@ -163,3 +163,28 @@ def test_files_read_from_another_location(spark, tmp_path, monkeypatch):
     assert bilateral_flows(on_spark, "RUS", "KOR").value(2016, "exports") == 10.0
     monkeypatch.setenv("BILAT_SPARK_LOCATION", f"file://{copy}")
     assert bilateral_flows(Store(root, engine="spark"), "RUS", "KOR").value(2016, "exports") == 10.0
+
+
+def test_constant_columns_read_back_on_spark(spark, tmp_path):
+    """A BACI file keeps its constant columns once (bilat.store.constants); Spark puts them
+    back on every row, next to a file that keeps them per row, as DuckDB does."""
+    from bilat.store import Store
+    from tests.store.test_store import baci_csv
+
+    root = tmp_path / "store"
+    Store(root).ingest([baci_csv(tmp_path, 2016, "202201")], serving=False)
+    Store(root).ingest([_penppml_csv(tmp_path / "a.csv", [(2016, "RUS", "KOR", 10.0)])])
+    on_spark = SparkStore(Store(root), session=spark)
+    order = ["source", "exporter", "importer", "product"]
+    got = on_spark.table("flows").execute().sort_values(order).reset_index(drop=True)
+    want = Store(root).table("flows").execute().sort_values(order).reset_index(drop=True)
+    assert list(got.columns) == FLOWS_SCHEMA.names
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    baci = got[got.source == "baci"]
+    assert baci.flow.tolist() == ["X"] * 3 and baci.release.tolist() == ["202201"] * 3
+    # the ledger over both: the same figures from either engine
+    assert_same(
+        bilateral_flows(Store(root), "RUS", "KOR").table,
+        bilateral_flows(on_spark, "RUS", "KOR").table,
+        "flows",
+    )

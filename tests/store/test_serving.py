@@ -25,15 +25,21 @@ from bilat.schema import DERIVED_SCHEMAS, SCHEMAS
 from bilat.store import Store, serving
 from tests.store.test_store import ROWS, baci_csv
 
-TABLES = [*SCHEMAS, *DERIVED_SCHEMAS]
+TABLES = {**SCHEMAS, **DERIVED_SCHEMAS}
 
 
 def parquet_rows(store: Store, table: str) -> pd.DataFrame:
-    """The table's live rows, read with pyarrow from the files the manifest lists."""
-    files = store.manifest.live_files(table)
-    if not files:
+    """The table's live rows, read with pyarrow from the files the manifest lists; the
+    columns a file stores once (its constants, in the manifest) put back on its rows."""
+    parts = [p for p in store.manifest.partitions.values() if p.table == table]
+    if not parts:
         return pd.DataFrame()
-    frames = [pq.read_table(store.root / f).to_pandas() for f in files]
+    frames = []
+    for p in parts:
+        frame = pq.read_table(store.root / p.file).to_pandas()
+        for column, value in p.constants.items():
+            frame[column] = value
+        frames.append(frame[list(TABLES[table].names)])
     return _sorted(pd.concat(frames, ignore_index=True))
 
 

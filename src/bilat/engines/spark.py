@@ -120,21 +120,37 @@ def connect(session: SparkSession | None = None, master: str | None = None) -> i
 def register_parquet(
     backend: ibis.BaseBackend,
     tables: Mapping[str, tuple[Iterable[str], pa.Schema]],
+    constants: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
     """Register each table as a temporary view over its Parquet files, read with its schema.
 
     Reading with the canonical schema (rather than inferring it from one file's footer) keeps
     the types identical to DuckDB's view of the same files; a table with no files becomes an
-    empty view of that schema, as in the DuckDB backend.
+    empty view of that schema, as in the DuckDB backend. ``constants`` maps a file to the
+    columns it stores once instead of on its rows (``bilat.store.constants``): they are read
+    back as literal columns.
     """
+    from functools import reduce
+
+    from pyspark.sql import functions as F
+
+    from bilat.store.constants import grouped, stored
+
     session = backend._session  # type: ignore[attr-defined]
+    known = constants or {}
     for name, (files, schema) in tables.items():
-        paths = list(files)
-        struct = spark_schema(schema)
-        if paths:
-            frame = session.read.schema(struct).parquet(*paths)
+        frames = []
+        for fixed, paths in grouped((f, known.get(f, {})) for f in files):
+            frame = session.read.schema(spark_schema(stored(schema, fixed))).parquet(*paths)
+            if fixed:
+                frame = frame.select(
+                    *(F.lit(fixed[c]).alias(c) if c in fixed else F.col(c) for c in schema.names)
+                )
+            frames.append(frame)
+        if frames:
+            frame = reduce(lambda a, b: a.unionByName(b), frames)
         else:
-            frame = session.createDataFrame([], struct)
+            frame = session.createDataFrame([], spark_schema(schema))
         frame.createOrReplaceTempView(name)
 
 
@@ -163,9 +179,13 @@ def store_backend(
     """
     root = spark_location(location) or str(store.root.resolve())
     manifest = store.manifest
+    groups = {name: manifest.live_groups(name) for name in _table_schemas()}
     tables = {
-        name: ([_join(root, f) for f in manifest.live_files(name)], schema)
+        name: ([_join(root, f) for _c, files in groups[name] for f in files], schema)
         for name, schema in _table_schemas().items()
+    }
+    constants = {
+        _join(root, f): fixed for g in groups.values() for fixed, files in g for f in files
     }
     if root.startswith("/") or "://" not in root:
         missing = [f for files, _ in tables.values() for f in files if not os.path.exists(f)]
@@ -175,7 +195,7 @@ def store_backend(
                 f"({len(missing)} file(s)); re-ingest, or point BILAT_SPARK_LOCATION at the copy"
             )
     backend = connect(session, master)
-    register_parquet(backend, tables)
+    register_parquet(backend, tables, constants)
     log.info("spark backend over %s: %s", root, {k: len(v[0]) for k, v in tables.items()})
     return backend
 

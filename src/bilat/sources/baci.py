@@ -352,6 +352,10 @@ class BaciReader:
         rev, _, release = parsed
         return FileInfo(table="flows", source="baci", dataset=rev, release=release, format="baci")
 
+    def constants(self, path: Path) -> dict[str, str]:
+        """The columns that hold one value on every row of the file (the store keeps them once)."""
+        return file_constants(self.info(path))
+
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """Validated canonical flow batches (USD, ISO3, 6-digit HS) of every year in the file."""
         path = Path(path)
@@ -580,23 +584,18 @@ class _PartReader:
         value = pc.round(pc.multiply(v, 1000.0), 3)
         columns = {
             "year": t,
-            "period": self._constant("A", n),
             "exporter": self._text(exporter, self.countries.dictionary),
             "importer": self._text(importer, self.countries.dictionary),
             "product": self._text(product, products),
-            "hs_revision": self._constant(self.info.dataset, n),
             "value_usd": value,
             "quantity": q,
-            "quantity_unit": self._constant("t", n),
-            "flow": self._constant("X", n),
-            "reported_by": self._constant("reconciled", n),
             "non_country": pa.array(non_country),
-            "source": self._constant("baci", n),
-            "release": self._constant(self.info.release, n),
+            **{k: self._constant(v, n) for k, v in file_constants(self.info).items()},
         }
+        arrays = [columns[name] for name in FLOWS_SCHEMA.names]
         if not self.dictionary:
-            return pa.RecordBatch.from_arrays(list(columns.values()), schema=FLOWS_SCHEMA)
-        return pa.RecordBatch.from_arrays(list(columns.values()), names=list(columns))
+            return pa.RecordBatch.from_arrays(arrays, schema=FLOWS_SCHEMA)
+        return pa.RecordBatch.from_arrays(arrays, names=FLOWS_SCHEMA.names)
 
     def _text(self, positions: np.ndarray, values: pa.Array) -> pa.Array:
         """The strings at ``positions`` in ``values``, dictionary-encoded or plain."""
@@ -803,6 +802,20 @@ class _PartReader:
 
 
 @functools.lru_cache(maxsize=64)
+def file_constants(info: FileInfo) -> dict[str, str]:
+    """BACI's columns that are the same on every row of a file: annual, reconciled exports in
+    tonnes, of one HS revision and release."""
+    return {
+        "period": "A",
+        "hs_revision": info.dataset,
+        "quantity_unit": "t",
+        "flow": "X",
+        "reported_by": "reconciled",
+        "source": "baci",
+        "release": info.release,
+    }
+
+
 def _repeated(value: str, dictionary: bool, size: int = 1 << 18) -> pa.Array:
     """A long array of one string, built from buffers (``pa.repeat`` is ~100x slower)."""
     if dictionary:

@@ -44,3 +44,8 @@ class Reader(Protocol):
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """Validated record batches in the table's canonical schema; raises DataFormatError."""
         ...
+
+
+# A reader may also define ``constants(path) -> dict[str, str]``: text columns that hold one
+# value on every row of the file, known before reading it (BACI's source, release, flow …).
+# The store checks them on every chunk and writes each once per file instead of on each row.

@@ -30,6 +30,9 @@ class Partition:
     origin: str  # sha256 of the source file it came from
     first_year: int | None = None
     last_year: int | None = None
+    # text columns that hold one value on every row, stored here (and in the file's metadata)
+    # instead of in the file's rows; see bilat.store.constants
+    constants: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -70,6 +73,12 @@ class Manifest:
     def live_files(self, table: str) -> list[str]:
         """Relative paths of the Parquet files that make up ``table``, in a stable order."""
         return sorted(p.file for p in self.partitions.values() if p.table == table)
+
+    def live_groups(self, table: str) -> list[tuple[dict[str, str], list[str]]]:
+        """``table``'s live files grouped by their constant columns: ``[(constants, files)]``."""
+        from bilat.store.constants import grouped
+
+        return grouped((p.file, p.constants) for p in self.partitions.values() if p.table == table)
 
     def with_changes(
         self,

@@ -22,7 +22,10 @@ import shutil
 import uuid
 from pathlib import Path
 
+import pyarrow as pa
+
 from bilat.schema import DERIVED_SCHEMAS, SCHEMAS
+from bilat.store import constants as const
 from bilat.store import manifest as mf
 
 log = logging.getLogger(__name__)
@@ -39,7 +42,7 @@ ROW_GROUP_ROWS = 16_384
 # from it (kept in the file by DuckDB) outnumber half the live ones.
 COMPACT_AT = 0.5
 
-TABLES: dict[str, object] = {**SCHEMAS, **DERIVED_SCHEMAS}
+TABLES: dict[str, pa.Schema] = {**SCHEMAS, **DERIVED_SCHEMAS}
 
 
 def fingerprint(manifest: mf.Manifest) -> str:
@@ -80,7 +83,7 @@ def attach(con: object, path: Path) -> set[str]:
 
 def columns(name: str) -> list[str]:
     """The columns of a table, in the store's order."""
-    return list(TABLES[name].names)  # type: ignore[attr-defined]
+    return list(TABLES[name].names)
 
 
 def build(root: Path, manifest: mf.Manifest) -> Path | None:
@@ -130,7 +133,8 @@ def _base(folder: Path) -> Path | None:
 
 
 def _fill(tmp: Path, root: Path, manifest: mf.Manifest, base: Path | None) -> None:
-    live = {p.file: p.table for p in manifest.partitions.values() if p.table in TABLES}
+    parts = {p.file: p for p in manifest.partitions.values() if p.table in TABLES}
+    live = {file: p.table for file, p in parts.items()}
     con, held = _update_base(tmp, base, live) if base is not None else (None, None)
     if con is None:  # build from nothing
         con = _open(tmp)
@@ -156,7 +160,8 @@ def _fill(tmp: Path, root: Path, manifest: mf.Manifest, base: Path | None) -> No
         for file, table in sorted(live.items()):
             if file in held:
                 continue
-            cols = ", ".join(f'"{c}"' for c in columns(table))
+            # the file's constant columns (stored once, not on its rows) as literals
+            cols = const.select_list(TABLES[table], parts[file].constants)
             src = str(root / file).replace("'", "''")
             if table not in tables:
                 con.execute(

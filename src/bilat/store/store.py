@@ -25,6 +25,7 @@ from bilat.schema import DERIVED_SCHEMAS, SCHEMAS
 from bilat.settings import store_path
 from bilat.sources.base import Reader
 from bilat.sources.registry import detect, get_reader
+from bilat.store import constants as const
 from bilat.store import manifest as mf
 from bilat.store import serving as serving_copy
 from bilat.store.writer import stage
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+TABLE_SCHEMAS = {**SCHEMAS, **DERIVED_SCHEMAS}
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,8 @@ class Store:
             staging = self.root / "staging" / uuid.uuid4().hex
             try:
                 try:
-                    parts = stage(reader.batches(path), info.table, staging, path)
+                    fixed = reader.constants(path) if hasattr(reader, "constants") else None
+                    parts = stage(reader.batches(path), info.table, staging, path, fixed)
                 except BaseException:
                     checksum.result()  # an unreadable file is reported as such, as before
                     raise
@@ -309,6 +312,7 @@ class Store:
                         origin=sha,
                         first_year=sp.first_year,
                         last_year=sp.last_year,
+                        constants=const.for_schema(dict(sp.constants), TABLE_SCHEMAS[table]),
                     )
                 )
         drop = {p.key for p in new_parts if p.key in current.partitions}
@@ -463,13 +467,17 @@ class Store:
             # without a copy (being built, or not wanted), look for it again on each use; a
             # copy there but unreadable is not waited for
             self._serving_wait = None if served or copy is None or copy.exists() else copy
-            for name, schema in {**SCHEMAS, **DERIVED_SCHEMAS}.items():
-                files = [str(self.root / f) for f in m.live_files(name)]
+            for name, schema in TABLE_SCHEMAS.items():
+                groups = [
+                    (c, [str(self.root / f) for f in files]) for c, files in m.live_groups(name)
+                ]
                 if name in served:
                     cols = ", ".join(f'"{c}"' for c in serving_copy.columns(name))
                     con.raw_sql(f'CREATE TEMP VIEW "{name}" AS SELECT {cols} FROM serving."{name}"')
-                elif files:
-                    con.read_parquet(files, table_name=name)
+                elif groups:
+                    # one read per group of files, their constant columns as literals
+                    query = const.union_sql(schema, groups)
+                    con.raw_sql(f'CREATE TEMP VIEW "{name}" AS {query}')
                 else:
                     con.create_table(name, schema=ibis.Schema.from_pyarrow(schema), temp=True)
             self._backend, self._backend_generation = con, gen

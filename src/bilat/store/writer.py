@@ -1,15 +1,18 @@
 """Stream validated batches into per-year Parquet files in a private staging folder.
 
-Flows are also summed, while they stream, into the derived tables ``pair_totals``,
-``pair_chapters`` and ``economy_totals`` (see ``bilat.schema``); each is staged beside its
-year's detail file and made live in the same manifest swap, so they can never disagree.
+Columns the reader says hold one value throughout the file (``constants``) are checked on
+every chunk and written once, in the file's metadata and the manifest, not on every row (see
+``bilat.store.constants``). Flows are also summed, while they stream, into the derived tables
+``pair_totals``, ``pair_chapters`` and ``economy_totals`` (see ``bilat.schema``); each is
+staged beside its year's detail file and made live in the same manifest swap, so they can
+never disagree.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ import pyarrow.parquet as pq
 
 from bilat.errors import DataFormatError
 from bilat.schema import DERIVED_SCHEMAS, SCHEMAS, SUMMED, TOTAL
+from bilat.store import constants as const
 
 # Rows buffered per year before they are written: at ~100 bytes a row this bounds memory to a
 # few hundred MB whatever the file's size.
@@ -59,6 +63,8 @@ class StagedPart:
     first_year: int | None = None
     last_year: int | None = None
     derived: tuple[tuple[str, Path, int], ...] = ()
+    # the detail's constant columns (a derived file has those of them in its schema)
+    constants: tuple[tuple[str, str], ...] = ()
 
 
 def _is_text(t: pa.DataType) -> bool:
@@ -123,8 +129,13 @@ class _Sums:
     back later in a chunk, gets one row per run; every query sums, so the figures are the same.
     """
 
-    def __init__(self, detail_path: Path, background: _Background) -> None:
+    def __init__(
+        self, detail_path: Path, background: _Background, constants: dict[str, str]
+    ) -> None:
         self.paths = {n: detail_path.with_name(f"{n}-{detail_path.name}") for n in DERIVED_SCHEMAS}
+        self.constants = {n: const.for_schema(constants, s) for n, s in DERIVED_SCHEMAS.items()}
+        # keys that vary from row to row: the constants are the same in every sum
+        self.keys = [k for k in _KEYS if k not in constants]
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.rows: dict[str, int] = {name: 0 for name in DERIVED_SCHEMAS}
         self.background = background
@@ -144,9 +155,11 @@ class _Sums:
                 pc.match_substring_regex(d, "^[0-9]{2}"), pc.utf8_slice_codeunits(d, 0, 2), d
             ),
         )
-        keys = {k: (code if k == "product" else table.column(k).combine_chunks()) for k in _KEYS}
+        keys = {
+            k: (code if k == "product" else table.column(k).combine_chunks()) for k in self.keys
+        }
         value = table.column("value_usd").to_numpy()
-        starts = _run_starts([keys[k] for k in _KEYS])
+        starts = _run_starts(list(keys.values()))
         by_code = {k: col.take(pa.array(starts)) for k, col in keys.items()}
         sums = np.add.reduceat(value, starts)
         counts = np.diff(np.append(starts, len(value)))
@@ -164,7 +177,7 @@ class _Sums:
         flag = pa.DictionaryArray.from_arrays(
             pa.array(is_total.astype(np.int32)), pa.array([SUMMED, TOTAL])
         )
-        rest = [by_code[k] for k in _KEYS if k != "product"] + [flag]
+        rest = [c for k, c in by_code.items() if k != "product"] + [flag]
         t_starts = _run_starts(rest)
         totals = {
             k: (flag if k == "product" else c).take(pa.array(t_starts)) for k, c in by_code.items()
@@ -193,7 +206,7 @@ class _Sums:
         self._write("economy_totals", by_economy, t_sums[idx], t_counts[idx])
 
     def _write(self, name: str, keys: dict, value: np.ndarray, rows: np.ndarray) -> None:
-        schema = DERIVED_SCHEMAS[name]
+        schema = const.stored(DERIVED_SCHEMAS[name], self.constants[name])
         columns = [keys[f.name] for f in schema if f.name in keys]
         columns += [pa.array(value, pa.float64()), pa.array(rows, pa.int64())]
         # text stays dictionary-encoded (cheaper to write); without the Arrow schema in the
@@ -217,6 +230,7 @@ class _Sums:
                 write_page_index=True,
                 max_rows_per_page=PAGE_ROWS,
             )
+            self.writers[name].add_key_value_metadata(const.metadata(self.constants[name]))
         elif part.schema != self.writers[name].schema:
             part = part.cast(self.writers[name].schema)
         self.background.submit("derived", self.writers[name].write_table, part, DERIVED_PRUNE_ROWS)
@@ -229,12 +243,18 @@ class _Sums:
             if name in self.writers:
                 self.writers.pop(name).close()
             else:
-                pq.write_table(DERIVED_SCHEMAS[name].empty_table(), self.paths[name])
+                _write_empty(DERIVED_SCHEMAS[name], self.constants[name], self.paths[name])
         return tuple((n, self.paths[n], self.rows[n]) for n in DERIVED_SCHEMAS)
 
     def abort(self) -> None:
         for w in self.writers.values():
             w.close()
+
+
+def _write_empty(schema: pa.Schema, constants: dict[str, str], path: Path) -> None:
+    """A valid Parquet file of no rows, with the columns and metadata of a written one."""
+    empty = const.stored(schema, constants).empty_table()
+    pq.write_table(empty.replace_schema_metadata(const.metadata(constants)), path)
 
 
 def _run_starts(columns: list[pa.Array]) -> np.ndarray:
@@ -287,8 +307,17 @@ def _encoded(table: pa.Table) -> pa.Table:
 
 
 class _YearSink:
-    def __init__(self, path: Path, schema: pa.Schema, derive: bool, background: _Background):
+    def __init__(
+        self,
+        path: Path,
+        schema: pa.Schema,
+        derive: bool,
+        background: _Background,
+        constants: dict[str, str],
+        origin: Path,
+    ):
         self.path, self.schema = path, schema
+        self.constants, self.origin = constants, origin
         self.pending: list[pa.RecordBatch] = []
         self.pending_rows = 0
         self.rows = 0
@@ -298,7 +327,7 @@ class _YearSink:
         self.in_schema: pa.Schema | None = None
         self.writer_schema: pa.Schema | None = None
         self.background = background
-        self.sums = _Sums(path, background) if derive else None
+        self.sums = _Sums(path, background, constants) if derive else None
 
     def add(self, batch: pa.RecordBatch) -> None:
         if "year" in batch.schema.names:
@@ -321,6 +350,9 @@ class _YearSink:
             [b if b.schema == self.in_schema else b.cast(self.in_schema) for b in self.pending]
         )
         self.pending, self.pending_rows = [], 0
+        if self.constants:
+            _check_constants(table, self.constants, self.origin)
+            table = table.drop_columns(list(self.constants))
         if self.sums is not None:
             table = _clustered(_encoded(table))
             self.sums.add(table)
@@ -344,6 +376,7 @@ class _YearSink:
                 write_page_index=True,
                 max_rows_per_page=PAGE_ROWS,
             )
+            self.writer.add_key_value_metadata(const.metadata(self.constants))
         if table.schema != self.writer_schema:
             table = table.cast(self.writer_schema)
         self.background.submit("detail", self.writer.write_table, table, PRUNE_ROWS)
@@ -353,7 +386,7 @@ class _YearSink:
         self.flush()
         self.background.drain()
         if self.writer is None:  # no rows: still a valid, empty file
-            pq.write_table(self.schema.empty_table(), self.path, compression="zstd")
+            _write_empty(self.schema, self.constants, self.path)
         else:
             self.writer.close()
 
@@ -366,6 +399,22 @@ class _YearSink:
             self.writer.close()
         if self.sums is not None:
             self.sums.abort()
+
+
+def _check_constants(table: pa.Table, constants: dict[str, str], origin: Path) -> None:
+    """Each constant column holds its one value on every row (else the reader was wrong)."""
+    for name, value in constants.items():
+        found = set()
+        for chunk in table.column(name).chunks:
+            one = isinstance(chunk, pa.DictionaryArray) and len(chunk.dictionary) == 1
+            found.update((chunk.dictionary if one else pc.unique(chunk)).to_pylist())
+        if found - {value}:
+            raise DataFormatError(
+                origin,
+                f"the reader said every row holds {value!r}; found {sorted(map(str, found))[:5]}",
+                column=name,
+                fix="This is a bug in the reader: report it with the file",
+            )
 
 
 def _clustered(table: pa.Table) -> pa.Table:
@@ -469,10 +518,26 @@ def conform(batch: pa.RecordBatch, schema: pa.Schema, origin: Path) -> pa.Record
 
 
 def stage(
-    batches: Iterable[pa.RecordBatch], table: str, staging: Path, origin: Path
+    batches: Iterable[pa.RecordBatch],
+    table: str,
+    staging: Path,
+    origin: Path,
+    constants: Mapping[str, str] | None = None,
 ) -> list[StagedPart]:
-    """Write ``batches`` of ``table`` into ``staging``, one Parquet file per year (flows) or one."""
+    """Write ``batches`` of ``table`` into ``staging``, one Parquet file per year (flows) or one.
+
+    ``constants``: text columns that hold one value on every row of the file (the reader's
+    ``constants``); each is checked and stored once per file instead of on each row.
+    """
     schema = SCHEMAS[table]
+    fixed = const.for_schema(constants, schema)
+
+    def sink(year: int | None) -> _YearSink:
+        if year not in sinks:
+            name = f"{'all' if year is None else year}-{uuid.uuid4().hex[:12]}.parquet"
+            sinks[year] = _YearSink(staging / name, schema, by_year, background, fixed, origin)
+        return sinks[year]
+
     staging.mkdir(parents=True, exist_ok=True)
     by_year = table in _PARTITIONED_BY_YEAR
     sinks: dict[int | None, _YearSink] = {}
@@ -483,17 +548,15 @@ def stage(
             if batch.num_rows == 0:
                 continue
             if not by_year:
-                _sink(sinks, None, staging, schema, False, background).add(batch)
+                sink(None).add(batch)
                 continue
             years = batch.column("year")
             uniq = pc.unique(years).to_pylist()
             if len(uniq) == 1:
-                _sink(sinks, uniq[0], staging, schema, True, background).add(batch)
+                sink(uniq[0]).add(batch)
                 continue
             for y in uniq:
-                _sink(sinks, y, staging, schema, True, background).add(
-                    batch.filter(pc.equal(years, y))
-                )
+                sink(y).add(batch.filter(pc.equal(years, y)))
         for s in sinks.values():
             s.close()
         derived = {y: s.derived() for y, s in sinks.items()}
@@ -512,20 +575,7 @@ def stage(
             first_year=s.first_year,
             last_year=s.last_year,
             derived=derived[y],
+            constants=tuple(sorted(fixed.items())),
         )
         for y, s in ordered
     ]
-
-
-def _sink(
-    sinks: dict[int | None, _YearSink],
-    year: int | None,
-    staging: Path,
-    schema: pa.Schema,
-    derive: bool,
-    background: _Background,
-) -> _YearSink:
-    if year not in sinks:
-        name = f"{'all' if year is None else year}-{uuid.uuid4().hex[:12]}.parquet"
-        sinks[year] = _YearSink(staging / name, schema, derive, background)
-    return sinks[year]
