@@ -551,11 +551,11 @@ def stage(
                 sink(None).add(batch)
                 continue
             years = batch.column("year")
-            uniq = pc.unique(years).to_pylist()
-            if len(uniq) == 1:
-                sink(uniq[0]).add(batch)
+            span = pc.min_max(years)  # cheaper than hashing every row for a batch of one year
+            if span["min"] == span["max"]:
+                sink(span["min"].as_py()).add(batch)
                 continue
-            for y in uniq:
+            for y in pc.unique(years).to_pylist():
                 sink(y).add(batch.filter(pc.equal(years, y)))
         for s in sinks.values():
             s.close()
