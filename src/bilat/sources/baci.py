@@ -577,7 +577,8 @@ class _PartReader:
             products = self.products.arr  # grows only: earlier positions stay valid
         if exporter is None or importer is None or product is None:
             return None  # keep scanning to list every unknown code, but write nothing
-        non_country = self.countries.non_country[exporter] | self.countries.non_country[importer]
+        flag = self.countries.non_country  # np.take: ~2x faster than fancy indexing here
+        non_country = np.take(flag, exporter) | np.take(flag, importer)
 
         # v is thousands of USD; rounding to 1e-3 USD removes the binary noise of the product
         # (1.005 * 1000 = 1004.9999999999999) and keeps every digit BACI publishes
@@ -655,10 +656,10 @@ class _PartReader:
             outside = (nums < 0) | (nums > 999)
             self._note_unknown(self._unknown_countries, col, nums[outside], name)
             nums = nums[~outside]
-        positions = self.countries.position[nums]
+        positions = np.take(self.countries.position, nums)
         if (positions < 0).any():
             self.countries.learn(np.unique(nums[positions < 0]))
-            positions = self.countries.position[nums]
+            positions = np.take(self.countries.position, nums)
         if (positions < 0).any():
             self._note_unknown(self._unknown_countries, col, nums[positions < 0], name)
         if self._unknown_countries:
@@ -677,12 +678,12 @@ class _PartReader:
                 "malformed product code {value}: not a 6-digit HS code",
                 "BACI products are HS6 codes such as 010121",
             )
-        positions = self.products.position[nums]
+        positions = np.take(self.products.position, nums)
         if (positions < 0).any():
             bad = self.products.learn(np.unique(nums[positions < 0]))
             if bad:
                 self._note_unknown(self._unknown_products, col, np.array(bad), "k")
-            positions = self.products.position[nums]
+            positions = np.take(self.products.position, nums)
         if self._unknown_products:
             return None
         # the dictionary only grows, so earlier batches' positions stay valid; a writer
