@@ -802,7 +802,6 @@ class _PartReader:
         return None
 
 
-@functools.lru_cache(maxsize=64)
 def file_constants(info: FileInfo) -> dict[str, str]:
     """BACI's columns that are the same on every row of a file: annual, reconciled exports in
     tonnes, of one HS revision and release."""
@@ -817,6 +816,7 @@ def file_constants(info: FileInfo) -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=64)
 def _repeated(value: str, dictionary: bool, size: int = 1 << 18) -> pa.Array:
     """A long array of one string, built from buffers (``pa.repeat`` is ~100x slower)."""
     if dictionary:

@@ -270,7 +270,7 @@ def _run_starts(columns: list[pa.Array]) -> np.ndarray:
         if isinstance(col, pa.DictionaryArray) and len(col.dictionary) == 1:
             continue  # one value throughout (the constant source, release, flow ...)
         c = _integers(col)
-        if c.dtype.kind in "iu" and c.min() == c.max():
+        if n and c.dtype.kind in "iu" and c.min() == c.max():
             continue  # one number throughout (the year of a year's file)
         change[1:] |= c[1:] != c[:-1]
     return np.flatnonzero(change)
