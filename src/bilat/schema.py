@@ -157,3 +157,6 @@ DERIVED_SCHEMAS: dict[str, pa.Schema] = {
     "pair_chapters": PAIR_CHAPTERS_SCHEMA,
     "economy_totals": ECONOMY_TOTALS_SCHEMA,
 }
+
+#: Every table of the store, ingested and derived.
+TABLE_SCHEMAS: dict[str, pa.Schema] = {**SCHEMAS, **DERIVED_SCHEMAS}

@@ -155,9 +155,9 @@ def register_parquet(
 
 
 def _table_schemas() -> dict[str, pa.Schema]:
-    from bilat.schema import DERIVED_SCHEMAS, SCHEMAS
+    from bilat.schema import TABLE_SCHEMAS
 
-    return {**SCHEMAS, **DERIVED_SCHEMAS}
+    return TABLE_SCHEMAS
 
 
 def _join(location: str, relative: str) -> str:

@@ -22,9 +22,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-import pyarrow as pa
-
-from bilat.schema import DERIVED_SCHEMAS, SCHEMAS
+from bilat.schema import TABLE_SCHEMAS
 from bilat.store import constants as const
 from bilat.store import manifest as mf
 
@@ -42,7 +40,7 @@ ROW_GROUP_ROWS = 16_384
 # from it (kept in the file by DuckDB) outnumber half the live ones.
 COMPACT_AT = 0.5
 
-TABLES: dict[str, pa.Schema] = {**SCHEMAS, **DERIVED_SCHEMAS}
+TABLES = TABLE_SCHEMAS
 
 
 def fingerprint(manifest: mf.Manifest) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from bilat.errors import BilatError, DataFormatError, InputError, StoreError
-from bilat.schema import DERIVED_SCHEMAS, SCHEMAS
+from bilat.schema import DERIVED_SCHEMAS, SCHEMAS, TABLE_SCHEMAS
 from bilat.settings import store_path
 from bilat.sources.base import Reader
 from bilat.sources.registry import detect, get_reader
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
-TABLE_SCHEMAS = {**SCHEMAS, **DERIVED_SCHEMAS}
 
 
 @dataclass(frozen=True)
@@ -498,8 +497,8 @@ class Store:
     def table(self, name: str) -> ibis.Table:
         """The Ibis expression of a table: flows, macro, distances, agreements, regions, or
         the derived pair_totals, pair_chapters and economy_totals."""
-        if name not in SCHEMAS and name not in DERIVED_SCHEMAS:
-            tables = ", ".join([*SCHEMAS, *DERIVED_SCHEMAS])
+        if name not in TABLE_SCHEMAS:
+            tables = ", ".join(TABLE_SCHEMAS)
             raise InputError(f"no table {name!r} in the store; tables are {tables}")
         backend = self.backend
         # one expression per table and connection: ibis asks DuckDB for the schema each time
