@@ -135,3 +135,19 @@ def test_a_reader_wrong_about_a_constant_writes_nothing(tmp_path):
     assert manifest_bytes(store) == before
     assert sorted((store.root / "data").rglob("*.parquet")) == files
     assert not any((store.root / "staging").glob("*/*"))
+
+
+def test_a_manifest_with_fields_this_version_does_not_know_is_refused_clearly(tmp_path):
+    """Reading on without a field (as this version would drop ``constants`` if it did not know
+    it) could lose columns: the store says which file and what to do instead."""
+    from bilat.errors import StoreError
+
+    store = Store(tmp_path / "store")
+    store.ingest([baci_csv(tmp_path, 2016, "202201")], serving=False)
+    path = store.root / "manifest.json"
+    raw = json.loads(path.read_text())
+    for p in raw["partitions"].values():
+        p["encoding_of_the_future"] = "x"
+    path.write_text(json.dumps(raw))
+    with pytest.raises(StoreError, match=r"manifest\.json: .*newer bilat"):
+        Store(tmp_path / "store").table("flows")

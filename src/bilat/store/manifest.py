@@ -119,10 +119,17 @@ def parse(body: bytes, path: Path) -> Manifest:
             f"{path}: manifest format {raw.get('format_version')} is not {FORMAT_VERSION}; "
             "re-create the store with this version of bilat"
         )
-    files = {
-        sha: SourceFile(**{**f, "years": tuple(f["years"])}) for sha, f in raw["files"].items()
-    }
-    parts = {k: Partition(**p) for k, p in raw["partitions"].items()}
+    try:
+        files = {
+            sha: SourceFile(**{**f, "years": tuple(f["years"])})
+            for sha, f in raw["files"].items()
+        }
+        parts = {k: Partition(**p) for k, p in raw["partitions"].items()}
+    except TypeError as exc:  # a field this version does not know: dropping it could lose data
+        raise StoreError(
+            f"{path}: the store manifest has entries this version of bilat cannot read ({exc}); "
+            "it was probably written by a newer bilat: upgrade bilat to read this store"
+        ) from exc
     return Manifest(generation=raw["generation"], files=files, partitions=parts)
 
 
