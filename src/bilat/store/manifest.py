@@ -121,8 +121,7 @@ def parse(body: bytes, path: Path) -> Manifest:
         )
     try:
         files = {
-            sha: SourceFile(**{**f, "years": tuple(f["years"])})
-            for sha, f in raw["files"].items()
+            sha: SourceFile(**{**f, "years": tuple(f["years"])}) for sha, f in raw["files"].items()
         }
         parts = {k: Partition(**p) for k, p in raw["partitions"].items()}
     except TypeError as exc:  # a field this version does not know: dropping it could lose data
