@@ -70,3 +70,56 @@ class SolverError(BilatError, RuntimeError):
     def __init__(self, message: str, diagnostics: dict[str, float] | None = None):
         self.diagnostics = dict(diagnostics or {})
         super().__init__(message)
+
+
+class NotCoveredError(NoDataError):
+    """The store's data do not cover the question asked (its period, economies, flow or products).
+
+    Never answered from other data: ``exists`` says what the store does hold near the question
+    (partial sources, other years) and ``nearest`` gives figures of the nearest covered periods,
+    as context only. ``to_dict()`` is the JSON shape every interface shows.
+    """
+
+    def __init__(
+        self,
+        question: str,
+        *,
+        reason: str = "",
+        exists: list[str] | None = None,
+        nearest: list[dict] | None = None,
+        hint: str = "",
+    ):
+        self.question, self.reason = question, reason
+        self.exists, self.nearest, self.hint = list(exists or []), list(nearest or []), hint
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        parts = [f"not covered: {self.question}"]
+        if self.reason:
+            parts[0] += f" ({self.reason})"
+        if self.nearest:
+            figures = "; ".join(n["text"] for n in self.nearest)
+            parts.append(f"nearest covered: {figures}")
+        if self.exists:
+            parts.append("in the store: " + "; ".join(self.exists))
+        if self.hint:
+            parts.append(self.hint)
+        return ". ".join(parts)
+
+    def with_nearest(self, nearest: list[dict]) -> NotCoveredError:
+        """The same answer with context figures of the nearest covered periods."""
+        return NotCoveredError(
+            self.question, reason=self.reason, exists=self.exists, nearest=nearest, hint=self.hint
+        )
+
+    def to_dict(self) -> dict:
+        """JSON-ready: ``status`` = ``not_covered`` plus the question and what exists."""
+        return {
+            "status": "not_covered",
+            "question": self.question,
+            "reason": self.reason,
+            "exists": self.exists,
+            "nearest": self.nearest,
+            "hint": self.hint,
+            "message": str(self),
+        }

@@ -68,7 +68,7 @@ def test_cli_offline_without_cache(tmp_path: Path) -> None:
     out = CliRunner().invoke(
         app, ["data", "fetch", "wdi", "--offline", "--store", str(tmp_path / "s")]
     )
-    assert out.exit_code == 2 and "--offline" in out.output
+    assert out.exit_code == 1 and "--offline" in out.output  # 1: no data (README: exit codes)
 
 
 def test_killed_fetch_resumes_without_downloading_again(

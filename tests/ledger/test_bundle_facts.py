@@ -105,14 +105,16 @@ def test_trade_intensity_on_bundle(bundle_flows, penppml_frame):
 
 
 def test_grubel_lloyd_and_hhi_on_bundle(bundle_flows, comtrade_frame, penppml_frame):
-    c = comtrade_frame[(comtrade_frame.year == 2016) & (comtrade_frame.reported_by == "exporter")]
-    c = c[c.flow == "X"]
-    x = c[(c.exporter == "RUS") & (c.importer == "KOR")].groupby("product").value_usd.sum()
-    # RUS's imports from KOR as RUS reports them (importer side)
+    # the default basis: each flow as its importer reports it (KOR's imports from RUS, RUS's
+    # imports from KOR), read from the raw Comtrade rows
     ci = comtrade_frame[(comtrade_frame.year == 2016) & (comtrade_frame.flow == "M")]
+    x = ci[(ci.exporter == "RUS") & (ci.importer == "KOR")].groupby("product").value_usd.sum()
     m = ci[(ci.exporter == "KOR") & (ci.importer == "RUS")].groupby("product").value_usd.sum()
     gl = 1 - ((x - m).abs().sum() / (x + m).sum())
-    assert grubel_lloyd(bundle_flows, "RUS", "KOR", 2016).value == pytest.approx(gl)
+    result = grubel_lloyd(bundle_flows, "RUS", "KOR", 2016)
+    assert result.value == pytest.approx(gl)
+    # two chapters of 96: computed, but flagged in the headline
+    assert result.groups == 2 and "PARTIAL: HS 27, 44 only" in str(result).splitlines()[0]
     s = x / x.sum()
     assert hhi(bundle_flows, "RUS", 2016, by="product", partner="KOR").value == pytest.approx(
         (s**2).sum()

@@ -45,10 +45,16 @@ def test_reporter_data_own_report_with_mirror_beside_it(make_flows):
     )
     r = bilateral_flows(t, "RUS", "KOR")
     row = r.to_frame().iloc[0]
-    assert (row.exports, row.imports) == (100.0, 21.0)
-    assert (row.exports_mirror, row.imports_mirror) == (108.0, 20.0)
-    assert bilateral_flows(t, "RUS", "KOR", basis="importer").value(2015, "exports") == 108.0
-    assert bilateral_flows(t, "KOR", "RUS").value(2015, "exports") == 20.0
+    # the default: each flow as its importer declared it (KOR's 108, RUS's 21), the
+    # exporters' declarations beside them
+    assert (row.exports, row.imports) == (108.0, 21.0)
+    assert (row.exports_as_exported, row.imports_as_exported) == (100.0, 20.0)
+    assert (row.exports_reported_by, row.imports_reported_by) == ("importer (B)", "importer (A)")
+    assert bilateral_flows(t, "RUS", "KOR", basis="exporter").value(2015, "exports") == 100.0
+    assert bilateral_flows(t, "KOR", "RUS").value(2015, "exports") == 21.0
+    # one rule for both directions: the same turnover whichever side is named first
+    assert bilateral_flows(t, "KOR", "RUS").value(2015, "turnover") == 129.0
+    assert r.value(2015, "turnover") == 129.0
 
 
 def test_auto_falls_back_to_mirror_where_a_did_not_report(make_flows):
@@ -60,7 +66,7 @@ def test_auto_falls_back_to_mirror_where_a_did_not_report(make_flows):
     )
     r = bilateral_flows(t, "RUS", "KOR")
     assert r.value(2016, "turnover") == 14.0
-    assert r.to_frame().imports_reported_by.iloc[0] == "B"
+    assert r.to_frame().imports_reported_by.iloc[0] == "exporter (B)"
 
 
 def test_group_sums_members_and_excludes_intra_group_trade(make_flows):
@@ -101,7 +107,9 @@ def test_half_year_from_months_and_period_on_period_growth(make_flows):
     assert row["pct_change"] == pytest.approx(81 / 21 - 1)
     annual = bilateral_flows(t, "RUS", "KOR")
     assert annual.value(2015, "exports") == sum(range(1, 13))
-    assert annual.to_frame().complete.all()
+    # every month is there, but no flow KOR→RUS is in the data at all: incomplete, and said
+    assert (annual.to_frame().missing == "KOR→RUS").all()
+    assert not annual.to_frame().complete.any()
 
 
 def test_partial_year_is_flagged_incomplete(make_flows):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bilat.errors import InputError
+from bilat.errors import InputError, NotCoveredError
 from bilat.ledger.composition import composition
 from bilat.ledger.indices import complementarity, grubel_lloyd, hhi, rca, trade_intensity
 from bilat.ledger.mirror import mirror_gaps
@@ -46,10 +46,11 @@ def test_complementarity_by_hand(make_flows):
     assert r.value == pytest.approx(100 * (1 - diff / 2))
 
 
-def test_trade_intensity_by_hand(make_flows):
-    r = trade_intensity(make_flows(WORLD), "RUS", "KOR", 2016, source="test")
-    # Totals are summed product detail here: x_ab = 100, X_a = 200, M_b = 150, M_w = 400
-    assert r.value == pytest.approx((100 / 200) / (150 / 400))
+def test_trade_intensity_needs_all_goods(make_flows):
+    # three chapters are not all goods: a share of "total" exports from them would be wrong
+    with pytest.raises(NotCoveredError, match="no all-goods data") as err:
+        trade_intensity(make_flows(WORLD), "RUS", "KOR", 2016, source="test")
+    assert "HS 27, 44, 87 only" in str(err.value)
 
 
 def test_trade_intensity_uses_totals_when_present(make_flows):
@@ -76,8 +77,15 @@ def test_hhi_by_product_and_by_market(make_flows):
     t = make_flows(WORLD)
     by_product = hhi(t, "RUS", 2016, by="product", partner="KOR")
     assert by_product.value == pytest.approx(0.8**2 + 0.2**2)
-    by_market = hhi(t, "RUS", 2016, by="market", source="test")
+    assert by_product.partial and by_product.groups == 2
+    assert "PARTIAL: HS 27, 44, 87 only" in by_product.headline
+    # concentration over partners is a total question: three chapters do not answer it
+    with pytest.raises(NotCoveredError):
+        hhi(t, "RUS", 2016, by="market", source="test")
+    totals = make_flows([rec(2016, "RUS", "KOR", 5.0), rec(2016, "RUS", "CHN", 5.0)])
+    by_market = hhi(totals, "RUS", 2016, by="market")
     assert by_market.value == pytest.approx(0.5**2 + 0.5**2)
+    assert not by_market.partial and by_market.to_dict()["value"] == by_market.value
     with pytest.raises(InputError):
         hhi(t, "RUS", 2016, by="product")
 

@@ -215,7 +215,7 @@ def test_result_outputs(world):
 def test_cli_errors_are_clean(tmp_path):
     runner = CliRunner()
     r = runner.invoke(app, ["opportunities", "KOR", "RUS", "--store", str(tmp_path)])
-    assert r.exit_code == 2 and "error:" in r.output
+    assert r.exit_code == 1 and "error:" in r.output  # 1: no data (README: exit codes)
     r = runner.invoke(app, ["opportunities", "KOR", "RUS", "--format", "pdf"])
     assert r.exit_code == 2 and "text, json, html, csv" in r.output
 

@@ -302,4 +302,4 @@ def test_cli_lists_routes(tmp_path):
     assert rows["MY_ROUTE"]["change_pct"] == pytest.approx(-35.0) and "NSR" in rows
     bad = _write(tmp_path, ROUTE.replace("usable_share = 0.4", "usable_share = 7"), "bad.toml")
     r = runner.invoke(app, ["scenario", "routes", str(bad)])
-    assert r.exit_code == 2 and "usable_share" in r.output
+    assert r.exit_code == 3 and "usable_share" in r.output  # 3: bad input data

@@ -291,10 +291,12 @@ def test_ledger_answers_the_same_through_derived_tables(tmp_path):
         fixture(tmp_path, "total", TOTALS_ONLY, source="penppml", release="1"),
     )
     detail = store.table("flows")  # an ibis table: the ledger then reads the detail only
+    chapters = {"products": ("27", "87")}  # a partial figure: asked for by its products
     for fn, kw in [
         (bilateral_flows, {}),
-        (bilateral_flows, {"source": "comtrade", "frequency": "month"}),
+        (bilateral_flows, {"source": "comtrade", "frequency": "month", **chapters}),
         (partner_rank, {}),
+        (partner_rank, {"source": "comtrade", **chapters}),
         (composition, {"level": "chapter"}),
         (composition, {"level": "section", "direction": "imports"}),
     ]:
@@ -303,8 +305,11 @@ def test_ledger_answers_the_same_through_derived_tables(tmp_path):
         assert fast.provenance == slow.provenance
     fast = hhi(store, "RUS", 2015, by="product", partner="KOR")
     assert fast.value == hhi(detail, "RUS", 2015, by="product", partner="KOR").value
-    # by hand: RUS's 2015 own exports to KOR by chapter: 27 -> 150, 44 -> 7.5
-    assert fast.value == pytest.approx((150 / 157.5) ** 2 + (7.5 / 157.5) ** 2)
+    # by hand: KOR declares its imports in 2015 (one row, 270900 -> 90), so its report holds
+    # for every product — what it did not list is 0 — and RUS's exports are all chapter 27
+    assert fast.value == pytest.approx(1.0)
+    by_exporter = hhi(store, "RUS", 2015, by="product", partner="KOR", basis="exporter")
+    assert by_exporter.value == pytest.approx((150 / 157.5) ** 2 + (7.5 / 157.5) ** 2)
 
 
 def test_second_pair_reuses_the_first_pairs_query_with_its_own_codes(tmp_path):
@@ -322,22 +327,23 @@ def test_second_pair_reuses_the_first_pairs_query_with_its_own_codes(tmp_path):
     ]
     store = Store(tmp_path / "store")
     ingest(store, fixture(tmp_path, "hs12_2016", rows, source="baci", release="1"))
-    first = bilateral_flows(store, "RUS", "KOR").table.iloc[0]
+    held = ("27", "85", "87")  # the chapters the file holds: asked for, as partial figures
+    first = bilateral_flows(store, "RUS", "KOR", products=held).table.iloc[0]
     assert (first.exports, first.imports) == (100.0, 30.0)
     n = len(_data._TEMPLATES)
     # same question, other countries: the template is reused with CHN and RUS swapped in
-    second = bilateral_flows(store, "CHN", "RUS").table.iloc[0]
+    second = bilateral_flows(store, "CHN", "RUS", products=held).table.iloc[0]
     assert (second.exports, second.imports) == (60.0, 45.0)
     assert len(_data._TEMPLATES) == n
     # ranks and products likewise, each against a hand count
-    r = partner_rank(store, "RUS", "KOR").table.iloc[0]
+    r = partner_rank(store, "RUS", "KOR", products=held).table.iloc[0]
     assert (r["rank"], r.value) == (1, 130.0)  # RUS's partners: KOR 100 + 30, CHN 60 + 45
-    r = partner_rank(store, "KOR", "CHN").table.iloc[0]
+    r = partner_rank(store, "KOR", "CHN", products=held).table.iloc[0]
     assert (r["rank"], r.value) == (2, 5.0)  # KOR's partners: RUS 130, CHN 5
     c = composition(store, "CHN", "KOR", level="product", direction="exports").table
     assert c[["code", "value"]].values.tolist() == [["850440", 5.0]]
     # a group is not templated and still right: EAEU (RUS its only member here) with KOR
-    g = bilateral_flows(store, "EAEU", "KOR").table.iloc[0]
+    g = bilateral_flows(store, "EAEU", "KOR", products=held).table.iloc[0]
     assert (g.exports, g.imports) == (100.0, 30.0)
 
 
@@ -416,7 +422,7 @@ def test_two_stores_in_one_process_answer_from_their_own_data(tmp_path):
     one, two = Store(tmp_path / "one"), Store(tmp_path / "two")
     ingest(one, fixture(tmp_path, "hs27_2015", COMTRADE_LIKE))
     ingest(two, fixture(tmp_path, "total", TOTALS_ONLY, source="penppml", release="1"))
-    assert bilateral_flows(one, "RUS", "KOR").provenance.source == "comtrade"
+    assert bilateral_flows(one, "RUS", "KOR", products="27").provenance.source == "comtrade"
     flows = bilateral_flows(two, "RUS", "KOR")
     assert flows.provenance.source == "penppml"
     assert flows.value(2016, "exports") == 1100.0

@@ -45,6 +45,10 @@ class ReadOnlyStore:
         """The ibis expression of a store table (flows, macro, distances, agreements, regions)."""
         return self._store().table(name)
 
+    def coverage(self) -> Any:
+        """What each flows source covers per (source, year): see ``Store.coverage``."""
+        return self._store().coverage()
+
     def open_store(self) -> Any:
         """This thread's ``Store`` (for library calls that want a Store, e.g. scenarios)."""
         return self._store()

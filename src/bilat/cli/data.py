@@ -114,15 +114,29 @@ def list_(store: StoreOption = None) -> None:
         console.print("The store is empty: add data with `bilat data add` or `bilat data bundle`.")
         return
     t = Table(title=f"bilat store: {st.root}")
-    for col in ("table", "source", "dataset", "release", "files", "rows", "years"):
-        t.add_column(col, justify="right" if col in ("files", "rows") else "left", no_wrap=True)
+    cols = ("table", "source", "dataset", "release", "files", "rows", "years", "products")
+    for col in (*cols, "frequency", "reported by"):
+        t.add_column(col, justify="right" if col in ("files", "rows") else "left")
     for r in df.itertuples():
         years = (
             "-"
             if r.first_year is None or str(r.first_year) == "<NA>"
             else (f"{r.first_year}–{r.last_year}")
         )
-        t.add_row(r.table, r.source, r.dataset, r.release, str(r.files), f"{r.rows:,}", years)
+        if r.table == "flows" and r.years:
+            years = r.years  # the shape of the years held ("every 4th year, 1964–2016")
+        t.add_row(
+            r.table,
+            r.source,
+            r.dataset,
+            r.release,
+            str(r.files),
+            f"{r.rows:,}",
+            years,
+            r.products or "",
+            r.frequency or "",
+            r.reporting or "",
+        )
     console.print(t)
     if (df.table == "flows").any() and not st.derived_ready:
         console.print(

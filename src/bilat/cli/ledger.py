@@ -22,6 +22,14 @@ Source = Annotated[
 Basis = Annotated[
     str, typer.Option("--basis", help="auto, reconciled, exporter or importer (who reported).")
 ]
+Products = Annotated[
+    str | None,
+    typer.Option(
+        "--products",
+        help="Only these HS codes (e.g. 27,44): a partial figure, labelled so. Without it, "
+        "totals come only from data covering all goods.",
+    ),
+]
 Fmt = Annotated[str, typer.Option("--format", help="text, json, csv (or html for report).")]
 Out = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")]
 
@@ -70,7 +78,7 @@ def _run(build: Callable[[], object], fmt: str, out: Path | None) -> None:
     try:
         _emit(build(), fmt, out)
     except BilatError as exc:
-        raise fail(exc) from None
+        raise fail(exc, fmt) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -124,6 +132,7 @@ def register(app: typer.Typer) -> None:
         frequency: Annotated[str, typer.Option(help="annual, half, quarter or month.")] = "annual",
         basis: Basis = "auto",
         source: Source = None,
+        products: Products = None,
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
@@ -139,8 +148,9 @@ def register(app: typer.Typer) -> None:
                 b,
                 years=_years(year, first, last),
                 frequency=frequency,
-                basis=basis,
-                source=source,  # type: ignore[arg-type]
+                basis=basis,  # type: ignore[arg-type]
+                source=source,
+                products=products,
             ),
             fmt,
             out,
@@ -158,6 +168,7 @@ def register(app: typer.Typer) -> None:
         by: Annotated[str, typer.Option(help="turnover, exports or imports.")] = "turnover",
         top: Annotated[int, typer.Option(help="How many partners in the top list.")] = 10,
         source: Source = None,
+        products: Products = None,
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
@@ -171,8 +182,24 @@ def register(app: typer.Typer) -> None:
             if b is None:
                 if not years or len(years) != 1:
                     raise InputError("the top list needs one --year")
-                return top_partners(_store(store, engine), a, years[0], n=top, by=by, source=source)  # type: ignore[arg-type]
-            return partner_rank(_store(store, engine), a, b, years=years, by=by, source=source)  # type: ignore[arg-type]
+                return top_partners(
+                    _store(store, engine),
+                    a,
+                    years[0],
+                    n=top,
+                    by=by,
+                    source=source,  # type: ignore[arg-type]
+                    products=products,
+                )
+            return partner_rank(
+                _store(store, engine),
+                a,
+                b,
+                years=years,
+                by=by,
+                source=source,  # type: ignore[arg-type]
+                products=products,
+            )
 
         _run(build, fmt, out)
 

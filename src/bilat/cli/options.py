@@ -37,7 +37,34 @@ console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
 
 
-def fail(exc: BilatError) -> typer.Exit:
-    """Print a library error as one clean line and return the exit to raise."""
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
+#: Exit codes (README): 0 ok, 1 not covered / no data, 2 usage or input error, 3 bad input data.
+EXIT_NO_DATA, EXIT_USAGE, EXIT_BAD_DATA = 1, 2, 3
+
+
+def exit_code(exc: BilatError) -> int:
+    """The documented exit code of a library error."""
+    from bilat.errors import DataFormatError, NoDataError
+
+    if isinstance(exc, NoDataError):
+        return EXIT_NO_DATA
+    if isinstance(exc, DataFormatError):
+        return EXIT_BAD_DATA
+    return EXIT_USAGE
+
+
+def fail(exc: BilatError, fmt: str = "text") -> typer.Exit:
+    """Print a library error (as one clean line, or as JSON when ``fmt`` is json and it is a
+    not-covered answer) and return the exit to raise."""
+    from rich.markup import escape
+
+    from bilat.errors import NotCoveredError
+
+    if isinstance(exc, NotCoveredError) and fmt == "json":
+        import json
+
+        typer.echo(json.dumps(exc.to_dict(), indent=2))
+    else:
+        label = "not covered" if isinstance(exc, NotCoveredError) else "error"
+        text = str(exc).removeprefix("not covered: ")
+        err_console.print(f"[bold red]{label}:[/] {escape(text)}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=exit_code(exc))

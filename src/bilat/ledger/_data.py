@@ -10,17 +10,20 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 from ibis import _
 
-from bilat.errors import InputError, NoDataError
+from bilat.errors import InputError, NoDataError, NotCoveredError
 from bilat.ledger.economies import Economy
 from bilat.ledger.results import Provenance
 from bilat.schema import TOTAL
+
+if TYPE_CHECKING:
+    from bilat.ledger.coverage import Scopes
 
 Basis = Literal["auto", "reconciled", "exporter", "importer"]
 BASES: tuple[str, ...] = ("auto", "reconciled", "exporter", "importer")
@@ -212,7 +215,12 @@ def check_basis(basis: str) -> str:
 
 @dataclass(frozen=True)
 class SourceChoice:
-    """The one source a figure is computed from, and what it holds for the question."""
+    """The one source a figure is computed from, and what it holds for the question.
+
+    ``scope``: the products the figure covers in words ("all goods", "HS 27, 44");
+    ``uncovered``: asked years the source does not cover (gaps, never filled from elsewhere);
+    ``partial``: other sources that hold only part of what was asked, in words.
+    """
 
     source: str
     release: str
@@ -220,6 +228,9 @@ class SourceChoice:
     years: tuple[int, ...]
     reported_by: tuple[str, ...]
     why: str
+    scope: str = "all goods"
+    uncovered: tuple[int, ...] = ()
+    partial: tuple[str, ...] = ()
 
     @property
     def sql_key(self) -> tuple:
@@ -227,8 +238,33 @@ class SourceChoice:
         return (self.source, self.detail, self.reported_by)
 
     def provenance(self, basis: str = "", notes: tuple[str, ...] = ()) -> Provenance:
-        """Provenance naming this source, its release(s) and the basis."""
-        return Provenance(self.source, self.release, self.years, basis, notes)
+        """Provenance naming this source, its release(s), the products covered and the basis."""
+        extra = []
+        if self.uncovered:
+            from bilat.store.coverage import describe_years
+
+            extra.append(f"not covered (no figure shown): {describe_years(self.uncovered)}")
+        if self.partial:
+            extra.append("partial sources not used: " + "; ".join(self.partial))
+        return Provenance(
+            self.source, self.release, self.years, basis, (*notes, *extra), products=self.scope
+        )
+
+    def bases(self) -> tuple[str, ...]:
+        """The bases this source can give (``auto`` always)."""
+        return (
+            "auto",
+            *(b for b in ("reconciled", "exporter", "importer") if b in self.reported_by),
+        )
+
+    def check_basis(self, basis: str) -> None:
+        """InputError when the source holds no report of the kind ``basis`` asks for."""
+        if basis not in self.bases():
+            raise InputError(
+                f"basis {basis!r} is not available from {self.source}, which holds "
+                f"{' and '.join(self.reported_by)} reports only; use one of "
+                f"{', '.join(self.bases())}"
+            )
 
 
 def pair_rows(t: ir.Table, a: Economy, b: Economy) -> ir.Table:
@@ -279,8 +315,18 @@ def choose_source(
     where: Callable[[ir.Table], ir.BooleanValue] | None = None,
     detail_table: ir.Table | None = None,
     economy: ir.Table | None = None,
+    scopes: Scopes | None = None,
+    products: tuple[str, ...] | None = None,
+    partners: bool = False,
+    partial_ok: bool = False,
 ) -> SourceChoice:
     """Pick the source (and level of detail) for a question about ``economies``.
+
+    Only source-years that cover the question count (``scopes``: the data's coverage, see
+    ``bilat.ledger.coverage``): a total question (``detail`` None or ``"total"``) needs all
+    goods — the source's own totals, or detail holding every HS chapter; a question on
+    ``products`` (HS codes) needs detail holding their chapters. When no source covers any
+    asked year, ``NotCoveredError`` names what the store holds instead.
 
     ``detail=None`` means totals preferred, product detail summed otherwise; ``"products"``
     insists on product detail (composition, mirror by product, indices). ``both_reports``
@@ -292,18 +338,16 @@ def choose_source(
     Choices are remembered per table expression (a store's tables are new expressions after
     every change), so the several pieces of one report ask the store once.
     """
+    args = (economies, source, detail, years, both_reports)
+    rest = (detail_table, economy, scopes, products, partners, partial_ok)
     if where is not None:  # a callable: no key to remember it by
-        return _choose(
-            t, economies, source, detail, years, both_reports, where, detail_table, economy
-        )
+        return _choose(t, *args, where, *rest)
     try:
         # in-memory DuckDB connections of two stores compare equal in ibis, and so do their
         # tables' expressions: the connection object itself tells stores apart
         engine = id(t._find_backend(use_default=True))
     except Exception:  # no single backend (should not happen): do not remember
-        return _choose(
-            t, economies, source, detail, years, both_reports, None, detail_table, economy
-        )
+        return _choose(t, *args, None, *rest)
     key = (
         engine,
         t.op(),
@@ -313,22 +357,24 @@ def choose_source(
         tuple(years) if years else None,
         both_reports,
         None if detail_table is None else detail_table.op(),
+        products,
+        partners,
+        partial_ok,
+        id(scopes),
     )
     hit = _CHOICES.get(key)
     if hit is None:
-        hit = _choose(
-            t, economies, source, detail, years, both_reports, None, detail_table, economy
-        )
-        _CHOICES[key] = hit
+        hit = _choose(t, *args, None, *rest)
+        _CHOICES[key] = (hit, scopes)  # the scopes held so that their id is not reused
         if len(_CHOICES) > _CHOICES_KEPT:
             _CHOICES.popitem(last=False)
-    else:
-        _CHOICES.move_to_end(key)
-    return hit
+        return hit
+    _CHOICES.move_to_end(key)
+    return hit[0]
 
 
 # Recent source choices, oldest first; each holds a reference to its store's connection.
-_CHOICES: OrderedDict[tuple, SourceChoice] = OrderedDict()
+_CHOICES: OrderedDict[tuple, tuple[SourceChoice, object]] = OrderedDict()
 _CHOICES_KEPT = 64
 
 
@@ -342,8 +388,13 @@ def _choose(
     where: Callable[[ir.Table], ir.BooleanValue] | None,
     detail_table: ir.Table | None,
     economy: ir.Table | None = None,
+    scopes: Scopes | None = None,
+    products: tuple[str, ...] | None = None,
+    partners: bool = False,
+    partial_ok: bool = False,
 ) -> SourceChoice:
-    """choose_source without the memory."""
+    """choose_source without the memory (``partners``: the question needs bilateral rows;
+    ``partial_ok``: any product scope answers, and the choice says which — mirror gaps)."""
     if economy is not None and len(economies) in (1, 2):
         rows = trade_of(economy, *economies)
     elif len(economies) == 2:
@@ -366,76 +417,183 @@ def _choose(
     count = _.detail_rows.sum() if "detail_rows" in t.columns else _.count()
     summary = (
         rows.mutate(is_total=is_total)
-        .group_by(["source", "is_total"])
+        .group_by(["source", "is_total", "year"])
         .aggregate(
             n=count,
-            n_years=_.year.nunique(),
             n_products=_.product.nunique(),
             releases=_.release.collect(distinct=True),
-            years=_.year.collect(distinct=True),
             reported_by=_.reported_by.collect(distinct=True),
         )
     )
     summary = run(summary)
     who = " and ".join(e.code for e in economies)
+    span = ""
+    if years:
+        from bilat.store.coverage import describe_years
+
+        span = f" in {describe_years(years)}"
     if summary.empty:
-        where = f" in source {source!r}" if source else ""
-        span = f" for {min(years)}–{max(years)}" if years else ""
-        raise NoDataError(f"no flows involving {who}{where}{span}; add data with `bilat data add`")
+        where_ = f" in source {source!r}" if source else ""
+        raise NotCoveredError(
+            f"no flows involving {who}{where_}{span}",
+            reason=_group_reason(economies, years),
+            hint="add data with `bilat data add` (see `bilat data list` for what the store holds)",
+        )
+    summary["year"] = summary.year.astype(int)
     if both_reports:
-        summary = summary[summary.reported_by.map(lambda r: {"exporter", "importer"} <= set(r))]
+        both = summary.groupby("source").reported_by.agg(lambda r: set().union(*map(set, r)))
+        keep = both[both.map(lambda r: {"exporter", "importer"} <= r)].index
+        summary = summary[summary.source.isin(keep)]
         if summary.empty:
             raise NoDataError(
                 f"no source reports flows between {who} from both sides; mirror statistics need "
                 "reporter data such as UN Comtrade"
             )
-    if detail == "products":
-        summary = summary[~summary.is_total]
-        if len(summary) > 1 and detail_table is not None:
-            # several product sources: the number of distinct products decides, which only
-            # the detail knows (a derived table holds chapters)
-            return choose_source(
-                detail_table,
-                economies,
-                source=source,
-                detail=detail,
-                years=years,
-                both_reports=both_reports,
-                where=where,
+    sc = scopes or {}
+    scope_of = [sc.get((s, y)) for s, y in zip(summary.source, summary.year, strict=True)]
+    chapters = tuple(sorted({p[:2] for p in products})) if products else ()
+    digits = max((len(p) for p in products), default=0) if products else 0
+
+    def covers(scope: object, total_row: bool) -> bool:
+        if partners and scope is not None and not scope.bilateral:  # type: ignore[attr-defined]
+            return False  # one side's partners (ranks, shares): with-the-world data cannot
+        if products:  # detail holding each asked code's chapter, at enough digits
+            return (
+                not total_row
+                and scope is not None
+                and (scope.all_goods or scope.covers_products(chapters))  # type: ignore[attr-defined]
+                and (not scope.digits or max(scope.digits) >= digits)  # type: ignore[attr-defined]
             )
-        if summary.empty:
-            raise NoDataError(
-                f"no product-level flows involving {who}"
+        if detail == "products":
+            return not total_row
+        if partial_ok:
+            return True
+        # a total question: the source's own totals, or detail that holds all goods; data
+        # of no recorded coverage (none given) are taken at their word only for totals
+        return total_row or (scope is not None and scope.all_goods)  # type: ignore[attr-defined]
+
+    ok = [covers(sp, bool(tr)) for sp, tr in zip(scope_of, summary.is_total, strict=True)]
+    summary["all_goods"] = [sp is not None and sp.all_goods for sp in scope_of]
+    dropped = summary[[not o for o in ok]]
+    summary = summary[ok]
+    from bilat.ledger.coverage import partial_notes
+
+    partial = tuple(partial_notes(sc, years, dropped.source)) if sc else ()
+    if summary.empty:
+        if detail == "products" or products:
+            what = f"HS {', '.join(products)}" if products else "product-level flows"
+            raise NotCoveredError(
+                f"no {what} data involving {who}"
                 + (f" in source {source!r}" if source else "")
-                + "; this needs HS detail (e.g. BACI or Comtrade by commodity)"
+                + span,
+                exists=list(partial),
+                hint="this needs HS detail (e.g. BACI or Comtrade by commodity) covering "
+                "those products",
             )
-    elif detail == "total" and summary.is_total.any():
+        codes = sorted(
+            {c for (s, y), scp in sc.items() if s in set(dropped.source) for c in scp.chapters}
+        )
+        ask = f"; ask for them with --products {','.join(codes)}" if codes else ""
+        raise NotCoveredError(
+            f"no all-goods data for {who}" + (f" in source {source!r}" if source else "") + span,
+            exists=list(partial),
+            hint=f"partial figures are not totals{ask}" if partial else "",
+        )
+    if detail == "products" and summary.source.nunique() > 1 and detail_table is not None:
+        # several product sources: the number of distinct products decides, which only
+        # the detail knows (a derived table holds chapters)
+        return choose_source(
+            detail_table,
+            economies,
+            source=source,
+            detail=detail,
+            years=years,
+            both_reports=both_reports,
+            scopes=scopes,
+            products=products,
+            partners=partners,
+        )
+    if detail == "total" and summary.is_total.any():
         summary = summary[summary.is_total]
+    per = (
+        summary.groupby("source")
+        .agg(
+            n=("n", "sum"),
+            n_years=("year", "nunique"),
+            n_products=("n_products", "max"),
+            is_total=("is_total", "max"),
+            all_goods=("all_goods", "min"),
+        )
+        .reset_index()
+    )
     # Totals first, then the source covering most years, then most rows, then by name.
-    summary = summary.assign(rank_total=summary.is_total.astype(int)).sort_values(
+    per = per.assign(rank_total=per.is_total.astype(int)).sort_values(
         ["rank_total", "n_years", "n", "source"], ascending=[False, False, False, True]
     )
-    if detail == "products":
-        # For product questions the finest, widest product coverage wins (world RCA needs it).
-        summary = summary.sort_values(
-            ["n_products", "n_years", "n", "source"], ascending=[False, False, False, True]
+    if detail == "products" or products:
+        # For product questions all goods first, then the finest, widest product coverage
+        # (world RCA needs it).
+        per = per.sort_values(
+            ["all_goods", "n_products", "n_years", "n", "source"],
+            ascending=[False, False, False, False, True],
         )
-    best = summary.iloc[0]
-    others = sorted(set(summary.source) - {best.source})
+    best = per.iloc[0]
+    mine = summary[summary.source == best.source]
+    if not (detail == "products" or products):
+        mine = mine[mine.is_total == best.is_total]
+    others = sorted(set(per.source) - {best.source})
     why = (
         f"source given: {best.source}"
         if source
         else f"{best.source} chosen ({'totals' if best.is_total else 'summed product detail'}, "
         f"{best.n_years} years)" + (f"; also in store: {', '.join(others)}" if others else "")
     )
+    got = tuple(sorted(int(y) for y in mine.year.unique()))
+    if products:
+        scope = "HS " + ", ".join(products)
+    elif detail == "products" or (partial_ok and not best.is_total):
+        sps = [sc.get((str(best.source), y)) for y in got]
+        known = [x for x in sps if x is not None]
+        scope = (
+            "all goods"
+            if known and all(x.all_goods for x in known)
+            else "; ".join(sorted({x.describe() for x in known})) or "product detail"
+        )
+    else:
+        scope = "all goods"
     return SourceChoice(
         source=str(best.source),
-        release=", ".join(sorted(str(r) for r in best.releases)),
-        detail="total" if best.is_total else "products",
-        years=tuple(sorted(int(y) for y in best.years)),
-        reported_by=tuple(sorted(str(r) for r in best.reported_by)),
+        release=", ".join(sorted({str(r) for rs in mine.releases for r in rs})),
+        detail="total" if (best.is_total and not products) else "products",
+        years=got,
+        reported_by=tuple(sorted({str(r) for rs in mine.reported_by for r in rs})),
         why=why,
+        scope=scope,
+        uncovered=tuple(sorted(set(years) - set(got))) if years else (),
+        partial=partial,
     )
+
+
+def _group_reason(economies: tuple[Economy, ...], years: tuple[int, ...] | None) -> str:
+    """Why a group or region side has no flows: not formed yet, or no regional data."""
+    out = []
+    for e in economies:
+        if e.kind == "group" and years:
+            empty = [y for y in years if not e.members(y)]
+            if empty:
+                first = min(s.first for s in e.spans)
+                last = max(s.last for s in e.spans)
+                span = f"{first}–{last}" if last < 2035 else f"from {first}"
+                out.append(
+                    f"{e.code} had no members in {', '.join(map(str, sorted(empty)))} "
+                    f"(membership {span})"
+                )
+        elif e.kind == "region":
+            out.append(
+                f"{e.code} is a region: its trade needs regional customs data (e.g. Russia's, "
+                "`bilat data add FILE --format ru-customs`), and the store has none for it"
+            )
+    return "; ".join(out)
 
 
 def source_rows(t: ir.Table, choice: SourceChoice) -> ir.Table:

@@ -11,8 +11,8 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from bilat.errors import InputError
-from bilat.ledger import _hs, economies
+from bilat.errors import InputError, NoDataError
+from bilat.ledger import _hs, coverage, economies
 from bilat.ledger._data import (
     Basis,
     chapters_table,
@@ -29,6 +29,7 @@ from bilat.ledger.flows import (
     REPORTS,
     annual_only,
     directed,
+    importer_reports,
     pair_sums,
     pick_basis,
     report_sums,
@@ -79,7 +80,13 @@ def product_values(
     chapters = chapters_table(data) if level in ("chapter", "section") else None
     t = detail if chapters is None else chapters
     choice = choose_source(
-        t, (a, b), source=source, detail="products", years=years, detail_table=detail
+        t,
+        (a, b),
+        source=source,
+        detail="products",
+        years=years,
+        detail_table=detail,
+        scopes=coverage.scopes(data),
     )
 
     def build(pair: tuple[Economy, ...]) -> ir.Table:
@@ -108,7 +115,14 @@ def product_values(
     raw["year"] = raw.year.astype(int)
     if not annual_only(raw):  # sub-year periods: rolled up to years first
         raw = rollup(raw, "annual", list(REPORTS), keys=("product",), grouped=True)
-    frame, used = pick_basis(raw, basis, "reconciled" in choice.reported_by, keys=("product",))
+    sc = coverage.scopes(data)
+    reports = (
+        importer_reports(sc, choice.source, raw.year, b),
+        importer_reports(sc, choice.source, raw.year, a),
+    )
+    frame, used = pick_basis(
+        raw, basis, "reconciled" in choice.reported_by, keys=("product",), reports=reports
+    )
     exports = frame.exports.fillna(0.0).to_numpy()
     imports = frame.imports.fillna(0.0).to_numpy()
     frame = pd.DataFrame(
@@ -123,15 +137,23 @@ def product_values(
     return frame, (choice, used)
 
 
+def _chapters_words(chapters: Iterable[str]) -> str:
+    chs = sorted(chapters)
+    return f"HS {', '.join(chs)} only" if len(chs) <= 8 else f"{len(chs)} HS chapters only"
+
+
 def group_products(
     frame: pd.DataFrame,
     level: str,
     value: str,
     baskets: Mapping[str, Iterable[str] | tuple[str, Iterable[str]]] | None = None,
+    covered: frozenset[str] | None = None,
 ) -> pd.DataFrame:
     """Sum ``value`` per (year, group) where the group is the product's section/chapter/… .
 
-    ``baskets`` maps a sector id to its HS codes, or to (label, codes).
+    ``baskets`` maps a sector id to its HS codes, or to (label, codes). ``covered``: the HS
+    chapters the source holds when it does not hold all goods; a basket wholly outside them
+    is *not covered* (NaN, never 0), one partly outside says so in its label.
     """
     products = frame["product"].astype(str)
     if level == "basket":
@@ -147,6 +169,19 @@ def group_products(
                 else ("", spec)
             )
             prefixes = tuple(str(c) for c in codes)
+            if covered is not None:
+                outside = [c for c in prefixes if c[:2] not in covered]
+                if prefixes and len(outside) == len(prefixes):
+                    note = f"not covered: the data hold {_chapters_words(covered)}"
+                    part = years.assign(**{value: np.nan})
+                    parts.append(part.assign(code=name, description=f"{label} ({note})".strip()))
+                    continue
+                if outside:
+                    label = (
+                        f"{label} (partial: {len(outside)} of {len(prefixes)} codes outside "
+                        f"the data's {_chapters_words(covered)})"
+                    )
+                    prefixes = tuple(c for c in prefixes if c[:2] in covered)
             # a code finer than the data (heading 2711 on chapter data) cannot be told apart
             usable = tuple(c for c in prefixes if len(c) <= digits)
             if prefixes and not usable:
@@ -228,6 +263,35 @@ def describe(codes: pd.Series, level: str) -> list[str]:
     return [named[c] for c in codes.tolist()]
 
 
+def _all_goods_totals(
+    data: object,
+    a: Economy,
+    b: Economy,
+    years: tuple[int, ...] | None,
+    direction: str,
+    basis: str,
+) -> tuple[dict[int, float], str, str]:
+    """All-goods ``direction`` per year where data cover it, their description, and the one
+    reporting side they come from ("exporter"/"importer"; "" for reconciled or mixed)."""
+    from bilat.ledger.flows import bilateral_flows
+
+    try:
+        flows = bilateral_flows(data, a, b, years=years, basis=basis)  # type: ignore[arg-type]
+    except (NoDataError, InputError):
+        return {}, "", ""
+    t = flows.table
+    got = {int(y): float(v) for y, v in zip(t.year, t[direction], strict=True) if pd.notna(v)}
+    sc = coverage.scopes(data)
+    sides = set()
+    for y in got:
+        x = sc.get((flows.provenance.source, y))
+        if x is not None:
+            sides |= set(x.reported_by)
+    side = next(iter(sides)) if len(sides) == 1 and sides != {"reconciled"} else ""
+    words = f"all-goods {direction} ({flows.provenance.source}, release {flows.provenance.release})"
+    return got, words, side
+
+
 def _codes_of(spec: object) -> tuple[str, ...]:
     """The HS codes of a basket spec: codes, or (label, codes)."""
     if isinstance(spec, tuple) and len(spec) == 2 and not isinstance(spec[1], str):
@@ -267,13 +331,40 @@ def composition(
     frame, (choice, used) = product_values(
         data, ea, eb, years=yrs, basis=basis, source=source, level=level, only=only
     )
-    grouped = group_products(frame, level, direction, baskets).rename(columns={direction: "value"})
-    grouped = _shares_and_changes(grouped, frame.year.to_numpy(), frame[direction].to_numpy(), top)
+    sc = coverage.scopes(data)
+    scopes_used = [sc.get((choice.source, y)) for y in choice.years]
+    partial = not scopes_used or any(x is None or not x.all_goods for x in scopes_used)
+    covered = (
+        frozenset().union(*(x.chapters for x in scopes_used if x is not None)) if partial else None
+    )
+    # shares of the all-goods total of the same year and direction, where data cover it
+    totals, total_words, side = _all_goods_totals(data, ea, eb, yrs, direction, basis)
+    if side and side in choice.reported_by and partial:
+        # the products on the same side's report as the total they are shares of
+        frame, (choice, used) = product_values(
+            data, ea, eb, years=yrs, basis=side, source=choice.source, level=level, only=only
+        )
+    grouped = group_products(frame, level, direction, baskets, covered)
+    grouped = grouped.rename(columns={direction: "value"})
+    denominators_year = frame.year.to_numpy()
+    denominators = frame[direction].to_numpy()
+    if totals:
+        years_in = sorted(set(int(y) for y in frame.year))
+        denominators_year = np.array([y for y in years_in if y in totals], dtype=int)
+        denominators = np.array([totals[y] for y in denominators_year], dtype=float)
+        grouped = grouped[grouped.year.isin(denominators_year)]
+    grouped = _shares_and_changes(grouped, denominators_year, denominators, top)
     if level != "basket":  # baskets carry their labels
         grouped["description"] = describe(grouped.code, level)
     cols = ["year", "code", "description", "value", "share", "change", "pct_change", "total"]
     table = grouped[cols].reset_index(drop=True)
+    share_of = total_words if totals else f"{direction} in {choice.scope}"
     notes = [choice.why]
+    if partial:
+        notes.append(
+            f"the source holds {choice.scope}: groups outside it are not covered (not 0); "
+            f"shares are of {share_of}"
+        )
     if level == "basket":
         notes.append("baskets may overlap, so shares need not add up to 1")
         digits = int(frame["product"].str.len().max()) if len(frame) else 0
@@ -288,11 +379,12 @@ def composition(
         choice.provenance(used, tuple(notes)), years=tuple(sorted(set(table.year.astype(int))))
     )
     return CompositionResult(
-        title=f"{direction.capitalize()} of {ea} with {eb} by {level} (USD)",
+        title=f"{direction.capitalize()} of {ea} with {eb} by {level}"
+        + (f", {choice.scope}" if partial else "")
+        + " (USD)",
         table=table,
         provenance=prov,
-        formula=f"share = value / {direction} over all products the source holds; "
-        "change on the previous year in the table",
+        formula=f"share = value / {share_of}; change on the previous year in the table",
         level=level,
         direction=direction,
     )

@@ -13,14 +13,16 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from bilat.errors import InputError, NoDataError
-from bilat.ledger import economies
+from bilat.errors import InputError, NoDataError, NotCoveredError
+from bilat.ledger import coverage, economies
 from bilat.ledger._data import (
     Basis,
     SourceChoice,
+    chapters_table,
     check_basis,
     choose_source,
     economy_table,
+    flows_table,
     null_float,
     pair_rows,
     report_kind,
@@ -150,8 +152,36 @@ def rollup(
     return out.drop(columns="lvl").sort_values(by).reset_index(drop=True)
 
 
+def importer_reports(
+    sc: coverage.Scopes, source: str, years: object, importers: object
+) -> np.ndarray:
+    """Per row: does the importer (an Economy, or a code per row) declare its imports in the
+    source that year? Decides, in ``pick_basis``, between the importer's report (a product it
+    did not list is 0) and the exporter's (mirror) for a whole reporter, never product by
+    product — so sums at any level agree."""
+    out = []
+    per_row = not isinstance(importers, Economy)
+    codes = list(importers) if per_row else None  # type: ignore[call-overload]
+    for i, year in enumerate(years):  # type: ignore[arg-type]
+        scope = sc.get((source, int(year)))
+        if scope is None or "importer" not in scope.reported_by:
+            out.append(False)
+            continue
+        if per_row:
+            out.append(codes[i] in scope.reporters)  # type: ignore[index]
+        else:
+            e = importers
+            members = e.members(int(year)) or e.all_members  # type: ignore[attr-defined]
+            out.append(bool(members) and members <= scope.reporters)
+    return np.array(out, dtype=bool)
+
+
 def pick_basis(
-    frame: pd.DataFrame, basis: str, has_reconciled: bool, keys: tuple[str, ...] = ()
+    frame: pd.DataFrame,
+    basis: str,
+    has_reconciled: bool,
+    keys: tuple[str, ...] = (),
+    reports: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """exports/imports columns from the six report sums, per ``basis``; returns the basis used.
 
@@ -165,16 +195,33 @@ def pick_basis(
         cols = {c: frame[c] for c in ("year", "period", *keys)}
         cols |= {"exports": frame[f"ab_{basis}"], "imports": frame[f"ba_{basis}"]}
         return pd.DataFrame(cols), basis
+    # auto without reconciled data: each flow as its importer declared it (customs record
+    # imports for duty, CIF), the exporter's declaration where the importer reported nothing —
+    # one rule for both directions, so (A, B) and (B, A) give the same turnover
     out = frame[["year", "period", *keys]].copy()
-    own_x, mirror_x = frame.ab_exporter, frame.ab_importer
-    own_m, mirror_m = frame.ba_importer, frame.ba_exporter
-    out["exports"] = own_x.fillna(mirror_x)
-    out["imports"] = own_m.fillna(mirror_m)
-    out["exports_mirror"] = mirror_x
-    out["imports_mirror"] = mirror_m
-    out["exports_reported_by"] = np.where(own_x.notna(), "A", np.where(mirror_x.notna(), "B", ""))
-    out["imports_reported_by"] = np.where(own_m.notna(), "A", np.where(mirror_m.notna(), "B", ""))
-    return out, "A's own report (B's mirror beside it; used where A reported nothing)"
+    imp_x, exp_x = frame.ab_importer, frame.ab_exporter
+    imp_m, exp_m = frame.ba_importer, frame.ba_exporter
+    if reports is not None:
+        # ``reports``: per row, whether B (for exports) and A (for imports) declare imports:
+        # then their report holds, a product they did not list being 0
+        b_reports, a_reports = reports
+        imp_x = imp_x.where(~b_reports | imp_x.notna(), 0.0).where(b_reports)
+        imp_m = imp_m.where(~a_reports | imp_m.notna(), 0.0).where(a_reports)
+    out["exports"] = imp_x.fillna(exp_x)
+    out["imports"] = imp_m.fillna(exp_m)
+    out["exports_as_exported"] = exp_x
+    out["imports_as_exported"] = exp_m
+    out["exports_reported_by"] = np.where(
+        imp_x.notna(), "importer (B)", np.where(exp_x.notna(), "exporter (A)", "")
+    )
+    out["imports_reported_by"] = np.where(
+        imp_m.notna(), "importer (A)", np.where(exp_m.notna(), "exporter (B)", "")
+    )
+    return out, AUTO_RULE
+
+
+#: The default basis in words (docs/coverage.md), shown in every provenance line that used it.
+AUTO_RULE = "auto (reconciled, else the importer's report, else the exporter's)"
 
 
 @dataclass(frozen=True, repr=False)
@@ -206,25 +253,52 @@ def bilateral_flows(
     frequency: Frequency = "annual",
     basis: Basis = "auto",
     source: str | None = None,
+    products: str | tuple[str, ...] | list[str] | None = None,
 ) -> FlowsResult:
-    """A's exports to B, imports from B, turnover (exports + imports) and balance, in USD."""
+    """A's exports to B, imports from B, turnover (exports + imports) and balance, in USD.
+
+    Only from data that cover all goods in each year asked (``NotCoveredError`` otherwise,
+    with the nearest covered years' figures as context). ``products`` (HS codes, e.g.
+    ``("27", "44")``) asks for a partial figure over those products, labelled so.
+    """
     check_basis(basis)
     if frequency not in FREQUENCIES:
         raise InputError(f"frequency {frequency!r} is not one of {', '.join(FREQUENCIES)}")
     ea, eb = economies.pair(a, b)
-    t, et = totals_table(data), economy_table(data)
+    sc = coverage.scopes(data)
     yrs = tuple(years) if years is not None else None
-    choice = choose_source(t, (ea, eb), source=source, years=yrs, economy=et)
-    table, used = _flows_frame(t, ea, eb, choice, yrs, frequency, basis, et)
+    prods = normalise_products(products)
+    if prods:  # a partial figure, asked for: the detail (or its chapters) of those products
+        chapters_only = all(len(p) == 2 for p in prods)
+        t = chapters_table(data) if chapters_only else None
+        t = flows_table(data) if t is None else t
+        et = None
+    else:
+        t, et = totals_table(data), economy_table(data)
+    try:
+        choice = choose_source(
+            t, (ea, eb), source=source, years=yrs, economy=et, scopes=sc, products=prods
+        )
+    except NotCoveredError as exc:
+        if not yrs or prods:
+            raise
+        raise exc.with_nearest(_nearest_flows(data, ea, eb, yrs, source)) from None
+    choice.check_basis(basis)
+    table, used = _flows_frame(t, ea, eb, choice, yrs, frequency, basis, et, prods, sc)
     if table.empty:
         raise NoDataError(f"no flows between {ea.code} and {eb.code} in {choice.source}")
+    table = _mark_missing(table, ea, eb, choice, sc, basis)
     notes = [choice.why]
     if not table.complete.all():
-        notes.append("some periods are incomplete (not every sub-period reported): see 'complete'")
-    if choice.detail == "products":
-        notes.append("totals are sums of the product detail this source holds")
+        notes.append(
+            "incomplete periods: a direction not reported, or not every sub-period: "
+            "see 'missing' and 'complete'; turnover and balance are not computed for them"
+        )
+    if prods:
+        notes.append(f"partial figure: only HS {', '.join(prods)}, not all goods")
+    scope = f" in HS {', '.join(prods)} only" if prods else ""
     return FlowsResult(
-        title=f"Trade of {ea} with {eb} (USD)",
+        title=f"Trade of {ea} with {eb}{scope} (USD)",
         table=table,
         provenance=replace(
             choice.provenance(used, tuple(notes)), years=tuple(sorted(set(table.year)))
@@ -245,6 +319,8 @@ def _flows_frame(
     frequency: str,
     basis: str,
     economy: ir.Table | None = None,
+    products: tuple[str, ...] | None = None,
+    scopes: coverage.Scopes | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """Build, run once, and finish the flows table for a chosen source (from ``economy``, a
     store's economy_totals, when given: one look-up instead of two)."""
@@ -252,15 +328,143 @@ def _flows_frame(
     def build(pair: tuple[Economy, ...]) -> ir.Table:
         a, b = pair
         rows = pair_rows(t, a, b) if economy is None else trade_of(economy, a, b)
-        rows, sums = pair_sums(source_rows(rows, choice), a, b, choice, years)
+        rows = source_rows(rows, choice)
+        if products:
+            rows = rows.filter(_product_filter(rows, products))
+        rows, sums = pair_sums(rows, a, b, choice, years)
         return rows.group_by(["year", "period"]).aggregate(**sums).order_by(["year", "period"])
 
-    raw = run_for((ea, eb), ("flows", table_key(t, economy), choice.sql_key, years), build)
+    shape = ("flows", table_key(t, economy), choice.sql_key, years, products)
+    raw = run_for((ea, eb), shape, build)
     raw["year"] = raw.year.astype(int)
     rolled = rollup(raw, frequency, list(REPORTS), grouped=True)
-    picked, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by)
-    picked["turnover"] = picked.exports.fillna(0) + picked.imports.fillna(0)
-    picked.loc[picked.exports.isna() & picked.imports.isna(), "turnover"] = np.nan
+    reports = None
+    if scopes is not None:
+        reports = (
+            importer_reports(scopes, choice.source, rolled.year, eb),
+            importer_reports(scopes, choice.source, rolled.year, ea),
+        )
+    picked, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by, reports=reports)
+    picked["turnover"] = picked.exports + picked.imports  # NaN when a direction is missing
     picked["balance"] = picked.exports - picked.imports
     picked["complete"] = rolled.complete.to_numpy()
     return picked.reset_index(drop=True), used
+
+
+def normalise_products(products: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """HS codes from '27,44' or a sequence: digits only, 2/4/6 long; InputError otherwise."""
+    if products is None:
+        return ()
+    items = products.split(",") if isinstance(products, str) else list(products)
+    out = []
+    for raw in items:
+        code = str(raw).strip()
+        if not code:
+            continue
+        if not code.isdigit() or len(code) not in (2, 4, 6):
+            raise InputError(
+                f"products: {code!r} is not an HS code; give chapters, headings or subheadings "
+                "as 2, 4 or 6 digits, e.g. --products 27,4403"
+            )
+        out.append(code)
+    if not out:
+        raise InputError("products: no HS code given; e.g. --products 27,44")
+    return tuple(sorted(set(out)))
+
+
+def _product_filter(rows: ir.Table, products: tuple[str, ...]) -> ir.BooleanValue:
+    """Rows whose HS code lies inside one of ``products`` (a chapter holds its headings …)."""
+    cond = None
+    for p in products:
+        term = rows["product"].startswith(p)
+        cond = term if cond is None else cond | term
+    assert cond is not None
+    return cond
+
+
+def _mark_missing(
+    table: pd.DataFrame,
+    ea: Economy,
+    eb: Economy,
+    choice: SourceChoice,
+    sc: coverage.Scopes,
+    basis: str,
+) -> pd.DataFrame:
+    """Say which direction is missing in each period, and treat absent rows by who reports.
+
+    A direction with no row is 0 when the source covers it (reconciled data list every pair
+    that traded; a reporter that declares its trade and lists no flow with the partner), and
+    *missing* when nobody whose statistics the source holds would have reported it (Russia
+    before it reported to Comtrade): then turnover and balance are not computed.
+    """
+    table = table.copy()
+    missing = []
+    for i, (year, x, m) in enumerate(zip(table.year, table.exports, table.imports, strict=True)):
+        scope = sc.get((choice.source, int(year)))
+        gone = []
+        for label, value, src, dst in (("exports", x, ea, eb), ("imports", m, eb, ea)):
+            if not pd.isna(value):
+                continue
+            if _reported(scope, src, dst, int(year), basis):
+                table.loc[table.index[i], label] = 0.0
+            else:
+                gone.append(f"{src.code}→{dst.code}")
+        missing.append(", ".join(gone))
+    table["turnover"] = table.exports + table.imports
+    table["balance"] = table.exports - table.imports
+    table["missing"] = missing
+    table["complete"] = table.complete & (table.missing == "")
+    return table
+
+
+def _reported(scope: object, src: Economy, dst: Economy, year: int, basis: str) -> bool:
+    """Would the source hold the flow src→dst in ``year`` if there were one?"""
+    if scope is None:
+        return False
+    if "reconciled" in scope.reported_by and basis in ("auto", "reconciled"):  # type: ignore[attr-defined]
+        exp_side = src.members(year) or src.all_members
+        imp_side = dst.members(year) or dst.all_members
+        return bool(exp_side & scope.exporters) and bool(imp_side & scope.importers)  # type: ignore[attr-defined]
+    reporters = scope.reporters  # type: ignore[attr-defined]
+    by_exporter = basis in ("auto", "exporter") and "exporter" in scope.reported_by  # type: ignore[attr-defined]
+    by_importer = basis in ("auto", "importer") and "importer" in scope.reported_by  # type: ignore[attr-defined]
+    exp_side = src.members(year) or src.all_members
+    imp_side = dst.members(year) or dst.all_members
+    return bool(
+        (by_exporter and exp_side and exp_side <= reporters)
+        or (by_importer and imp_side and imp_side <= reporters)
+    )
+
+
+def _nearest_flows(
+    data: object, ea: Economy, eb: Economy, years: tuple[int, ...], source: str | None
+) -> list[dict]:
+    """Turnover in the covered years nearest to ``years``, as context for a not-covered answer."""
+    try:
+        every = bilateral_flows(data, ea, eb, source=source)
+    except NoDataError:
+        return []
+    have = [
+        int(y)
+        for y, t in zip(every.table.year, every.table.turnover, strict=True)
+        if not pd.isna(t)
+    ]
+    out = []
+    for y in coverage.nearest(have, years):
+        row = every.table[every.table.year == y].iloc[0]
+        src = every.provenance.source
+        out.append(
+            {
+                "year": y,
+                "measure": "turnover",
+                "value": float(row.turnover),
+                "source": src,
+                "release": every.provenance.release,
+                "text": f"{y}: turnover {_bn(row.turnover)} ({src})",
+            }
+        )
+    return out
+
+
+def _bn(value: float) -> str:
+    return f"{value / 1e9:,.2f} bn USD" if abs(value) >= 1e8 else f"{value / 1e6:,.1f} mn USD"

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from bilat.errors import InputError, NoDataError
-from bilat.ledger import _hs, economies
+from bilat.ledger import _hs, coverage, economies
 from bilat.ledger._data import (
     WORLD,
     Basis,
@@ -40,10 +40,39 @@ class IndexResult(LedgerResult):
 
     name: str = ""
     value: float = float("nan")
+    #: how many product groups (or partners) the index was computed over
+    groups: int = 0
+    #: what the data behind it cover ("all goods", "HS 27, 44 only")
+    coverage: str = "all goods"
+
+    @property
+    def partial(self) -> bool:
+        """True when the index was computed over part of trade only (not all goods)."""
+        return self.coverage != "all goods"
+
+    @property
+    def headline(self) -> str:
+        """'Grubel–Lloyd (overall) = 0.0123 — over 2 groups; PARTIAL: HS 27, 44 only'."""
+        head = f"{self.name} = {self.value:.4g}" if np.isfinite(self.value) else self.name
+        over = f" — over {self.groups} groups" if self.groups else ""
+        flag = f"; PARTIAL: {self.coverage}, not all goods" if self.partial else ""
+        return head + over + flag
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        value = self.value if np.isfinite(self.value) else None
+        out.update(
+            name=self.name,
+            value=value,
+            groups=self.groups,
+            coverage=self.coverage,
+            partial=self.partial,
+            headline=self.headline,
+        )
+        return out
 
     def __str__(self) -> str:
-        head = f"{self.name} = {self.value:.4g}" if np.isfinite(self.value) else self.name
-        return head + "\n" + super().__str__()
+        return self.headline + "\n" + super().__str__()
 
 
 def _code_expr(rows: ir.Table, level: str) -> ir.StringValue:
@@ -99,7 +128,9 @@ def rca(
     """Balassa revealed comparative advantage of A by product group in ``year``."""
     ea = economies.resolve(a)
     t = flows_table(data)
-    choice = choose_source(t, (ea,), source=source, detail="products", years=(year,))
+    choice = choose_source(
+        t, (ea,), source=source, detail="products", years=(year,), scopes=coverage.scopes(data)
+    )
     world = side_totals(t, choice, year, "exports", level)
     mine = world[world.country.isin(ea.members(year))].groupby("code").value.sum()
     if mine.empty:
@@ -121,6 +152,8 @@ def rca(
         "the world's; > 1 = revealed advantage",
         name="products with RCA > 1",
         value=float(n),
+        groups=len(table),
+        coverage=choice.scope,
     )
 
 
@@ -144,6 +177,7 @@ def complementarity(
         detail="products",
         years=(year,),
         where=lambda r: eb.contains(r.importer, r.year),
+        scopes=coverage.scopes(data),
     )
     x = side_totals(t, choice, year, "exports", level)
     m = side_totals(t, choice, year, "imports", level)
@@ -171,6 +205,8 @@ def complementarity(
         formula="TC = 100 · (1 − Σ_k |m_Bk − x_Ak| / 2); shares of k in B's imports, A's exports",
         name="complementarity (0–100)",
         value=value,
+        groups=len(table),
+        coverage=choice.scope,
     )
 
 
@@ -180,7 +216,15 @@ def trade_intensity(
     """Trade intensity of A's exports to B in ``year`` (> 1: above B's weight in world trade)."""
     ea, eb = economies.pair(a, b)
     t = totals_table(data)
-    choice = choose_source(t, (ea,), source=source, detail="total", years=(year,))
+    choice = choose_source(
+        t,
+        (ea,),
+        source=source,
+        detail="total",
+        years=(year,),
+        scopes=coverage.scopes(data),
+        partners=True,
+    )
     rows = source_rows(t, choice)
     rows = rows.filter((rows.year == year) & (rows.period == "A"))
     rows = rows.filter((rows.exporter != WORLD) & (rows.importer != WORLD))
@@ -213,6 +257,7 @@ def trade_intensity(
         "world imports; > 1 = more intense than B's size implies",
         name="trade intensity",
         value=float(value),
+        coverage=choice.scope,
     )
 
 
@@ -250,6 +295,8 @@ def grubel_lloyd(
         "Σ(X_k + M_k)",
         name="Grubel–Lloyd (overall)",
         value=value,
+        groups=len(table),
+        coverage=choice.scope,
     )
 
 
@@ -323,4 +370,6 @@ def hhi(
         "HHI* = (HHI − 1/N) / (1 − 1/N)",
         name=f"HHI by {by}",
         value=h,
+        groups=n,
+        coverage=choice.scope,
     )

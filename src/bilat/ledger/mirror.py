@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from bilat.errors import NoDataError
-from bilat.ledger import economies
+from bilat.ledger import coverage, economies
 from bilat.ledger._data import choose_source, flows_table, null_float, report_kind, source_rows
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import directed
@@ -62,7 +62,16 @@ def mirror_gaps(
     ea, eb = economies.pair(a, b)
     t = flows_table(data)
     yrs = (years,) if isinstance(years, int) else (tuple(years) if years is not None else None)
-    choice = choose_source(t, (ea, eb), source=source, years=yrs, both_reports=True)
+    # any product scope can be compared side by side: the title says which products it is
+    choice = choose_source(
+        t,
+        (ea, eb),
+        source=source,
+        years=yrs,
+        both_reports=True,
+        scopes=coverage.scopes(data),
+        partial_ok=True,
+    )
     rows = source_rows(t, choice)
     rows = rows.filter(rows.period == "A")
     if yrs:
@@ -105,7 +114,9 @@ def mirror_gaps(
         years=tuple(sorted(set(table.year))),
     )
     return MirrorResult(
-        title=f"Mirror statistics, {ea} and {eb} (USD)",
+        title=f"Mirror statistics, {ea} and {eb}"
+        + ("" if choice.scope == "all goods" else f", {choice.scope}")
+        + " (USD)",
         table=table,
         provenance=prov,
         formula="gap = importer's reported imports − exporter's reported exports; "

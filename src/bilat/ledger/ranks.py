@@ -15,13 +15,15 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from bilat.errors import InputError, NoDataError
-from bilat.ledger import economies
+from bilat.errors import InputError, NoDataError, NotCoveredError
+from bilat.ledger import coverage, economies
 from bilat.ledger._data import (
     Basis,
+    chapters_table,
     check_basis,
     choose_source,
     economy_table,
+    flows_table,
     run_for,
     side_rows,
     source_rows,
@@ -30,7 +32,16 @@ from bilat.ledger._data import (
     trade_of,
 )
 from bilat.ledger.economies import Economy
-from bilat.ledger.flows import REPORTS, annual_only, pick_basis, report_sums, rollup
+from bilat.ledger.flows import (
+    REPORTS,
+    _product_filter,
+    annual_only,
+    importer_reports,
+    normalise_products,
+    pick_basis,
+    report_sums,
+    rollup,
+)
 from bilat.ledger.results import LedgerResult
 
 By = Literal["turnover", "exports", "imports"]
@@ -77,17 +88,40 @@ def partner_table(
     years: tuple[int, ...] | list[int] | range | None = None,
     basis: Basis = "auto",
     source: str | None = None,
+    products: str | tuple[str, ...] | list[str] | None = None,
 ) -> tuple[pd.DataFrame, Economy, object]:
-    """A's exports, imports and turnover with every country partner, per year (one query)."""
+    """A's exports, imports and turnover with every country partner, per year (one query).
+
+    Only from data covering all goods in each year (``NotCoveredError`` otherwise); with
+    ``products`` (HS codes), over those products only — a partial ranking, labelled so.
+    """
     check_basis(basis)
     ea = economies.resolve(a)
-    t, et = totals_table(data), economy_table(data)
+    prods = normalise_products(products)
+    if prods:
+        chapters = chapters_table(data) if all(len(p) == 2 for p in prods) else None
+        t = flows_table(data) if chapters is None else chapters
+        et = None
+    else:
+        t, et = totals_table(data), economy_table(data)
     yrs = tuple(years) if years is not None else None
-    choice = choose_source(t, (ea,), source=source, years=yrs, economy=et)
+    choice = choose_source(
+        t,
+        (ea,),
+        source=source,
+        years=yrs,
+        economy=et,
+        scopes=coverage.scopes(data),
+        products=prods,
+        partners=True,
+    )
+    choice.check_basis(basis)
 
     def build(one: tuple[Economy, ...]) -> ir.Table:
         (e,) = one
         rows = source_rows(side_rows(t, e) if et is None else trade_of(et, e), choice)
+        if prods:
+            rows = rows.filter(_product_filter(rows, prods))
         rows = rows.filter(~rows.non_country)
         if yrs:
             rows = rows.filter(rows.year.isin(list(yrs)))
@@ -101,13 +135,20 @@ def partner_table(
         by = ["year", "period", "partner"]
         return rows.group_by(by).aggregate(**sums).order_by(by)
 
-    raw = run_for((ea,), ("partners", table_key(t, et), choice.sql_key, yrs), build)
+    raw = run_for((ea,), ("partners", table_key(t, et), choice.sql_key, yrs, prods), build)
     if raw.empty:
         raise NoDataError(f"no flows of {ea.code} with any country in {choice.source}")
     raw["year"] = raw.year.astype(int)
     if not annual_only(raw):  # sub-year periods: rolled up to years first
         raw = rollup(raw, "annual", list(REPORTS), keys=("partner",), grouped=True)
-    frame, used = pick_basis(raw, basis, "reconciled" in choice.reported_by, keys=("partner",))
+    sc = coverage.scopes(data)
+    reports = (
+        importer_reports(sc, choice.source, raw.year, raw.partner),
+        importer_reports(sc, choice.source, raw.year, ea),
+    )
+    frame, used = pick_basis(
+        raw, basis, "reconciled" in choice.reported_by, keys=("partner",), reports=reports
+    )
     keep = countries_only(frame.partner)
     exports = frame.exports.fillna(0.0).to_numpy()[keep]
     imports = frame.imports.fillna(0.0).to_numpy()[keep]
@@ -188,6 +229,12 @@ class RankResult(LedgerResult):
         return int(hit["rank"].iloc[0])
 
 
+def _scope(choice_used: object) -> str:
+    """' in HS 27, 44 only' for a partial ranking, '' for all goods."""
+    choice = choice_used[0]  # type: ignore[index]
+    return "" if choice.scope == "all goods" else f" in {choice.scope} only"
+
+
 def _provenance(choice_used: object, frame: pd.DataFrame, extra: str = "") -> object:
     choice, used = choice_used  # type: ignore[misc]
     notes = (choice.why, "non-country partners (World, unspecified, n.e.s.) are not counted")
@@ -196,6 +243,32 @@ def _provenance(choice_used: object, frame: pd.DataFrame, extra: str = "") -> ob
     from dataclasses import replace
 
     return replace(choice.provenance(used, notes), years=tuple(sorted(set(frame.year))))
+
+
+def _nearest_ranks(
+    data: object, ea: Economy, eb: Economy, years: tuple[int, ...], by: str, source: str | None
+) -> list[dict]:
+    """B's rank in the covered years nearest to ``years``: context for a not-covered answer."""
+    try:
+        every = partner_rank(data, ea, eb, by=by, source=source)  # type: ignore[arg-type]
+    except NoDataError:
+        return []
+    t = every.table
+    out = []
+    for y in coverage.nearest([int(v) for v in t.year], years):
+        row = t[t.year == y].iloc[0]
+        src = every.provenance.source
+        out.append(
+            {
+                "year": y,
+                "measure": f"rank by {by}",
+                "value": int(row["rank"]),
+                "source": src,
+                "release": every.provenance.release,
+                "text": f"{y}: {int(row['rank'])} of {int(row.partners)} partners ({src})",
+            }
+        )
+    return out
 
 
 def top_partners(
@@ -207,15 +280,18 @@ def top_partners(
     by: By = "turnover",
     basis: Basis = "auto",
     source: str | None = None,
+    products: str | tuple[str, ...] | list[str] | None = None,
 ) -> RankResult:
     """A's ``n`` largest country partners in ``year`` by turnover, exports or imports (USD)."""
     _check_by(by)
-    frame, ea, cu = partner_table(data, a, years=(year,), basis=basis, source=source)
+    frame, ea, cu = partner_table(
+        data, a, years=(year,), basis=basis, source=source, products=products
+    )
     ranked = _ranked(frame, by)
     ranked["name"] = [_name(p) for p in ranked.partner]
     cols = ["year", "rank", "partner", "name", "exports", "imports", "turnover", "share"]
     return RankResult(
-        title=f"{ea}'s top {n} partners by {by}, {year}",
+        title=f"{ea}'s top {n} partners by {by}{_scope(cu)}, {year}",
         table=ranked[cols].head(n).reset_index(drop=True),
         provenance=_provenance(cu, ranked),  # type: ignore[arg-type]
         formula=f"share = {by} with partner / {by} with all country partners",
@@ -232,17 +308,25 @@ def partner_rank(
     by: By = "turnover",
     basis: Basis = "auto",
     source: str | None = None,
+    products: str | tuple[str, ...] | list[str] | None = None,
 ) -> RankResult:
     """B's rank among A's country partners per year, its value and share of A's total (USD)."""
     _check_by(by)
     ea, eb = economies.pair(a, b)
     yrs = (years,) if isinstance(years, int) else years
-    frame, _, cu = partner_table(data, ea, years=yrs, basis=basis, source=source)
+    try:
+        frame, _, cu = partner_table(
+            data, ea, years=yrs, basis=basis, source=source, products=products
+        )
+    except NotCoveredError as exc:
+        if not yrs or products:
+            raise
+        raise exc.with_nearest(_nearest_ranks(data, ea, eb, tuple(yrs), by, source)) from None
     table = _rank_of(_as_bloc(frame, eb), eb.code, by)
     if table.empty:
         raise NoDataError(f"{eb.code} is not among {ea.code}'s partners in the years asked")
     return RankResult(
-        title=f"{eb}'s rank among {ea}'s partners by {by}",
+        title=f"{eb}'s rank among {ea}'s partners by {by}{_scope(cu)}",
         table=table,
         provenance=_provenance(cu, table),  # type: ignore[arg-type]
         formula=f"rank by {by} among country partners; share = value / total",

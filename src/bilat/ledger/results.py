@@ -43,14 +43,18 @@ class Provenance:
     years: tuple[int, ...] = ()
     basis: str = ""
     notes: tuple[str, ...] = ()
+    #: the products the figures cover, in words: "all goods", "HS 27, 44" …
+    products: str = ""
 
     def __str__(self) -> str:
         span = ""
         if self.years:
-            lo, hi = min(self.years), max(self.years)
-            span = f", {lo}" if lo == hi else f", {lo}–{hi}"
+            from bilat.store.coverage import describe_years
+
+            span = f", {describe_years(self.years)}"
+        products = f"; {self.products}" if self.products else ""
         basis = f"; basis: {self.basis}" if self.basis else ""
-        return f"{self.source} (release {self.release}{span}{basis})"
+        return f"{self.source} (release {self.release}{span}{products}{basis})"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for JSON output."""
@@ -58,6 +62,7 @@ class Provenance:
             "source": self.source,
             "release": self.release,
             "years": list(self.years),
+            "products": self.products,
             "basis": self.basis,
             "notes": list(self.notes),
         }

@@ -33,6 +33,9 @@ class Partition:
     # text columns that hold one value on every row, stored here (and in the file's metadata)
     # instead of in the file's rows; see bilat.store.constants
     constants: dict[str, str] = field(default_factory=dict)
+    # what a flows partition covers, per year, derived from its rows at ingestion (see
+    # bilat.store.coverage); empty for other tables and for stores written before it existed
+    coverage: list[dict] = field(default_factory=list)
 
     @property
     def key(self) -> str:

@@ -26,9 +26,10 @@ from bilat.settings import store_path
 from bilat.sources.base import Reader
 from bilat.sources.registry import detect, get_reader
 from bilat.store import constants as const
+from bilat.store import coverage
 from bilat.store import manifest as mf
 from bilat.store import serving as serving_copy
-from bilat.store.writer import stage
+from bilat.store.writer import StagedPart, stage
 
 if TYPE_CHECKING:
     import ibis
@@ -80,6 +81,7 @@ class Store:
         self._manifest_cache: tuple[bytes, mf.Manifest] | None = None
         self._tables: dict[str, ibis.Table] = {}
         self._serving_wait: Path | None = None
+        self._coverage_cache: tuple[int, int, dict[str, list[dict]]] | None = None
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -133,7 +135,62 @@ class Store:
         )
         for c in ("first_year", "last_year"):
             out[c] = out[c].astype("Int64")
-        return out[cols].sort_values(["table", "source", "dataset"]).reset_index(drop=True)
+        out = out[cols].sort_values(["table", "source", "dataset"]).reset_index(drop=True)
+        # what each flows dataset covers, in words (products, years, frequency, who reports)
+        per_part = self.partition_coverage()
+        by_dataset: dict[tuple, list[dict]] = {}
+        for k, p in self.manifest.partitions.items():
+            if p.table == "flows":
+                by_dataset.setdefault((p.source, p.dataset, p.release), []).extend(
+                    per_part.get(k, [])
+                )
+        summaries = [
+            coverage.summary(by_dataset.get((r.source, r.dataset, r.release), []))
+            if r.table == "flows"
+            else None
+            for r in out.itertuples()
+        ]
+        for col in ("products", "years", "frequency", "reporting"):
+            out[col] = [s[col] if s else "" for s in summaries]
+        return out
+
+    def partition_coverage(self) -> dict[str, list[dict]]:
+        """Per-year coverage of every live flows partition (key → list of per-year dicts).
+
+        Recorded at ingestion; for partitions of a store written before bilat recorded it, it
+        is derived from their live files once per manifest generation (nothing is written).
+        """
+        m = self.manifest
+        cached = self._coverage_cache
+        if cached is not None and cached[0] == m.generation and cached[1] == id(m):
+            return cached[2]
+        out: dict[str, list[dict]] = {}
+        for key, p in m.partitions.items():
+            if p.table != "flows":
+                continue
+            if p.coverage:
+                out[key] = p.coverage
+                continue
+            totals = m.partitions.get(key.replace("flows/", "pair_totals/", 1))
+            chapters = m.partitions.get(key.replace("flows/", "pair_chapters/", 1))
+            if totals is None or chapters is None:
+                out[key] = []
+                continue
+            out[key] = coverage.of_files(
+                self.root / p.file, self.root / totals.file, self.root / chapters.file
+            )
+        self._coverage_cache = (m.generation, id(m), out)
+        return out
+
+    def coverage(self) -> dict[tuple[str, int], coverage.YearScope]:
+        """What each flows source covers, per ``(source, year)`` (its datasets merged)."""
+        m = self.manifest
+        per_part = self.partition_coverage()
+        return coverage.year_scopes(
+            (p.source, p.dataset, p.release, per_part.get(k, []))
+            for k, p in m.partitions.items()
+            if p.table == "flows"
+        )
 
     # ------------------------------------------------------------------ writing
     def ingest(
@@ -294,6 +351,7 @@ class Store:
         for sp in parts:
             # the detail and the tables derived from it become live in the same manifest swap
             files = [(info.table, sp.path, sp.rows), *sp.derived]
+            covered = _coverage_of(info.table, sp)
             for table, staged, n in files:
                 folder = self.root / "data" / table / _safe(info.source) / _safe(info.dataset)
                 folder.mkdir(parents=True, exist_ok=True)
@@ -312,6 +370,7 @@ class Store:
                         first_year=sp.first_year,
                         last_year=sp.last_year,
                         constants=const.for_schema(dict(sp.constants), TABLE_SCHEMAS[table]),
+                        coverage=covered if table == "flows" else [],
                     )
                 )
         drop = {p.key for p in new_parts if p.key in current.partitions}
@@ -505,6 +564,16 @@ class Store:
         if name not in self._tables:
             self._tables[name] = backend.table(name)
         return self._tables[name]
+
+
+def _coverage_of(table: str, sp: StagedPart) -> list[dict]:
+    """Per-year coverage of a staged flows partition (bilat.store.coverage)."""
+    if table != "flows":
+        return []
+    derived = {name: path for name, path, _ in sp.derived}
+    if "pair_totals" not in derived or "pair_chapters" not in derived:
+        return []
+    return coverage.of_files(sp.path, derived["pair_totals"], derived["pair_chapters"])
 
 
 def _derived_complete(m: mf.Manifest) -> bool:

@@ -1,0 +1,114 @@
+"""What the data cover, as the ledger needs it: one ``YearScope`` per (source, year).
+
+A store records coverage at ingestion (``Store.coverage``); an ibis flows table given directly
+(a notebook's or a test's) has its coverage derived from its rows, by the same rules
+(``bilat.store.coverage``). The ledger answers a question only from a source-year that covers
+it; otherwise it raises ``NotCoveredError`` naming what exists.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from bilat.store.coverage import YearScope, describe_years, of_tables, year_scopes
+
+Scopes = Mapping[tuple[str, int], YearScope]
+
+
+def scopes(data: object) -> Scopes:
+    """The coverage of ``data`` (a Store, the API's read-only store, or an ibis flows table)."""
+    if not isinstance(data, ir.Table):
+        cov = getattr(data, "coverage", None)
+        if callable(cov):
+            return cov()
+        table = getattr(data, "table", None)
+        data = table("flows") if callable(table) else data
+    if not isinstance(data, ir.Table):
+        return {}
+    key = data.op()
+    hit = _TABLE_SCOPES.get(key)
+    if hit is None:
+        hit = _TABLE_SCOPES[key] = _of_table(data)
+        if len(_TABLE_SCOPES) > 32:
+            _TABLE_SCOPES.popitem(last=False)
+    return hit
+
+
+_TABLE_SCOPES: OrderedDict[object, Scopes] = OrderedDict()
+
+
+def _of_table(t: ir.Table) -> Scopes:
+    """Coverage of an ibis flows table (detail rows), by source and year."""
+    from bilat.ledger._data import run
+    from bilat.schema import TOTAL
+
+    keys = ["year", "period", "exporter", "importer", "flow", "reported_by", "non_country"]
+    cols = [*keys, "source", "release"]
+    product = t["product"]
+    chapter = product.substr(0, 2)
+    is_chapter = product.re_search("^[0-9]{2,}$")
+    base = t.select(*cols, product=product)
+    totals = run(
+        base.mutate(product=(product == TOTAL).ifelse(TOTAL, "SUM"))
+        .select(*cols, "product")
+        .distinct()
+    )
+    chapters = run(
+        t.filter(is_chapter).select(*cols, product=chapter).distinct()  # type: ignore[arg-type]
+    )
+    codes = run(t.select("source", "product").distinct())
+    entries = []
+    for (source, release), frame in totals.groupby(["source", "release"]):
+        ch = chapters[(chapters.source == source) & (chapters.release == release)]
+        cov = of_tables(
+            pa.Table.from_pandas(frame, preserve_index=False),
+            pa.Table.from_pandas(ch, preserve_index=False),
+            codes[codes.source == source]["product"].astype(str),
+        )
+        entries.append((str(source), "", str(release), cov))
+    return year_scopes(entries)
+
+
+def source_years(sc: Scopes, source: str) -> list[int]:
+    """The years a source holds."""
+    return sorted(y for (s, y) in sc if s == source)
+
+
+def partial_notes(sc: Scopes, years: Iterable[int] | None, sources: Iterable[str]) -> list[str]:
+    """'comtrade: HS 27, 44 only, 1988–2017' for each source with partial products in ``years``."""
+    want = set(years) if years else None
+    out = []
+    for source in sorted(set(sources)):
+        ys = [
+            y
+            for (s, y), scope in sc.items()
+            if s == source
+            and (not scope.all_goods or not scope.bilateral)
+            and (want is None or y in want)
+        ]
+        if not ys:
+            continue
+        kinds = sorted({_words(sc[(source, y)]) for y in ys})
+        out.append(f"{source}: {'; '.join(kinds)}, {describe_years(ys)}")
+    return out
+
+
+def _words(scope: YearScope) -> str:
+    text = scope.describe()
+    return text if scope.bilateral else f"{text}, exports to the world only (no partners)"
+
+
+def nearest(available: Iterable[int], asked: Iterable[int], k: int = 1) -> list[int]:
+    """The covered years nearest to the asked ones: the closest before and after each."""
+    avail = sorted(set(available))
+    want = sorted(set(asked))
+    out: set[int] = set()
+    for y in want:
+        before = [a for a in avail if a < y][-k:]
+        after = [a for a in avail if a > y][:k]
+        out |= set(before) | set(after)
+    return sorted(out - set(want))
