@@ -130,7 +130,13 @@ class ScenarioResult:
         if self.uncertainty is not None:
             u = self.uncertainty
             out["uncertainty"] = {
-                "method": u.method,
+                # "method" in words (as before); "draw_method" the choice: normal or bootstrap
+                "method": (
+                    f"pairs bootstrap: {u.drawn}"
+                    if u.method == "bootstrap"
+                    else f"monte carlo over {u.drawn}"
+                ),
+                "draw_method": u.method,
                 "description": u.summary().splitlines()[0],
                 "draws": u.spec.draws,
                 "failed_draws": u.failed,
