@@ -105,9 +105,7 @@ def test_welfare_and_flows_equal_stata(results, stata, deficits, welfare, flows,
         deficit = ge.baseline.expenditure - ge.baseline.output
         y1 = ge.full.output
         spending = (y1 + deficit) / ge.baseline.expenditure
-        assert np.allclose(
-            spending * real_wage * ge.baseline.output / y1, ours, rtol=1e-12, atol=0
-        )
+        assert np.allclose(spending * real_wage * ge.baseline.output / y1, ours, rtol=1e-12, atol=0)
     assert np.max(np.abs(ge.full_flows / s / stored - 1)) < 1e-6
     # world output fixed: the normalisation the result is labelled with
     assert ge.full.output.sum() == pytest.approx(ge.baseline.output.sum(), rel=1e-13)
@@ -130,9 +128,10 @@ def test_normalisation_matters_with_additive_deficits_only(scenario, results):
     assert np.allclose(ratio, ratio[0, 0], rtol=1e-9)  # nominal flows: one common factor
     assert ref.ge.full.imr[ref.ge.baseline.reference_index] == pytest.approx(1.0, abs=1e-12)
     add_ref = sc.run(scenario.with_normalisation("reference"))
-    gap = add_ref.ge.countries["real_spending_pct"] - results["additive"].ge.countries[
-        "real_spending_pct"
-    ]
+    gap = (
+        add_ref.ge.countries["real_spending_pct"]
+        - results["additive"].ge.countries["real_spending_pct"]
+    )
     assert np.max(np.abs(gap)) > 1e-4  # percentage points: a visible, labelled difference
 
 

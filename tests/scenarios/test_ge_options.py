@@ -85,9 +85,13 @@ def test_technology_shock_textbook_comparative_statics(deficits):
     hand = _by_hand(np.array([1.1, 1.0, 1.0]), deficits)
     c = res.countries
     assert (1 + c["output_pct"] / 100).to_numpy() == pytest.approx(hand["wage"], rel=1e-10)
-    assert (1 + c["producer_price_pct"] / 100).to_numpy() == pytest.approx(hand["producer_price"], rel=1e-10)
+    assert (1 + c["producer_price_pct"] / 100).to_numpy() == pytest.approx(
+        hand["producer_price"], rel=1e-10
+    )
     assert (1 + c["real_gdp_pct"] / 100).to_numpy() == pytest.approx(hand["real_output"], rel=1e-10)
-    assert (1 + c["real_spending_pct"] / 100).to_numpy() == pytest.approx(hand["real_spending"], rel=1e-10)
+    assert (1 + c["real_spending_pct"] / 100).to_numpy() == pytest.approx(
+        hand["real_spending"], rel=1e-10
+    )
     assert np.allclose(res.full_flows, hand["flows"], rtol=1e-10)
     assert res.full.residual < 1e-11
     # the signs and orderings of the textbook
@@ -208,7 +212,9 @@ def test_technology_shock_in_a_scenario_file(tmp_path):
     res = sc.run(s)
     hand = _by_hand(np.array([1.1, 1.0, 1.0]), "additive")
     c = res.countries
-    assert (1 + c["real_spending_pct"] / 100).to_numpy() == pytest.approx(hand["real_spending"], rel=1e-10)
+    assert (1 + c["real_spending_pct"] / 100).to_numpy() == pytest.approx(
+        hand["real_spending"], rel=1e-10
+    )
     assert (1 + c["real_gdp_pct"] / 100).to_numpy() == pytest.approx(hand["real_output"], rel=1e-10)
     assert "productivity of CHL changes +10 %" in res.summary()
 
