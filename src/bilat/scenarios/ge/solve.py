@@ -188,7 +188,7 @@ def solve_endowment(
         if deficits == "additive":
             return y + deficit, 1.0
         e = phi * y
-        s = y.sum() / e.sum()
+        s = float(y.sum() / e.sum())
         return e * s, s
 
     def imr_of(w: np.ndarray) -> np.ndarray:
