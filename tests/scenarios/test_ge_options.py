@@ -39,18 +39,7 @@ def _frictionless() -> Baseline:
 
 
 def _by_hand(a_hat: np.ndarray, deficits: str) -> dict[str, np.ndarray]:
-    """Closed form of the frictionless economy after productivity changes â, world output fixed.
-
-    With T_ij = 1 every importer faces the same price index P, so market clearing
-    w_i Y_i = (Y_i/ΣE⁰)·â_i^(σ-1) w_i^(1-σ) · ΣE' / P^(1-σ) (the supply term Y_i/OMR_i⁰ with
-    OMR_i⁰ = ΣE⁰ = 6) gives w_i^σ = â_i^(σ-1)·K with K common to all: w_i = â_i^((σ-1)/σ)·c,
-    and world output fixed, Σ w_i Y_i = ΣY, sets c = ΣY / Σ Y_i â_i^((σ-1)/σ).
-    The price index (baseline P = 1): P̂^(1-σ) = Σ_i (Y_i/ΣY) (w_i/â_i)^(1-σ).
-    Producer price of i's good w_i/â_i; real output w_i/P̂.
-    Spending: additive E_i' = w_i Y_i + D_i (D = E⁰ − Y⁰); multiplicative E_i' = s φ_i w_i Y_i
-    with φ = E⁰/Y⁰ and s = Σ w Y / Σ φ w Y. Real spending E_i'/E_i⁰/P̂.
-    Flows: i's share of every market is its share of world output, X'_ij = Y_i' E_j' / ΣY'.
-    """
+    """The closed form derived in the docstring of the technology test below."""
     k = (SIGMA - 1) / SIGMA
     w = a_hat**k * Y.sum() / (Y * a_hat**k).sum()
     p_hat = ((Y / Y.sum()) * (w / a_hat) ** (1 - SIGMA)).sum() ** (1 / (1 - SIGMA))
@@ -71,9 +60,28 @@ def _by_hand(a_hat: np.ndarray, deficits: str) -> dict[str, np.ndarray]:
 
 @pytest.mark.parametrize("deficits", ["additive", "multiplicative"])
 def test_technology_shock_textbook_comparative_statics(deficits):
-    """CHL's productivity rises 10 %: its good gets cheaper (terms of trade worsen), its income
-    rises relative to the others by â^((σ-1)/σ), everyone's real output rises, CHL's the most,
-    and by less than 10 % (part of the gain goes abroad through lower prices)."""
+    """CHL's productivity rises 10 % in a three-economy world without trade costs, by hand.
+
+    Set-up: Y = (1, 2, 3), E = (1.5, 2, 2.5) (CHL runs a deficit of 0.5, NZL a surplus),
+    T_ij = 1, so X_ij = Y_i E_j / ΣY, every importer faces the same price index P (baseline 1)
+    and OMR_i⁰ = ΣE⁰ = 6. σ = 5, â = (1.1, 1, 1), world output fixed.
+
+    1. Market clearing. With income w_i per unit of endowment, i's good costs w_i/â_i, so
+       w_i Y_i = (Y_i/6) · (w_i/â_i)^(1-σ) · ΣE' / P'^(1-σ). Everything but (w_i/â_i)^(1-σ) is
+       common to all i, so w_i^σ = â_i^(σ-1) · K: w_i = â_i^((σ-1)/σ) · c.
+    2. Numeraire: Σ w_i Y_i = ΣY gives c = ΣY / Σ_i Y_i â_i^((σ-1)/σ).
+    3. Price index: P̂^(1-σ) = Σ_i (Y_i/ΣY) (w_i/â_i)^(1-σ) (the supply shares at baseline).
+    4. Real output w_i/P̂; producer price w_i/â_i; spending: additive E_i' = w_i Y_i + D_i,
+       multiplicative E_i' = s φ_i w_i Y_i with s = Σ w Y / Σ φ w Y; real spending E_i'/E_i/P̂.
+    5. Flows: i's share of every market is its share of world output, X'_ij = Y_i' E_j' / ΣY'.
+    Neither w nor P̂ depends on how spending is split, so both deficit rules share steps 1–3.
+
+    Textbook comparative statics: CHL's good gets cheaper (its terms of trade worsen: producer
+    price down), its income rises relative to the others' by 1.1^((σ-1)/σ), everyone's real
+    output rises (P falls), CHL's the most, and by less than 10 % (part of the gain goes abroad
+    through lower prices). Numbers: w_CHL = 1.0652, w_KOR = w_NZL = 0.9870, real output
+    +8.28 % in CHL and +0.33 % elsewhere.
+    """
     b = _frictionless()
     res = simulate(
         b,
