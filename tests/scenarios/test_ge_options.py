@@ -247,3 +247,46 @@ def test_bad_scenario_options_name_file_and_line(tmp_path, old, new, words):
     path = _write_case(tmp_path, body.replace(old, new))
     with pytest.raises((DataFormatError, InputError), match=words.replace("(", r"\(")):
         sc.load(path)
+
+
+def test_file_baseline_and_estimation_errors_name_the_fix(tmp_path):
+    body = (
+        'name = "t"\nyear = 2000\nsigma = 5\nreference = "CHL"\n'
+        '[baseline]\nfile = "nowhere.csv"\n'
+        '[[shock]]\ntype = "technology"\ncountries = ["CHL"]\npercent = 10\n'
+    )
+    path = _write_case(tmp_path, body)
+    with pytest.raises(InputError, match=r"data file 'nowhere\.csv' not found.*BILAT_BUNDLE"):
+        sc.run(sc.load(path))
+    path.write_text(
+        body.replace("nowhere.csv", "three.csv").replace("[[shock]]", 'trade = "x"\n[[shock]]')
+    )
+    with pytest.raises(DataFormatError, match=r"no column\(s\) \['x'\] named in \[baseline\]"):
+        sc.run(sc.load(path))
+    path.write_text(body.replace("year = 2000", "year = 2014").replace("nowhere.csv", "three.csv"))
+    with pytest.raises(InputError, match=r"no rows in year 2014; years are \[2000\]"):
+        sc.run(sc.load(path))
+    path.write_text(
+        body.replace("nowhere.csv", "three.csv")
+        + '[estimation]\nformula = "trade ~ rta_lag | exp_year"\nterm = "rta"\n'
+    )
+    with pytest.raises(DataFormatError, match="term 'rta' is not a covariate"):
+        sc.load(path)
+
+
+def test_cli_method_needs_draws_and_file_estimation_refuses_store_options(tmp_path):
+    from typer.testing import CliRunner
+
+    from bilat.cli.main import app
+
+    body = (
+        'name = "t"\nyear = 2000\nsigma = 5\nreference = "CHL"\n[baseline]\nfile = "three.csv"\n'
+        '[estimation]\nformula = "trade ~ fta | exp_year + imp_year"\nterm = "fta"\n'
+        '[[shock]]\ntype = "technology"\ncountries = ["CHL"]\npercent = 10\n'
+    )
+    path = _write_case(tmp_path, body)
+    runner = CliRunner()
+    r = runner.invoke(app, ["scenario", "run", str(path), "--method", "bootstrap"])
+    assert r.exit_code == 2 and "give --draws N" in r.output
+    r = runner.invoke(app, ["scenario", "run", str(path), "--estimate", "pair"])
+    assert r.exit_code == 2 and "estimates from its own data file" in r.output

@@ -151,7 +151,13 @@ def register(app: typer.Typer) -> None:
             s = sc.load(file)
             if sigma is not None:
                 s = s.with_sigma(sigma)
-            if (estimate or years) and not isinstance(s.estimation, FileEstimation):
+            if (estimate or years) and isinstance(s.estimation, FileEstimation):
+                raise BilatError(
+                    f"{file}: --estimate and --years choose an estimation on the store; this "
+                    "scenario estimates from its own data file ([estimation] formula = ...): "
+                    "edit that table instead"
+                )
+            if estimate or years:
                 base = s.estimation or EstimationSpec()
                 ys = tuple(int(y) for y in years.split(",")) if years else base.years
                 s = s.with_estimation(
@@ -178,7 +184,12 @@ def register(app: typer.Typer) -> None:
                         method=how or "normal",  # type: ignore[arg-type]
                     )
                 )
-            elif method is not None and s.uncertainty is not None:
+            elif method is not None:
+                if s.uncertainty is None:
+                    raise BilatError(
+                        f"{file}: --method chooses how the draws are made; give --draws N "
+                        "(or an [uncertainty] table) too"
+                    )
                 s = s.with_uncertainty(replace(s.uncertainty, method=method.value))  # type: ignore[arg-type]
             result = sc.run(s, store)
         except BilatError as exc:

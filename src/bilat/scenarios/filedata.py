@@ -91,7 +91,7 @@ class FileBaseline:
         frame = self.read(near)
         rows = frame[frame[self.year].astype(int) == int(year)]
         if rows.empty:
-            years = sorted(frame[self.year].dropna().astype(int).unique())
+            years = sorted(int(y) for y in frame[self.year].dropna().unique())
             raise InputError(f"{self.file}: no rows in year {year}; years are {years}")
         rows = rows.assign(
             **{
@@ -141,7 +141,8 @@ class FileEstimation:
     def __post_init__(self) -> None:
         if "~" not in str(self.formula):
             raise InputError(f"[estimation] formula {self.formula!r} has no '~'")
-        if self.term not in self.formula.split("|")[0]:
+        covariates = {t.strip() for t in self.formula.split("~", 1)[1].split("|")[0].split("+")}
+        if self.term not in covariates:
             raise InputError(
                 f"[estimation] term {self.term!r} is not a covariate of formula {self.formula!r}"
             )
