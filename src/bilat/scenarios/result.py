@@ -71,7 +71,7 @@ class ScenarioResult:
         """Every assumption in words: σ, reference, data, effect, home trade, shocks, solver."""
         g, b = self.ge, self.ge.baseline
         out = [
-            f"σ = {g.sigma:g}; reference country {b.reference} (inward resistance = 1); "
+            f"σ = {g.sigma:g}; reference country {b.reference} ({g.reference_role}); "
             f"baseline year {b.year}; {b.n} economies",
             *(f"shock: {s}" for s in g.shocks),
             *b.notes,

@@ -107,7 +107,7 @@ class Scenario:
         return replace(self, sigma=check_sigma(sigma))
 
     def with_estimation(self, spec: EstimationSpec | FileEstimation | None) -> Scenario:
-        """The same scenario, estimating the agreement effect from the store (None: don't)."""
+        """The same scenario, estimating the agreement effect (store or file; None: don't)."""
         return replace(self, estimation=spec)
 
     def with_uncertainty(self, spec: UncertaintySpec | None) -> Scenario:

@@ -69,6 +69,16 @@ class GEResult:
         """What fixes the price level of the full equilibrium: reference or world_output."""
         return self.full.normalisation
 
+    @property
+    def reference_role(self) -> str:
+        """What the reference country's price index does under this normalisation, in words."""
+        if self.normalisation == "world_output":
+            return (
+                "inward resistance = 1 in the baseline and conditional GE; "
+                "full GE: world output fixed"
+            )
+        return "inward resistance = 1"
+
     # -- flows in USD (model values) --------------------------------------------------------
     @cached_property
     def baseline_flows(self) -> np.ndarray:
@@ -246,7 +256,7 @@ class GEResult:
         b = self.baseline
         lines = [
             f"General-equilibrium scenario: {self.description or '(unnamed)'}",
-            f"  σ = {self.sigma:g}; reference country {b.reference} (inward resistance = 1); "
+            f"  σ = {self.sigma:g}; reference country {b.reference} ({self.reference_role}); "
             f"baseline year {b.year if b.year is not None else 'n/a'}; {b.n} countries",
             f"  baseline trade costs: {b.trade_costs_from}",
             *(f"  {w}" for w in WELFARE_TEXT.values()),
