@@ -111,9 +111,27 @@ def test_scenario_with_another_sigma(client):
     assert done["result"]["sigma"] == 5
 
 
+def test_scenario_with_additive_deficits_and_world_output(client, bundle_store):
+    from bilat.scenarios import load, run
+
+    body = {"name": "rus_kor_rail_link.toml", "deficits": "additive"}
+    done = _wait(client, client.post("/api/scenarios/jobs", json=body).json()["id"])
+    assert done["state"] == "done", done["error"]
+    result = done["result"]
+    assert result["deficits"] == "additive" and result["normalisation"] == "reference"
+    assert set(result["welfare"]) == {"real_gdp_pct", "real_spending_pct"}
+    expected = run(load("rus_kor_rail_link.toml").with_deficits("additive"), bundle_store)
+    kor = next(r for r in result["countries"] if r["country"] == "KOR")
+    assert kor["real_spending_pct"] == pytest.approx(
+        expected.countries.loc["KOR", "real_spending_pct"], rel=1e-9
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
+        ({"name": "kor_eaeu_fta.toml", "deficits": "linear"}, "deficits"),
+        ({"name": "kor_eaeu_fta.toml", "normalisation": "gdp"}, "normalisation"),
         ({"name": "../../etc/passwd"}, "name"),
         ({"name": "kor_eaeu_fta.toml", "sigma": 1}, "sigma"),
         ({"name": "kor_eaeu_fta.toml", "draws": 100_000}, "draws"),

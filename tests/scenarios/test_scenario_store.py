@@ -7,6 +7,7 @@ with pandas (home trade = GDP − total exports) and a bare pyfixest call on it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 
@@ -140,6 +141,30 @@ def test_estimation_with_geodist_covariates_gives_distance_elasticity(bundle_sto
     eff = sc.agreement_effect(sc.load("kor_eaeu_fta.toml").with_estimation(spec), bundle_store)
     assert eff.distance_elasticity is not None and -2 < eff.distance_elasticity < 0
     assert "distance elasticity" in eff.description and eff.fit.nobs > 1000
+
+
+def test_pairs_bootstrap_on_the_store_estimation(bundle_store):
+    """The bootstrap is generic: it re-estimates the store's pair-FE PPML (clusters pair_id)."""
+    from bilat.scenarios.effects import supplied
+
+    spec = EstimationSpec(method="pair", years=(2008, 2012, 2016), countries=tuple(SAMPLE))
+    s = sc.load("kor_eaeu_fta.toml").with_estimation(spec)
+    boot = UncertaintySpec(draws=2, level=0.9, seed=2, method="bootstrap")
+    res = sc.run(s.with_uncertainty(boot), bundle_store)
+    u = res.uncertainty
+    assert u.method == "bootstrap" and u.cluster == "pair_id" and u.failed == 0
+    betas = sorted(float(b) for b in u.effect_draws)
+    assert betas[0] != betas[1] and all(abs(b - res.effect.value) < 0.5 for b in betas)
+    # with two draws the interval ends lie between the GE solved at each drawn effect
+    ends = [
+        sc.run(dataclasses.replace(s, estimation=None, effect=supplied(b)), bundle_store).focus
+        for b in betas
+    ]
+    key = "RUS↔KOR turnover"
+    lo, hi = sorted(e.loc[key, "full_pct"] for e in ends)
+    ft = res.focus
+    assert lo - 1e-9 <= ft.loc[key, "full_pct_low"] <= ft.loc[key, "full_pct_high"] <= hi + 1e-9
+    assert res.to_dict()["uncertainty"]["draw_method"] == "bootstrap"
 
 
 def test_monte_carlo_intervals_on_the_store(kor_eaeu, bundle_store):

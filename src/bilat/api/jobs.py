@@ -33,6 +33,8 @@ class ScenarioRequest:
     draws: int | None = None
     level: float = 0.9
     seed: int = 0
+    deficits: str | None = None  # None: the scenario's (multiplicative unless it says)
+    normalisation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,10 @@ class JobQueue:
             scenario = load_shipped(request.name)
             if request.sigma is not None:
                 scenario = scenario.with_sigma(request.sigma)
+            if request.deficits is not None:
+                scenario = scenario.with_deficits(request.deficits)  # type: ignore[arg-type]
+            if request.normalisation is not None:
+                scenario = scenario.with_normalisation(request.normalisation)  # type: ignore[arg-type]
             if request.draws is not None:
                 scenario = scenario.with_uncertainty(
                     UncertaintySpec(draws=request.draws, level=request.level, seed=request.seed)

@@ -170,6 +170,15 @@ class ScenarioIn(BaseModel):
     )
     level: float = Field(0.9, gt=0.0, lt=1.0, description="Interval level with draws.")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Random seed with draws.")
+    deficits: Literal["multiplicative", "additive"] | None = Field(
+        None,
+        description="Trade imbalances in the full GE: multiplicative (E = φ·Y, the default, "
+        "the Advanced Guide's) or additive (E = Y + D, Stata ge_gravity's default).",
+    )
+    normalisation: Literal["reference", "world_output"] | None = Field(
+        None,
+        description="Numeraire: the reference country's price index (default) or world output.",
+    )
 
 
 JobState = Literal["queued", "running", "done", "failed"]
@@ -185,6 +194,9 @@ class ScenarioResultOut(BaseModel):
     reference: str
     year: int
     assumptions: list[str]
+    deficits: str | None = None
+    normalisation: str | None = None
+    welfare: dict[str, str] | None = None
     countries: list[dict[str, Cell]]
     focus: list[dict[str, Cell]] | None = None
 

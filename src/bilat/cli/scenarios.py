@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -10,6 +11,27 @@ import typer
 
 from bilat.cli.options import StoreOption, console, fail
 from bilat.errors import BilatError
+
+
+class DeficitsOption(StrEnum):
+    """How spending follows output in the full GE."""
+
+    multiplicative = "multiplicative"
+    additive = "additive"
+
+
+class NormalisationOption(StrEnum):
+    """What fixes the price level."""
+
+    reference = "reference"
+    world_output = "world_output"
+
+
+class DrawOption(StrEnum):
+    """How the agreement effect is drawn for intervals."""
+
+    normal = "normal"
+    bootstrap = "bootstrap"
 
 
 class OutputFormat(StrEnum):
@@ -91,7 +113,25 @@ def register(app: typer.Typer) -> None:
             None, "--years", help="Estimation years, comma-separated (default: 4 every 4 years)."
         ),
         draws: int = typer.Option(
-            None, "--draws", help="Monte Carlo draws of the agreement effect for intervals."
+            None, "--draws", help="Draws of the agreement effect for intervals (see --method)."
+        ),
+        method: DrawOption = typer.Option(  # noqa: B008
+            None,
+            "--method",
+            help="With --draws: 'normal' (N(β̂, s.e.²), default) or 'bootstrap' (pairs "
+            "bootstrap: the PPML re-estimated per draw; needs an estimated effect).",
+        ),
+        deficits: DeficitsOption = typer.Option(  # noqa: B008
+            None,
+            "--deficits",
+            help="Trade imbalances in the full GE: 'multiplicative' (E = φ·Y, the default, the "
+            "Advanced Guide's) or 'additive' (E = Y + D, ge_gravity's default).",
+        ),
+        normalisation: NormalisationOption = typer.Option(  # noqa: B008
+            None,
+            "--normalisation",
+            help="Numeraire: 'reference' (the reference country's price index = 1, default) or "
+            "'world_output' (world output fixed, as ge_gravity).",
         ),
         level: float = typer.Option(0.9, "--level", help="Interval level with --draws."),
         seed: int = typer.Option(0, "--seed", help="Random seed with --draws."),
@@ -104,12 +144,19 @@ def register(app: typer.Typer) -> None:
         """Solve a scenario: per-country conditional and full-endowment effects, with assumptions."""  # noqa: E501
         from bilat.scenarios import scenario as sc
         from bilat.scenarios.effects import EstimationSpec
+        from bilat.scenarios.filedata import FileEstimation
         from bilat.scenarios.uncertainty import UncertaintySpec
 
         try:
             s = sc.load(file)
             if sigma is not None:
                 s = s.with_sigma(sigma)
+            if (estimate or years) and isinstance(s.estimation, FileEstimation):
+                raise BilatError(
+                    f"{file}: --estimate and --years choose an estimation on the store; this "
+                    "scenario estimates from its own data file ([estimation] formula = ...): "
+                    "edit that table instead"
+                )
             if estimate or years:
                 base = s.estimation or EstimationSpec()
                 ys = tuple(int(y) for y in years.split(",")) if years else base.years
@@ -122,10 +169,28 @@ def register(app: typer.Typer) -> None:
                         countries=base.countries,
                     )
                 )
+            if deficits is not None:
+                s = s.with_deficits(deficits.value)  # type: ignore[arg-type]
+            if normalisation is not None:
+                s = s.with_normalisation(normalisation.value)  # type: ignore[arg-type]
             if draws is not None:
+                how = method.value if method else (s.uncertainty.method if s.uncertainty else None)
                 s = s.with_uncertainty(
-                    UncertaintySpec(draws=draws, level=level, seed=seed, n_jobs=jobs)
+                    UncertaintySpec(
+                        draws=draws,
+                        level=level,
+                        seed=seed,
+                        n_jobs=jobs,
+                        method=how or "normal",  # type: ignore[arg-type]
+                    )
                 )
+            elif method is not None:
+                if s.uncertainty is None:
+                    raise BilatError(
+                        f"{file}: --method chooses how the draws are made; give --draws N "
+                        "(or an [uncertainty] table) too"
+                    )
+                s = s.with_uncertainty(replace(s.uncertainty, method=method.value))  # type: ignore[arg-type]
             result = sc.run(s, store)
         except BilatError as exc:
             raise fail(exc) from exc
@@ -179,8 +244,21 @@ def register(app: typer.Typer) -> None:
         years_every: int = typer.Option(
             None, "--every", help="Keep every n-th year (the literature uses 4)."
         ),
+        international: bool = typer.Option(
+            False,
+            "--international",
+            help="Estimate on international flows only (exporter ≠ importer), as the "
+            "ge_gravity example.",
+        ),
+        fmt: OutputFormat = typer.Option(  # noqa: B008
+            OutputFormat.table, "--format", help="table, json or csv (the coefficient table)."
+        ),
     ) -> None:
-        """Estimate a PPML gravity model with exporter-time, importer-time and pair fixed effects."""  # noqa: E501
+        """Estimate a PPML gravity model with exporter-time, importer-time and pair fixed effects.
+
+        The panel gets the identifiers exp_year, imp_year, pair (undirected, home pairs share
+        one), pair_dir (directed) and pair_id for formulas and --cluster.
+        """
         import pandas as pd
 
         from bilat.scenarios.gravity import add_identifiers, estimate
@@ -192,11 +270,31 @@ def register(app: typer.Typer) -> None:
                 frame = frame[
                     frame["year"].isin(every_nth_year(frame["year"].unique(), years_every))
                 ]
+            if international:
+                if not {"exporter", "importer"} <= set(frame.columns):
+                    raise BilatError(f"{data}: --international needs exporter and importer columns")
+                frame = frame[frame["exporter"] != frame["importer"]]
             if {"exporter", "importer", "year"} <= set(frame.columns):
-                frame = add_identifiers(frame)
+                frame = add_identifiers(
+                    frame.assign(
+                        exporter=frame["exporter"].astype(str),
+                        importer=frame["importer"].astype(str),
+                    )
+                )
             result = estimate(frame, formula, cluster=cluster or None)
         except BilatError as exc:
             raise fail(exc) from exc
         except FileNotFoundError as exc:
             raise fail(BilatError(f"{data}: no such file")) from exc
-        typer.echo(result.summary())
+        if fmt is OutputFormat.json:
+            body = {
+                "formula": result.formula,
+                "nobs": result.nobs,
+                "vcov": result.vcov,
+                "coefficients": json.loads(result.to_frame().to_json(orient="records")),
+            }
+            typer.echo(json.dumps(body, indent=2))
+        elif fmt is OutputFormat.csv:
+            typer.echo(result.to_frame().to_csv(index=False), nl=False)
+        else:
+            typer.echo(result.summary())

@@ -38,6 +38,11 @@ class AgreementEffect:
     origin: EffectOrigin
     description: str
     fit: GravityResult | None = None
+    # what a pairs bootstrap needs to re-estimate it: the estimation sample, the coefficient's
+    # name and the cluster variable (set when bilat estimated it)
+    sample: pd.DataFrame | None = None
+    term: str = "rta"
+    cluster: str | None = "pair_id"
 
     @property
     def distance_elasticity(self) -> float | None:
@@ -284,4 +289,7 @@ def estimate_effect(
         origin="estimated",
         description="; ".join(parts),
         fit=fit,
+        sample=data,
+        term="rta",
+        cluster="pair_id",
     )

@@ -11,6 +11,7 @@ import pandas as pd
 
 from bilat.scenarios.effects import AgreementEffect, DistanceElasticity
 from bilat.scenarios.ge import GEResult
+from bilat.scenarios.ge.results import COUNTRY_COLUMNS, WELFARE_TEXT
 from bilat.scenarios.uncertainty import Uncertainty
 
 if TYPE_CHECKING:
@@ -70,11 +71,12 @@ class ScenarioResult:
         """Every assumption in words: σ, reference, data, effect, home trade, shocks, solver."""
         g, b = self.ge, self.ge.baseline
         out = [
-            f"σ = {g.sigma:g}; reference country {b.reference} (inward resistance = 1); "
+            f"σ = {g.sigma:g}; reference country {b.reference} ({g.reference_role}); "
             f"baseline year {b.year}; {b.n} economies",
             *(f"shock: {s}" for s in g.shocks),
             *b.notes,
             *g.notes,
+            *WELFARE_TEXT.values(),
         ]
         if self.uncertainty is not None:
             out.append(self.uncertainty.summary().splitlines()[0])
@@ -95,6 +97,9 @@ class ScenarioResult:
             "sigma": g.sigma,
             "reference": g.baseline.reference,
             "year": g.baseline.year,
+            "deficits": g.deficits,
+            "normalisation": g.normalisation,
+            "welfare": {k: COUNTRY_COLUMNS[k] for k in ("real_gdp_pct", "real_spending_pct")},
             "shocks": list(g.shocks),
             "assumptions": self.assumptions,
             "agreement_effect": None
@@ -125,8 +130,16 @@ class ScenarioResult:
         if self.uncertainty is not None:
             u = self.uncertainty
             out["uncertainty"] = {
-                "method": f"monte carlo over {u.drawn}",
+                # "method" in words (as before); "draw_method" the choice: normal or bootstrap
+                "method": (
+                    f"pairs bootstrap: {u.drawn}"
+                    if u.method == "bootstrap"
+                    else f"monte carlo over {u.drawn}"
+                ),
+                "draw_method": u.method,
+                "description": u.summary().splitlines()[0],
                 "draws": u.spec.draws,
+                "failed_draws": u.failed,
                 "level": u.spec.level,
                 "seed": u.spec.seed,
             }
@@ -140,8 +153,19 @@ class ScenarioResult:
         if self.uncertainty is not None:
             c = self.countries
             order = c["real_gdp_pct"].abs().sort_values(ascending=False).index[:top]
-            cols = ["real_gdp_pct", "real_gdp_pct_low", "real_gdp_pct_high"]
-            text += f"\n\nreal GDP, {self.uncertainty.spec.level:.0%} interval:\n"
+            cols = [
+                "real_gdp_pct",
+                "real_gdp_pct_low",
+                "real_gdp_pct_high",
+                "real_spending_pct",
+                "real_spending_pct_low",
+                "real_spending_pct_high",
+            ]
+            text += (
+                f"\n\n{self.uncertainty.summary().splitlines()[0]}\n"
+                f"welfare (real output = real GDP, real spending), "
+                f"{self.uncertainty.spec.level:.0%} interval:\n"
+            )
             text += c.loc[order, cols].round(3).to_string()
         routes = self.routes
         if routes is not None:
@@ -157,7 +181,11 @@ class ScenarioResult:
         eff = f", effect {self.effect.value:.4f} ({self.effect.origin})" if self.effect else ""
         if self.elasticity is not None:
             eff += f", δ {self.elasticity.value:.4f} ({self.elasticity.origin})"
-        unc = f", {self.uncertainty.spec.draws} MC draws" if self.uncertainty else ""
+        unc = (
+            f", {self.uncertainty.spec.draws} {self.uncertainty.method} draws"
+            if self.uncertainty
+            else ""
+        )
         return f"<ScenarioResult {self.scenario.name!s}: {self.ge.baseline.n} economies{eff}{unc}>"
 
     def _repr_html_(self) -> str:

@@ -21,14 +21,29 @@ from bilat.scenarios.effects import (
     supplied,
     supplied_elasticity,
 )
-from bilat.scenarios.ge import AgreementChange, Baseline, CostChange, DistanceChange, simulate
+from bilat.scenarios.filedata import FileBaseline, FileEstimation
+from bilat.scenarios.ge import (
+    AgreementChange,
+    Baseline,
+    CostChange,
+    DistanceChange,
+    TechnologyChange,
+    simulate,
+)
 from bilat.scenarios.ge.members import canonical
 from bilat.scenarios.ge.shocks import GroupTable, Shock, group_table, sides, with_parameters
-from bilat.scenarios.ge.solve import check_sigma
+from bilat.scenarios.ge.solve import (
+    DEFAULT_DEFICITS,
+    DEFAULT_NORMALISATION,
+    Deficits,
+    Normalisation,
+    check_option,
+    check_sigma,
+)
 from bilat.scenarios.inputs import read_inputs
 from bilat.scenarios.result import ScenarioResult
 from bilat.scenarios.routes import Route, all_routes, find_route, parse_routes
-from bilat.scenarios.uncertainty import UncertaintySpec, monte_carlo
+from bilat.scenarios.uncertainty import UncertaintySpec, bootstrap, monte_carlo
 
 if TYPE_CHECKING:
     from bilat.store import Store
@@ -42,7 +57,12 @@ class Scenario:
     """A counterfactual: data and year, shocks, σ, reference country, and the agreement effect.
 
     Agreement shocks without their own ``effect`` take the scenario's: ``effect`` (supplied or
-    the book's), or one estimated from the store when ``estimation`` is set.
+    the book's), or one estimated when ``estimation`` is set (from the store, or from a data
+    file with :class:`FileEstimation`). ``deficits`` (``multiplicative``, the default and the
+    Advanced Guide's rule, or ``additive``, ge_gravity's default) and ``normalisation``
+    (``reference``: the reference country's price index is 1; ``world_output``) go to every GE
+    solve, Monte Carlo and bootstrap draws included. ``baseline_file``: take the baseline from
+    a data file with home trade instead of the store.
     """
 
     name: str
@@ -55,23 +75,39 @@ class Scenario:
     exports_exceed_gdp: str = "floor"
     notes: tuple[str, ...] = field(default_factory=tuple)
     effect: AgreementEffect = BOOK_EFFECT
-    estimation: EstimationSpec | None = None
+    estimation: EstimationSpec | FileEstimation | None = None
     uncertainty: UncertaintySpec | None = None
     groups: GroupTable = ()
     path: str | None = None  # the TOML file it was read from
     elasticity: DistanceElasticity | None = None  # δ supplied; None: estimated (GeoDist PPML)
     routes: tuple[Route, ...] = ()  # routes the file defines
+    deficits: Deficits = DEFAULT_DEFICITS
+    normalisation: Normalisation = DEFAULT_NORMALISATION
+    baseline_file: FileBaseline | None = None  # None: the baseline comes from the store
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sigma", check_sigma(self.sigma))
         object.__setattr__(self, "groups", group_table(self.groups))
+        check_option(self.deficits, Deficits, "deficits")
+        check_option(self.normalisation, Normalisation, "normalisation")
+
+    def with_deficits(self, deficits: Deficits) -> Scenario:
+        """The same scenario with another deficit rule ('multiplicative' or 'additive')."""
+        return replace(self, deficits=check_option(deficits, Deficits, "deficits"))  # type: ignore[arg-type]
+
+    def with_normalisation(self, normalisation: Normalisation) -> Scenario:
+        """The same scenario with another normalisation ('reference' or 'world_output')."""
+        return replace(
+            self,
+            normalisation=check_option(normalisation, Normalisation, "normalisation"),  # type: ignore[arg-type]
+        )
 
     def with_sigma(self, sigma: float) -> Scenario:
         """The same scenario with another σ."""
         return replace(self, sigma=check_sigma(sigma))
 
-    def with_estimation(self, spec: EstimationSpec | None) -> Scenario:
-        """The same scenario, estimating the agreement effect from the store (None: don't)."""
+    def with_estimation(self, spec: EstimationSpec | FileEstimation | None) -> Scenario:
+        """The same scenario, estimating the agreement effect (store or file; None: don't)."""
         return replace(self, estimation=spec)
 
     def with_uncertainty(self, spec: UncertaintySpec | None) -> Scenario:
@@ -210,6 +246,8 @@ def _shock_from(
     kind = table.get("type")
     if kind == "route":
         return _route_shock(table, k, where, routes)
+    if kind == "technology":
+        return _technology_shock(table, k, where, defined)
     if "between" not in table:
         raise DataFormatError(
             where.path, f"[[shock]] #{k} needs 'between' (a list of countries or groups)"
@@ -261,8 +299,58 @@ def _shock_from(
         f"[[shock]] #{k}: unknown shock type {kind!r}",
         line=where.line("type", "[[shock]]", k),
         column="type",
-        fix="use 'agreement', 'trade_costs', 'distance' or 'route'",
+        fix="use 'agreement', 'trade_costs', 'distance', 'route' or 'technology'",
     )
+
+
+def _technology_shock(
+    table: dict[str, Any], k: int, where: _Where, defined: dict[str, frozenset[str]]
+) -> TechnologyChange:
+    """``type = "technology"``: ``countries`` (economies or groups) and ``percent``."""
+    if "countries" not in table:
+        raise DataFormatError(
+            where.path,
+            f"[[shock]] #{k}: a technology shock needs 'countries' (economies or groups)",
+            line=where.line("type", "[[shock]]", k),
+            column="countries",
+        )
+    names = _names(table["countries"], "countries", where, defined, k)
+    pct = _number(table, "percent", k, where)
+    if pct is None:
+        raise DataFormatError(
+            where.path,
+            f"[[shock]] #{k}: a technology shock needs 'percent' (productivity change, e.g. 5)",
+            line=where.line("type", "[[shock]]", k),
+            column="percent",
+        )
+    try:
+        return TechnologyChange(
+            side_a=names, percent=pct, groups={g: m for g, m in defined.items() if g in names}
+        )
+    except InputError as exc:
+        raise DataFormatError(
+            where.path,
+            f"[[shock]] #{k}: {exc}",
+            line=where.line("percent", "[[shock]]", k),
+            column="percent",
+        ) from None
+
+
+def _choice(raw: dict[str, Any], key: str, allowed: type, default: str, where: _Where) -> str:
+    """A top-level option string (deficits, normalisation), its line named when wrong."""
+    value = raw.get(key, default)
+    try:
+        return check_option(value, allowed, key)
+    except InputError as exc:
+        raise DataFormatError(where.path, str(exc), line=where.line(key), column=key) from None
+
+
+def _estimation(raw: dict[str, Any], where: _Where) -> EstimationSpec | FileEstimation | None:
+    """[estimation]: on the store (method, years, ...) or on a file (formula, term, ...)."""
+    body = raw.get("estimation")
+    if isinstance(body, dict) and "formula" in body:
+        return _section(raw, "estimation", FileEstimation, where)
+    return _section(raw, "estimation", EstimationSpec, where)
 
 
 def _groups(raw: Any, where: _Where) -> dict[str, frozenset[str]]:
@@ -403,12 +491,17 @@ def load(path: str | Path) -> Scenario:
         exports_exceed_gdp=raw.get("exports_exceed_gdp", "floor"),
         notes=tuple(raw.get("notes", ())),
         effect=_effect(raw, where),
-        estimation=_section(raw, "estimation", EstimationSpec, where),
+        estimation=_estimation(raw, where),
         uncertainty=_section(raw, "uncertainty", UncertaintySpec, where),
         groups=defined,
         path=str(p),
         elasticity=_elasticity(raw, where),
         routes=routes,
+        deficits=_choice(raw, "deficits", Deficits, DEFAULT_DEFICITS, where),  # type: ignore[arg-type]
+        normalisation=_choice(  # type: ignore[arg-type]
+            raw, "normalisation", Normalisation, DEFAULT_NORMALISATION, where
+        ),
+        baseline_file=_section(raw, "baseline", FileBaseline, where),
     )
 
 
@@ -432,8 +525,14 @@ def open_store(store: Store | str | os.PathLike[str] | None) -> Store:
 def baseline_for(
     scenario: Scenario, store: Store | str | os.PathLike[str] | None = None
 ) -> Baseline:
-    """The scenario's baseline from the store: its year's flows, home trade from GDP, calibrated."""
+    """The scenario's baseline: its year's flows, calibrated, from its data file or the store.
+
+    From the store, home trade is GDP minus exports; a ``[baseline]`` file has its own.
+    """
     from bilat.scenarios.gravity import build_panel
+
+    if scenario.baseline_file is not None:
+        return scenario.baseline_file.baseline(scenario.year, scenario.reference, scenario.path)
 
     inputs = read_inputs(open_store(store), [scenario.year], source=scenario.data)
     panel = build_panel(
@@ -493,6 +592,8 @@ def agreement_effect(
     """The effect the scenario's agreement shocks take: estimated if asked, else given/book."""
     if scenario.estimation is None:
         return scenario.effect
+    if isinstance(scenario.estimation, FileEstimation):
+        return scenario.estimation.effect(scenario.baseline_file, scenario.path)
     return estimate_effect_cached(
         open_store(store),
         scenario.estimation,
@@ -513,6 +614,11 @@ def distance_elasticity(
     if scenario.elasticity is not None:
         return scenario.elasticity
     spec = scenario.estimation
+    if isinstance(spec, FileEstimation):
+        raise InputError(
+            "a distance shock on a file-based scenario needs distance_elasticity (the file's "
+            "[estimation] gives the agreement effect only)"
+        )
     spec = (
         EstimationSpec(method="geodist", years=(scenario.year,))
         if spec is None
@@ -550,11 +656,15 @@ def run(
     baseline: Baseline | None = None,
     **solver: Any,
 ) -> ScenarioResult:
-    """Solve a scenario on the store's data (or a given baseline), with intervals if asked."""
-    estimates = scenario.estimation is not None or (
+    """Solve a scenario on the store's data (or its data file, or a given baseline).
+
+    With ``scenario.uncertainty``, intervals by normal draws or the pairs bootstrap.
+    """
+    estimates = isinstance(scenario.estimation, EstimationSpec) or (
         scenario.uses_elasticity and scenario.elasticity is None
     )
-    st = open_store(store) if baseline is None or estimates else None
+    from_store = baseline is None and scenario.baseline_file is None
+    st = open_store(store) if from_store or estimates else None
     effect = agreement_effect(scenario, st) if scenario.uses_effect else None
     delta = distance_elasticity(scenario, st) if scenario.uses_elasticity else None
     base = baseline or baseline_for(scenario, st)
@@ -563,7 +673,15 @@ def run(
         effect.value if effect else None,
         delta.value if delta else None,
     )
-    ge = simulate(base, shocks, sigma=scenario.sigma, description=scenario.name, **solver)
+    ge = simulate(
+        base,
+        shocks,
+        sigma=scenario.sigma,
+        description=scenario.name,
+        deficits=scenario.deficits,
+        normalisation=scenario.normalisation,
+        **solver,
+    )
     notes = list(scenario.notes)
     if delta is not None:
         notes.insert(0, str(delta))
@@ -589,7 +707,30 @@ def _intervals(
     effect: AgreementEffect | None,
     delta: DistanceElasticity | None,
 ) -> Any:
-    """Monte Carlo over the parameters the scenario's shocks take (all need an s.e.)."""
+    """Draws of the parameters the scenario's shocks take: normal (need an s.e.) or bootstrap."""
+    spec = scenario.uncertainty
+    if spec is not None and spec.method == "bootstrap":
+        if effect is None or effect.sample is None or effect.cluster is None:
+            raise InputError(
+                "the pairs bootstrap re-estimates the agreement effect, so the scenario must "
+                "estimate it ([estimation] with a cluster variable, or --estimate); a supplied "
+                "or book effect can only be drawn with method = 'normal'"
+            )
+        return bootstrap(
+            base,
+            scenario.shocks,
+            sample=effect.sample,
+            formula=effect.fit.formula if effect.fit is not None else "",
+            term=effect.term,
+            cluster=effect.cluster,
+            effect=effect.value,
+            sigma=scenario.sigma,
+            spec=spec,
+            pairs=[scenario.focus] if scenario.focus else [],
+            blocs=route_blocs(scenario, base),
+            deficits=scenario.deficits,
+            normalisation=scenario.normalisation,
+        )
     missing = []
     if effect is not None and effect.std_error is None:
         missing.append("the agreement effect (give agreement_effect_se or estimate it)")
@@ -627,6 +768,8 @@ def _intervals(
         spec=scenario.uncertainty,
         pairs=[scenario.focus] if scenario.focus else [],
         blocs=route_blocs(scenario, base),
+        deficits=scenario.deficits,
+        normalisation=scenario.normalisation,
     )
 
 

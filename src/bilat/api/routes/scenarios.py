@@ -50,7 +50,15 @@ def submit(body: ScenarioIn, ctx: Ctx, request: Request) -> JSONResponse:
     """Start a scenario run in the background; poll ``Location`` for progress and the result."""
     try:
         job = ctx.jobs.submit(
-            ScenarioRequest(body.name, body.sigma, body.draws, body.level, body.seed)
+            ScenarioRequest(
+                body.name,
+                body.sigma,
+                body.draws,
+                body.level,
+                body.seed,
+                body.deficits,
+                body.normalisation,
+            )
         )
     except QueueFull as exc:
         return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": "5"})

@@ -19,12 +19,24 @@ COUNTRY_COLUMNS = {
     "output_usd": "baseline output Y, USD",
     "exports_conditional_pct": "% change in exports, conditional GE (Y, E fixed)",
     "exports_full_pct": "% change in exports, full endowment GE",
-    "producer_price_pct": "% change in producer (factory-gate) price, full GE",
+    "output_pct": "% change in nominal output Y_i (income per unit of endowment), full GE",
+    "producer_price_pct": "% change in producer (factory-gate) price of the good, full GE",
     "inward_mr_conditional_pct": "% change in inward resistance P_j, conditional GE",
     "inward_mr_full_pct": "% change in inward resistance P_j (consumer prices), full GE",
     "outward_mr_conditional_pct": "% change in outward resistance Π_i, conditional GE",
     "outward_mr_full_pct": "% change in outward resistance Π_i, full GE",
-    "real_gdp_pct": "% change in real GDP Y_i/P_i (welfare), full GE",
+    "real_gdp_pct": "% change in welfare as real output: output over the consumer price index, "
+    "Y_i/P_i (real GDP; ge_gravity's real wage), full GE",
+    "real_spending_pct": "% change in welfare as real spending: spending over the consumer price "
+    "index, E_i/P_i (ge_gravity's welfare with additive deficits), full GE",
+}
+
+# The two welfare measures in one line each (every output carries them).
+WELFARE_TEXT = {
+    "real_gdp_pct": "welfare as real output (real_gdp_pct): Y_i/P_i, output over the consumer "
+    "price index",
+    "real_spending_pct": "welfare as real spending (real_spending_pct): E_i/P_i, spending "
+    "(output plus the trade deficit) over the consumer price index",
 }
 
 
@@ -45,6 +57,27 @@ class GEResult:
     description: str = ""
     shocks: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    technology: np.ndarray | None = None  # productivity changes â by country (None: none)
+
+    @property
+    def deficits(self) -> str:
+        """How spending follows output in the full equilibrium: multiplicative or additive."""
+        return self.full.deficits
+
+    @property
+    def normalisation(self) -> str:
+        """What fixes the price level of the full equilibrium: reference or world_output."""
+        return self.full.normalisation
+
+    @property
+    def reference_role(self) -> str:
+        """What the reference country's price index does under this normalisation, in words."""
+        if self.normalisation == "world_output":
+            return (
+                "inward resistance = 1 in the baseline and conditional GE; "
+                "full GE: world output fixed"
+            )
+        return "inward resistance = 1"
 
     # -- flows in USD (model values) --------------------------------------------------------
     @cached_property
@@ -62,7 +95,11 @@ class GEResult:
 
     @cached_property
     def full_flows(self) -> np.ndarray:
-        """Flows in the full-endowment equilibrium (USD, in units of the reference's prices)."""
+        """Flows in the full-endowment equilibrium (USD in the units of :attr:`normalisation`).
+
+        ``reference``: units of the reference country's consumer prices; ``world_output``:
+        baseline world output is the unit of account (Σ_ij X_ij = Σ_i Y_i⁰).
+        """
         f = self.full
         return np.outer(f.output / f.omr, f.expenditure / f.imr) * self.new_trade_costs
 
@@ -84,12 +121,14 @@ class GEResult:
                 "output_usd": b.output,
                 "exports_conditional_pct": _pct(xc, x0),
                 "exports_full_pct": _pct(xf, x0),
+                "output_pct": _pct(self.full.output, b.output),
                 "producer_price_pct": (self.full.price - 1.0) * 100.0,
                 "inward_mr_conditional_pct": _pct(self.conditional.imr**k, p0),
                 "inward_mr_full_pct": _pct(pf, p0),
                 "outward_mr_conditional_pct": _pct(self.conditional.omr**k, self.base.omr**k),
                 "outward_mr_full_pct": _pct(self.full.omr**k, self.base.omr**k),
                 "real_gdp_pct": _pct(self.full.output / pf, b.output / p0),
+                "real_spending_pct": _pct(self.full.expenditure / pf, b.expenditure / p0),
             },
             index=pd.Index(b.countries, name="country"),
         )
@@ -202,6 +241,7 @@ class GEResult:
             "conditional_residual": self.conditional.residual,
             "full_iterations": self.full.iterations,
             "full_residual": self.full.residual,
+            "full_spending_factor": self.full.spending_factor,
         }
 
     # -- exports ----------------------------------------------------------------------------
@@ -216,9 +256,10 @@ class GEResult:
         b = self.baseline
         lines = [
             f"General-equilibrium scenario: {self.description or '(unnamed)'}",
-            f"  σ = {self.sigma:g}; reference country {b.reference} (inward resistance = 1); "
+            f"  σ = {self.sigma:g}; reference country {b.reference} ({self.reference_role}); "
             f"baseline year {b.year if b.year is not None else 'n/a'}; {b.n} countries",
             f"  baseline trade costs: {b.trade_costs_from}",
+            *(f"  {w}" for w in WELFARE_TEXT.values()),
         ]
         lines += [f"  shock: {s}" for s in self.shocks]
         lines += [f"  note: {n}" for n in (*b.notes, *self.notes)]
@@ -241,6 +282,7 @@ class GEResult:
             "inward_mr_full_pct",
             "outward_mr_full_pct",
             "real_gdp_pct",
+            "real_spending_pct",
         ]
         table = c.loc[order, cols].round(3).to_string()
         return "\n".join([*self._header(), "", table])

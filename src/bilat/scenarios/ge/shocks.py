@@ -333,7 +333,75 @@ class DistanceChange:
         return f"distance {name} {what}{season}; distance elasticity δ {delta}"
 
 
-Shock = AgreementChange | CostChange | DistanceChange
+@dataclass(frozen=True)
+class TechnologyChange:
+    """A change in the productivity of the economies of side A (ge_gravity's ``a_hat``).
+
+    ``percent`` is the change in productivity â − 1 (in %): the same endowment makes
+    â times as much of the country's good, so its factory-gate price is w/â for income w per
+    unit of endowment. In the trade equations the supply term (β_i p_i)^(1-σ) is multiplied by
+    â^(σ-1) = â^θ, which is what ge_gravity's ``a_hat`` variable holds. Trade costs do not move.
+    """
+
+    side_a: tuple[str, ...]
+    percent: float
+    groups: GroupTable = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", group_table(self.groups))
+        try:
+            pct = float(self.percent)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"technology change must be a number (%), got {self.percent!r}"
+            ) from None
+        if not (np.isfinite(pct) and pct > -100):
+            raise InputError(
+                f"technology change {self.label}: productivity change must be > -100 %, "
+                f"got {self.percent!r}"
+            )
+        object.__setattr__(self, "percent", pct)
+
+    @property
+    def label(self) -> str:
+        """The economies, e.g. 'CHN' or 'EU'."""
+        return "+".join(self.side_a)
+
+    def factors(self, baseline: Baseline) -> tuple[np.ndarray, list[str]]:
+        """â per baseline country (1 for those not named), and notes."""
+        a, _, notes = sides(
+            baseline, self.side_a, None, f"technology change {self.label}", self.groups
+        )
+        if not a:
+            raise InputError(
+                f"technology change {self.label}: no economy of the baseline is affected"
+            )
+        hit = np.array([c in a for c in baseline.countries])
+        return np.where(hit, 1.0 + self.percent / 100.0, 1.0), notes
+
+    def __str__(self) -> str:
+        defined = "; ".join(f"{k} = {', '.join(v)}" for k, v in self.groups)
+        return f"productivity of {self.label} changes {self.percent:+g} %" + (
+            f" [{defined}]" if defined else ""
+        )
+
+
+Shock = AgreementChange | CostChange | DistanceChange | TechnologyChange
+
+
+def technology(baseline: Baseline, shocks: Iterable[Shock]) -> tuple[np.ndarray | None, list[str]]:
+    """Productivity changes â by country from the technology shocks (None if there are none).
+
+    Several shocks on one economy multiply.
+    """
+    out: np.ndarray | None = None
+    notes: list[str] = []
+    for shock in shocks:
+        if isinstance(shock, TechnologyChange):
+            f, more = shock.factors(baseline)
+            out = f if out is None else out * f
+            notes += more
+    return out, notes
 
 
 def with_effect(shocks: Iterable[Shock], effect: float) -> list[Shock]:

@@ -37,7 +37,8 @@ class GravityPanel:
 
 
 def add_identifiers(data: pd.DataFrame) -> pd.DataFrame:
-    """Add exp_year, imp_year, pair (one shared level for all home pairs), pair_id, intl, ln_dist."""  # noqa: E501
+    """Add exp_year, imp_year, pair (one shared level for all home pairs), pair_id, pair_dir
+    (directed pair), intl, ln_dist."""
     out = data.copy()
     year = out["year"].astype(int).astype(str)
     out["exp_year"] = out["exporter"] + "_" + year
@@ -51,6 +52,9 @@ def add_identifiers(data: pd.DataFrame) -> pd.DataFrame:
         out["pair_id"] = undirected
     # the book's pair fixed effect: one per international pair, one shared by all home pairs
     out["pair"] = np.where(home, "_home", out["pair_id"].astype(str))
+    # directed pairs (Stata's expcode#impcode, as in the ge_gravity example): ARG→AUS ≠ AUS→ARG
+    if "pair_dir" not in out.columns:
+        out["pair_dir"] = ex + ">" + im
     out["intl"] = (~home).astype(float)
     if "dist" in out.columns and "ln_dist" not in out.columns:
         out["ln_dist"] = np.log(out["dist"].astype(float))
