@@ -75,6 +75,7 @@ bench-ge: install
 
 bench-claims: install
 	$(PY) benchmarks/bench_claims.py
+	$(PY) benchmarks/bench_claims_real.py
 
 bench-serve: install
 	$(PY) benchmarks/bench_serve.py

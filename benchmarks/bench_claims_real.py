@@ -1,0 +1,256 @@
+"""Claim extraction on real published articles (tests/claims/real): dev and held-out side by side.
+
+Run: .venv/bin/python benchmarks/bench_claims_real.py [--errors]
+Runs the current extractor (``bilat.claims``) on every article of the real-text corpus, with the
+publication date from the annotations where the page gives one, and prints detection precision /
+recall / F1 and per-slot accuracy for the dev and the held-out articles. ``--errors`` lists the dev
+misses, spurious claims and wrong slots to tune on; held-out errors are never printed (the held-out
+articles are scored, never tuned on; see tests/claims/real/ANNOTATION.md).
+
+Matching. Gold spans point into the text as stored; the extractor's spans point into its cleaned
+text (``bilat.claims.text.clean``). Each gold quote is located in the cleaned text (after the same
+normalisation, whitespace-insensitively) and its figure within it; a gold claim whose quote the
+cleaner dropped counts as missed ("dropped by cleaning"). A prediction matches a gold claim when
+their figures' spans overlap (one-to-one, greedy on the number of agreeing slots). Unmatched
+predictions are false positives; those on a figure marked as a non-claim are counted by category,
+except on ``alt_unit`` figures (a gold claim's figure repeated in a second currency, "110 billion
+euro ($130 billion)"), which count neither way.
+
+Slots: kind, economies (a set for turnover levels and changes), flow, period (a gold year ``????``
+matches any year), value (within 0.2 %), unit; and, reported apart, qualifier, base, product.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.claims.real.corpus import Article, GoldClaim, load_articles
+
+from bilat.claims.extract import extract_document
+from bilat.claims.model import Claim
+from bilat.claims.text import clean, normalise
+
+warnings.simplefilter("ignore")
+
+SLOTS: tuple[str, ...] = ("kind", "economies", "flow", "period", "value", "unit")
+EXTRA: tuple[str, ...] = ("qualifier", "base", "product")
+
+
+def _pattern(text: str) -> re.Pattern[str] | None:
+    toks = normalise(text).split()
+    return re.compile(r"\s+".join(re.escape(t) for t in toks)) if toks else None
+
+
+def locate_value(clean_text: str, g: GoldClaim) -> tuple[int, int] | None:
+    """The gold figure's span in the cleaned text, or None when the cleaner dropped its quote."""
+    q, v = _pattern(g.quote), _pattern(g.value_text)
+    if q is None or v is None:
+        return None
+    # the figure's offset inside the quote picks the right occurrence when it repeats
+    rel = g.value_span[0] - g.span[0]
+    for m in q.finditer(clean_text):
+        hits = list(v.finditer(clean_text, m.start(), m.end()))
+        if hits:
+            before = len(normalise(g.quote[:rel]).split())
+            best = min(
+                hits, key=lambda h: abs(len(clean_text[m.start() : h.start()].split()) - before)
+            )
+            return best.span()
+    return None
+
+
+def _period_equal(g: str | None, p: str | None) -> bool:
+    if g is None or p is None:
+        return g is None and p is None
+    if "????" in g:
+        return re.fullmatch(re.escape(g).replace(r"\?\?\?\?", r"\d{4}"), p) is not None
+    return g == p
+
+
+def slot_equal(slot: str, g: GoldClaim, p: Claim) -> bool:
+    """Whether one slot of a prediction agrees with the gold claim."""
+    if slot == "economies":
+        if g.flow == "turnover" and g.kind not in ("rank", "share"):
+            return set(g.economies) == set(p.economies)
+        return tuple(g.economies) == tuple(p.economies)
+    if slot == "value":
+        return math.isclose(g.value, p.value, rel_tol=2e-3, abs_tol=0.01)
+    if slot in ("period", "base"):
+        return _period_equal(getattr(g, slot), getattr(p, slot))
+    if slot == "qualifier":
+        return (g.qualifier or None) == ((p.approx or "").lower() or None)
+    if slot == "product":
+        a, b = (g.product or "").lower(), (p.product or "").lower()
+        return (not a and not b) or (bool(a) and bool(b) and (a in b or b in a))
+    return getattr(g, slot) == getattr(p, slot)
+
+
+@dataclass
+class Score:
+    """Counts over a set of articles; ``errors`` holds printable lines (dev only)."""
+
+    articles: int = 0
+    gold: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    dropped: int = 0
+    alt_unit: int = 0
+    fp_on_non_claims: Counter[str] = field(default_factory=Counter)
+    correct: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def accuracy(self, slot: str) -> float:
+        """Share of matched claims with this slot right."""
+        return self.correct[slot] / self.tp if self.tp else 0.0
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def score_article(a: Article, s: Score) -> None:
+    """Extract from one article and add its counts to ``s``."""
+    doc = clean(a.text)
+    preds: Sequence[Claim] = extract_document(doc, a.published)
+    s.articles += 1
+    s.gold += len(a.claims)
+    spans = [locate_value(doc.text, g) for g in a.claims]
+    cands = []
+    for gi, (g, gs) in enumerate(zip(a.claims, spans, strict=True)):
+        if gs is None:
+            continue
+        for pi, p in enumerate(preds):
+            if _overlap(gs, (p.value_start, p.value_end)):
+                cands.append((sum(slot_equal(k, g, p) for k in SLOTS), gi, pi))
+    used_g: dict[int, int] = {}
+    used_p: set[int] = set()
+    for _, gi, pi in sorted(cands, key=lambda t: -t[0]):
+        if gi not in used_g and pi not in used_p:
+            used_g[gi] = pi
+            used_p.add(pi)
+    for gi, g in enumerate(a.claims):
+        if gi not in used_g:
+            s.fn += 1
+            s.dropped += spans[gi] is None
+            why = "dropped by cleaning" if spans[gi] is None else "missed"
+            s.errors.append(f"{a.id} {why}: {g.value_text!r} in {g.quote[:90]!r}")
+            continue
+        s.tp += 1
+        p = preds[used_g[gi]]
+        for k in SLOTS + EXTRA:
+            ok = slot_equal(k, g, p)
+            s.correct[k] += ok
+            if not ok and k in SLOTS:
+                s.errors.append(
+                    f"{a.id} {k}: {g.value_text!r} gold {getattr(g, k)!r}, got {getattr(p, k)!r}"
+                )
+    non = [(n, _pattern(n.quote)) for n in a.non_claims]
+    for pi, p in enumerate(preds):
+        if pi in used_p:
+            continue
+        cat = next(
+            (
+                n.category
+                for n, pat in non
+                if pat
+                and any(
+                    _overlap(m.span(), (p.value_start, p.value_end)) for m in pat.finditer(doc.text)
+                )
+            ),
+            None,
+        )
+        if cat == "alt_unit":  # the claim's own figure in a second currency: neither way
+            s.alt_unit += 1
+            continue
+        s.fp += 1
+        if cat:
+            s.fp_on_non_claims[cat] += 1
+        s.errors.append(f"{a.id} spurious{f' ({cat})' if cat else ''}: {p} <- {p.value_text!r}")
+
+
+def run() -> dict[str, Score]:
+    """Scores for the dev and held-out articles."""
+    out = {"dev": Score(), "heldout": Score()}
+    for a in load_articles():
+        if a.split in out:
+            score_article(a, out[a.split])
+    return out
+
+
+def report(scores: dict[str, Score]) -> str:
+    """The side-by-side table (Markdown)."""
+    d, h = scores["dev"], scores["heldout"]
+    rows = [
+        ("articles", f"{d.articles}", f"{h.articles}"),
+        ("gold claims", f"{d.gold}", f"{h.gold}"),
+        ("TP / FP / FN", f"{d.tp} / {d.fp} / {d.fn}", f"{h.tp} / {h.fp} / {h.fn}"),
+        ("precision", f"{d.precision:.3f}", f"{h.precision:.3f}"),
+        ("recall", f"{d.recall:.3f}", f"{h.recall:.3f}"),
+        ("F1", f"{d.f1:.3f}", f"{h.f1:.3f}"),
+        ("gold dropped by cleaning", f"{d.dropped}", f"{h.dropped}"),
+        ("predictions on alt-currency figures (ignored)", f"{d.alt_unit}", f"{h.alt_unit}"),
+        (
+            "FP on marked non-claims",
+            f"{sum(d.fp_on_non_claims.values())}",
+            f"{sum(h.fp_on_non_claims.values())}",
+        ),
+    ]
+    rows += [(f"slot {k}", f"{d.accuracy(k):.3f}", f"{h.accuracy(k):.3f}") for k in SLOTS]
+    rows += [(f"(slot {k})", f"{d.accuracy(k):.3f}", f"{h.accuracy(k):.3f}") for k in EXTRA]
+    lines = ["| measure | dev | held-out |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    cats = d.fp_on_non_claims + h.fp_on_non_claims
+    if cats:
+        lines.append("")
+        lines.append(
+            "FP on non-claims by category (dev + held-out): "
+            + ", ".join(f"{k} {v}" for k, v in cats.most_common())
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from tests.claims.real.corpus import texts_present
+
+    if not texts_present():
+        raise SystemExit(
+            "the article texts are not restored (they are not committed): see "
+            "tests/claims/real/ANNOTATION.md, 'The texts are not in the repository'"
+        )
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--errors", action="store_true", help="list dev errors (never held-out)")
+    args = ap.parse_args(argv)
+    scores = run()
+    print("## Claim extraction on real articles (tests/claims/real)\n")
+    print(report(scores))
+    if args.errors:
+        print("\n## Dev errors\n")
+        print("\n".join(scores["dev"].errors))
+
+
+if __name__ == "__main__":
+    main()

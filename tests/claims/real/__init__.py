@@ -1,0 +1,1 @@
+"""Real published articles with annotated trade claims (see ANNOTATION.md)."""

@@ -1,0 +1,138 @@
+"""The real-text claim corpus (tests/claims/real) loads, is well-formed, and keeps its rules.
+
+Cheap: reads JSON and text files only. Spans are checked against the stored text, the split is
+recomputed from its written rule, and every address is checked against the shared exclusion list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.claims.real.check_excluded import DEFAULT_LIST, page_hash
+from tests.claims.real.corpus import (
+    ARTICLES,
+    SECOND,
+    SPLIT,
+    load_articles,
+    load_second,
+    load_split,
+    problems,
+    texts_present,
+)
+
+REAL = Path(__file__).parent / "real"
+# The article texts are third-party excerpts and are not committed (ANNOTATION.md, "The
+# texts"): tests that read them run where they have been restored, and are skipped elsewhere.
+needs_texts = pytest.mark.skipif(
+    not texts_present(), reason="article texts not restored (tests/claims/real/ANNOTATION.md)"
+)
+
+
+@needs_texts
+def test_every_article_loads_with_spans_matching_the_stored_text() -> None:
+    arts = load_articles()
+    assert len(arts) == len(list(ARTICLES.glob("r*.txt")))
+    assert len(arts) >= 60
+    assert sum(len(a.claims) for a in arts) > 0
+    bad = [p for a in arts for p in problems(a)]
+    assert bad == []
+
+
+@needs_texts
+def test_corpus_spans_pairs_and_outlets() -> None:
+    arts = load_articles()
+    pairs = {frozenset(c.economies) for a in arts for c in a.claims}
+    outlets = {a.outlet for a in arts}
+    assert len(pairs) >= 12
+    assert len(outlets) >= 8
+    # the pairs the issue names are all present
+    for pair in (
+        "KOR RUS",
+        "KOR CHN",
+        "KOR JPN",
+        "KOR VNM",
+        "KOR USA",
+        "EU KOR",
+        "RUS CHN",
+        "RUS IND",
+    ):
+        assert frozenset(pair.split()) in pairs, pair
+
+
+def test_split_is_by_article_and_follows_its_rule() -> None:
+    doc = json.loads(SPLIT.read_text("utf-8"))
+    metas = [json.loads(p.read_text("utf-8")) for p in sorted(ARTICLES.glob("r*.json"))]
+    assert set(doc["dev"]) | set(doc["heldout"]) == {m["id"] for m in metas}
+    assert not set(doc["dev"]) & set(doc["heldout"])
+    for m in metas:  # annotations alone: runs without the texts
+        h = hashlib.sha256((doc["seed"] + ":" + page_hash(m["url"])).encode()).hexdigest()
+        expected = "dev" if int(h[:8], 16) / 2**32 < 0.6 else "heldout"
+        assert load_split()[m["id"]] == expected, m["id"]
+
+
+def test_page_hash_follows_the_shared_rule() -> None:
+    # worked by hand from /work/shared/claims/README.md: scheme, "www." and the final "/" go
+    want = hashlib.sha256(b"example.com/a/b").hexdigest()
+    assert page_hash("HTTPS://www.Example.com/a/b/") == want
+    assert page_hash("http://m.example.com/a/b") == want
+    assert page_hash("english.example.com/a/b") == want
+
+
+@needs_texts
+@pytest.mark.skipif(not DEFAULT_LIST.exists(), reason="shared exclusion list not on this machine")
+def test_no_article_is_on_the_exclusion_list() -> None:
+    script = REAL / "check_excluded.py"
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(load_articles())} articles checked, 0 excluded" in run.stdout
+
+
+@needs_texts
+def test_second_pass_is_well_formed_and_covers_a_sample() -> None:
+    second = load_second()
+    assert len(second) >= 12
+    ids = {a.id for a in load_articles()}
+    for a in second:
+        assert a.id in ids
+        assert problems(a) == []
+    assert len(list(SECOND.glob("r*.json"))) == len(second)
+
+
+def _bench():  # the scorer lives in benchmarks/, which is not a package
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_claims_real.py"
+    spec = importlib.util.spec_from_file_location("bench_claims_real", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@needs_texts
+def test_scorer_finds_every_gold_figure_in_the_cleaned_text() -> None:
+    from bilat.claims.text import clean
+
+    bench = _bench()
+    for a in load_articles():
+        text = clean(a.text).text
+        for g in a.claims:
+            span = bench.locate_value(text, g)
+            assert span is not None, (a.id, g.quote)
+            # the located figure reads as the stored one once normalised
+            assert text[span[0] : span[1]].split() == bench.normalise(g.value_text).split()
+
+
+def test_scorer_period_rule_for_unknown_years() -> None:
+    bench = _bench()
+    assert bench._period_equal("????-01/????-11", "2018-01/2018-11")
+    assert not bench._period_equal("????-01/????-11", "2018-01/2018-10")
+    assert bench._period_equal("????", "2016")
+    assert not bench._period_equal("2016", None)
+    assert bench._period_equal(None, None)
