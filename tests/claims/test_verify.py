@@ -57,10 +57,11 @@ def test_verdicts(text, expected, flows):
     assert verdict(text, flows).verdict == expected
 
 
-def test_nearest_year_is_at_most_approximately(flows):
+def test_a_year_not_covered_is_no_data_with_the_nearest_years_as_context(flows):
+    # the data cover 2015 and 2016 (turnover 15 bn), not 2017: never a verdict on another year
     c = verdict("Trade between Russia and Korea was $15 billion in 2017.", flows, "2018-03-01")
-    assert c.verdict == "approximately"
-    assert "nearest year" in c.used.reading and c.used.figure == pytest.approx(15e9)
+    assert c.verdict == "no data" and c.used is None
+    assert "not covered for 2017" in c.reason and "2016: 15.00 bn USD" in c.reason
 
 
 def test_other_currency_is_no_data(flows):

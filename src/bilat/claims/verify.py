@@ -2,10 +2,11 @@
 
 A claim is read first as written (its flow, its period, the store's default basis). When that does
 not settle it, the other readings an honest checker would allow are tried: either side's report
-(exporter's or importer's), the nearest year when the exact one is not in the store, and, for
-"trade" figures, one direction rather than turnover. Every reading tried is kept as evidence;
-the verdict comes from the best one, and readings that change what was claimed (another year,
-another flow) can make a claim at most "approximately" right.
+(exporter's or importer's) and, for "trade" figures, one direction rather than turnover. Only
+data that cover the claim's own period count: a claim about a year the store does not cover is
+"no data", with the nearest covered years' figures as context — never a verdict on another
+year. Every reading tried is kept as evidence; the verdict comes from the best one, and readings
+that change what was claimed (another flow) can make a claim at most "approximately" right.
 """
 
 from __future__ import annotations
@@ -37,12 +38,10 @@ VERDICTS: tuple[str, ...] = (
 APPROX_RELATIVE = 0.10
 # Beyond this many percentage points a growth rate or share is wrong.
 APPROX_POINTS = 2.0
-# How far the "nearest year" reading may go when the exact year is not in the store.
-NEAREST_YEARS = 2
 
 _BASES = ("auto", "exporter", "importer")
 _BASIS_WORDS = {
-    "auto": "the store's default (reconciled where the source has it, else each side's own report)",
+    "auto": "the store's default (reconciled, else the importer's report, else the exporter's)",
     "exporter": "as the exporting side reports it",
     "importer": "as the importing side reports it (mirror)",
 }
@@ -337,15 +336,9 @@ class Verifier:
         measure = _MEASURE[claim.flow]
         readings: list[tuple[Evidence, float]] = []
         missing = ""
+        # only the claim's own period: a figure of another year is context, never evidence
         years = [year]
-        if freq == "annual":
-            avail = self._years_available(a, b)
-            if year not in avail:
-                near = sorted(
-                    (y for y in avail if abs(y - year) <= NEAREST_YEARS),
-                    key=lambda y: abs(y - year),
-                )
-                years = years + near[:1]
+        context = self._context(a, b, measure, year) if freq == "annual" else ""
         alt_measures = [measure]
         if claim.flow == "turnover" and claim.kind == "value":
             alt_measures += ["exports", "imports"]
@@ -387,7 +380,29 @@ class Verifier:
             readings.append((ev, fig))
         if not readings:
             missing = _missing(a, b, claim.period, freq, missing)
+            if context:
+                missing = f"{missing}; {context}"
         return self._settle(claim, readings, missing)
+
+    def _context(self, a: str, b: str, measure: str, year: int) -> str:
+        """'nearest covered years: 2012: 24.57 bn USD, 2016: 15.33 bn USD (penppml …)' when
+        the store does not cover ``year`` for the pair; '' when it does."""
+        from bilat.ledger.coverage import nearest
+
+        try:
+            frame, source = self.flows(a, b, "annual", "auto")
+        except BilatError:
+            return ""
+        have = frame[frame[measure].notna()]
+        if year in set(int(y) for y in have.year):
+            return ""
+        near = nearest([int(y) for y in have.year], [year])
+        if not near:
+            return ""
+        figures = ", ".join(
+            f"{y}: {_label(float(have[have.year == y][measure].iloc[0]), 'USD')}" for y in near
+        )
+        return f"not covered for {year}; nearest covered years ({measure}): {figures} ({source})"
 
     def _check_change(
         self, claim: Claim, a: str, b: str, parts: tuple[int, str, tuple[str, ...]]
@@ -443,12 +458,7 @@ class Verifier:
         by = {"exports": "exports", "imports": "imports"}.get(claim.flow, "turnover")
         readings: list[tuple[Evidence, float]] = []
         missing = ""
-        avail = self._years_available(a, b)
-        years = [year]
-        if year not in avail:
-            years += sorted(
-                (y for y in avail if abs(y - year) <= NEAREST_YEARS), key=lambda y: abs(y - year)
-            )[:1]
+        years = [year]  # the claim's own year only: ranks of other years are not evidence
         for y in years:
             for basis in _BASES:
                 if (
@@ -488,6 +498,8 @@ class Verifier:
         if not readings:
             missing = f"no annual data to rank {b} among {a}'s partners in {year} ({missing})"
         return self._settle(claim, readings, missing)
+
+    # (the claim's period is the only one checked: see _check_value)
 
 
 # Verifiers (and their cached ledger results) for the last few data objects checked against, so

@@ -41,6 +41,9 @@ class Profile:
     flows: FlowsResult
     sections: dict[str, LedgerResult] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
+    #: the one reference year of every point-in-time section: the latest covered year in the
+    #: span (a section that cannot be computed for it says so, never moves to another year)
+    year: int | None = None
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -72,7 +75,9 @@ def profile(
     ea, eb = economies.pair(a, b)
     yrs = tuple(years) if years is not None else None
     flows = bilateral_flows(data, ea, eb, years=yrs, source=source)
-    latest = max(int(y) for y in flows.table.year)
+    covered = [int(y) for y, t in zip(flows.table.year, flows.table.turnover, strict=True)]
+    complete = [y for y, t in zip(covered, flows.table.turnover, strict=True) if t == t]
+    latest = max(complete or covered)
     sections: dict[str, LedgerResult] = {}
     missing: dict[str, str] = {}
 
@@ -85,20 +90,28 @@ def profile(
     add("growth", lambda: growth(data, ea, eb, years=yrs, source=source))
     add("rank_b_in_a", lambda: partner_rank(data, ea, eb, years=yrs, source=source))
     add("rank_a_in_b", lambda: partner_rank(data, eb, ea, years=yrs, source=source))
-    add("composition_exports", lambda: composition(data, ea, eb, years=yrs, direction="exports"))
-    add("composition_imports", lambda: composition(data, ea, eb, years=yrs, direction="imports"))
+    # every point-in-time section for the same year: the latest covered one in the span
+    year = latest
+    ref = (year,)
+    src = {"source": source}
+    add(
+        "composition_exports",
+        lambda: composition(data, ea, eb, years=ref, direction="exports", **src),
+    )
+    add(
+        "composition_imports",
+        lambda: composition(data, ea, eb, years=ref, direction="imports", **src),
+    )
     add(
         "sectors",
-        lambda: composition(data, ea, eb, years=yrs, level="basket", direction="turnover"),
+        lambda: composition(data, ea, eb, years=ref, level="basket", direction="turnover", **src),
     )
-    detail_year = _latest_detail_year(sections)
-    if detail_year is not None:
-        add("grubel_lloyd", lambda: grubel_lloyd(data, ea, eb, detail_year))
-        add("hhi_products", lambda: hhi(data, ea, detail_year, by="product", partner=eb))
-        add("mirror", lambda: mirror_gaps(data, ea, eb, years=detail_year))
-        add("complementarity", lambda: complementarity(data, ea, eb, detail_year))
-        add("rca_a", lambda: rca(data, ea, detail_year))
-        add("rca_b", lambda: rca(data, eb, detail_year))
+    add("grubel_lloyd", lambda: grubel_lloyd(data, ea, eb, year, **src))
+    add("hhi_products", lambda: hhi(data, ea, year, by="product", partner=eb, **src))
+    add("mirror", lambda: mirror_gaps(data, ea, eb, years=year, **src))
+    add("complementarity", lambda: complementarity(data, ea, eb, year, **src))
+    add("rca_a", lambda: rca(data, ea, year, **src))
+    add("rca_b", lambda: rca(data, eb, year, **src))
     add("intensity", lambda: trade_intensity(data, ea, eb, latest, source=source))
     add("hhi_markets", lambda: hhi(data, ea, latest, by="market", source=source))
     if target is not None:
@@ -115,14 +128,4 @@ def profile(
                 source=source,
             ),
         )
-    return Profile(ea, eb, flows, sections, missing)
-
-
-def _latest_detail_year(sections: dict[str, LedgerResult]) -> int | None:
-    """The latest year with product detail, in either direction."""
-    years = [
-        int(comp.table.year.max())
-        for comp in (sections.get("composition_exports"), sections.get("composition_imports"))
-        if comp is not None and not comp.table.empty
-    ]
-    return max(years) if years else None
+    return Profile(ea, eb, flows, sections, missing, year)
