@@ -159,7 +159,7 @@ def test_missing_inputs_are_reported_not_filled(make_flows):
     assert set(r.table.missing) == {"demand, actual"}
     assert r.ranked.empty and len(r.incomplete) == 2
     text = str(r)
-    assert "demand: MISSING" in text and "missing inputs: demand, actual" in text
+    assert "demand: not covered" in text and "missing inputs: demand, actual" in text
     assert r.ease.value == pytest.approx(1.04)  # the totals are still used
 
 

@@ -10,6 +10,7 @@ from bilat.errors import (
     BilatError,
     InputError,
     NoDataError,
+    NotCoveredError,
     SolverError,
     StoreError,
     UnknownCodeError,
@@ -50,6 +51,8 @@ async def _bilat_error(request: Request, exc: Exception) -> JSONResponse:
             item["suggestions"] = exc.suggestions
         return JSONResponse({"detail": [item]}, status_code=422)
     detail: dict[str, object] = {"detail": str(exc)}
+    if isinstance(exc, NotCoveredError):  # what exists instead, as the CLI's JSON shows it
+        detail["coverage"] = exc.to_dict()
     if isinstance(exc, UnknownCodeError) and exc.suggestions:
         detail["suggestions"] = exc.suggestions
     return JSONResponse(detail, status_code=_status(exc))

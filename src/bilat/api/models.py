@@ -18,6 +18,7 @@ class ProvenanceOut(BaseModel):
     years: list[int]
     basis: str
     notes: list[str]
+    products: str = Field("", description="What the figures cover: 'all goods', 'HS 27, 44' …")
 
 
 class LedgerOut(BaseModel):
@@ -46,6 +47,9 @@ class ProfileOut(BaseModel):
     a: EconomyOut
     b: EconomyOut
     years: list[int]
+    year: int | None = Field(
+        None, description="The reference year of every point-in-time section (latest covered)."
+    )
     flows: LedgerOut
     sections: dict[str, LedgerOut]
     missing: dict[str, str] = Field(description="Sections the data could not answer, and why.")
@@ -70,6 +74,12 @@ class DatasetOut(BaseModel):
     rows: int
     first_year: int | None
     last_year: int | None
+    #: flows only, in words: the products covered ("all goods", "HS 27 only"), the shape of
+    #: the years ("every 4th year, 1964–2016"), the frequency, and who reported
+    products: str = ""
+    years: str = ""
+    frequency: str = ""
+    reporting: str = ""
 
 
 class HealthOut(BaseModel):
@@ -219,3 +229,5 @@ class ErrorOut(BaseModel):
     """An error: what went wrong and how to fix it."""
 
     detail: str | list[dict[str, Any]]
+    #: for a question the data do not cover (404): what exists instead, nearest figures
+    coverage: dict[str, Any] | None = None

@@ -58,6 +58,7 @@ def profile(p: Any) -> dict[str, Any]:
         "a": economy(p.a),
         "b": economy(p.b),
         "years": list(p.years),
+        "year": p.year,
         "flows": ledger(p.flows),
         "sections": {name: ledger(r) for name, r in p.sections.items()},
         "missing": dict(p.missing),

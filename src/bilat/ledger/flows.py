@@ -239,8 +239,15 @@ class FlowsResult(LedgerResult):
     def value(self, year: int, measure: str = "turnover", period: str = "A") -> float:
         """One figure in USD; NoDataError when the year or period is not in the result."""
         hit = self.table[(self.table.year == year) & (self.table.period == period)]
-        if hit.empty or pd.isna(hit[measure].iloc[0]):
-            raise NoDataError(f"no {measure} for {self.a}–{self.b} in {year} {period}")
+        if hit.empty:
+            raise NotCoveredError(
+                f"no {measure} for {self.a}–{self.b} in {year} {period}",
+                exists=[f"this result covers {self.provenance}"],
+            )
+        if pd.isna(hit[measure].iloc[0]):
+            missing = hit["missing"].iloc[0] if "missing" in hit else ""
+            why = f": {missing} not reported" if missing else ""
+            raise NoDataError(f"no {measure} for {self.a}–{self.b} in {year} {period}{why}")
         return float(hit[measure].iloc[0])
 
 

@@ -37,6 +37,8 @@ class Input:
     digits: int | None = None
     note: str = ""
     missing: str = ""
+    #: what the source covers that year, in the ledger's words ("all goods", "HS 27, 44 only")
+    products: str = ""
 
     @property
     def available(self) -> bool:
@@ -44,13 +46,14 @@ class Input:
         return not self.missing
 
     def __str__(self) -> str:
-        if self.missing:
-            return f"{self.name}: MISSING — {self.missing}"
+        if self.missing:  # the ledger's vocabulary: not covered, with what exists instead
+            return f"{self.name}: not covered — {self.missing}"
         detail = "totals" if self.digits == 0 else f"HS {self.digits}-digit"
+        scope = f"; {self.products}" if self.products else ""
         note = f"; {self.note}" if self.note else ""
         return (
             f"{self.name}: {self.what} — {self.source} (release {self.release}, {self.year}, "
-            f"{detail}){note}"
+            f"{detail}{scope}){note}"
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -64,6 +67,8 @@ class Input:
             "digits": self.digits,
             "note": self.note,
             "missing": self.missing,
+            "covered": self.available,
+            "products": self.products,
         }
 
 

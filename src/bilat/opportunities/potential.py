@@ -320,6 +320,7 @@ def opportunities(
             used.append(
                 Input("ease", what, epick.source, epick.release, epick.year, epick.digits, enote)
             )
+    used = _with_coverage(data, used)
     table = _table(list(frames.values()), used, ease)
     if table.empty:
         why = "; ".join(str(u) for u in used if not u.available)
@@ -338,6 +339,20 @@ def opportunities(
         inputs=tuple(used),
         context=inputs.pair_context(data, a, b, yr) if not isinstance(data, ir.Table) else None,
     )
+
+
+def _with_coverage(data: object, used: list[Input]) -> list[Input]:
+    """Each input with the products its source covers that year, in the ledger's words."""
+    from dataclasses import replace
+
+    from bilat.ledger import coverage
+
+    sc = coverage.scopes(data)
+    out = []
+    for u in used:
+        scope = sc.get((u.source, int(u.year))) if u.source and u.year is not None else None
+        out.append(replace(u, products=scope.describe()) if scope is not None else u)
+    return out
 
 
 def _ease(

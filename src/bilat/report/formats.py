@@ -67,6 +67,7 @@ def to_json(p: Profile) -> str:
     out = {
         "a": {"code": p.a.code, "name": p.a.name},
         "b": {"code": p.b.code, "name": p.b.name},
+        "year": p.year,
         "sections": {k: r.to_dict() for k, r in _all(p).items()},
         "missing": p.missing,
     }

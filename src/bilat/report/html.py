@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 
+import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
@@ -20,8 +21,18 @@ td{text-align:right} small{color:#666} .missing{color:#a33}
 """
 
 
+def with_gaps(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (one row per year) with an empty row for each year missing between its first
+    and last, so that charts draw a gap where the data have none (every-4th-year sources)."""
+    if frame.empty:
+        return frame
+    years = range(int(frame.year.min()), int(frame.year.max()) + 1)
+    full = pd.DataFrame({"year": list(years)})
+    return full.merge(frame.assign(year=frame.year.astype(int)), on="year", how="left")
+
+
 def _chart_flows(p: Profile) -> go.Figure:
-    t = p.flows.table[p.flows.table.period == "A"]
+    t = with_gaps(p.flows.table[p.flows.table.period == "A"])
     fig = go.Figure()
     fig.add_bar(x=t.year, y=t.exports, name=f"{p.a.code} exports to {p.b.code}")
     fig.add_bar(x=t.year, y=t.imports, name=f"{p.a.code} imports from {p.b.code}")
@@ -39,7 +50,8 @@ def _chart_ranks(p: Profile) -> go.Figure | None:
     ):
         r = p.sections.get(key)
         if r is not None:
-            fig.add_scatter(x=r.table.year, y=r.table["rank"], name=label, mode="lines+markers")
+            t = with_gaps(r.table)
+            fig.add_scatter(x=t.year, y=t["rank"], name=label, mode="lines+markers")
     if not fig.data:
         return None
     fig.update_layout(title="Rank by turnover (1 = largest partner)")

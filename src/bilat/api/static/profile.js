@@ -19,8 +19,9 @@
 
   function rankText(section, year) {
     if (!section) return [null, "–"];
-    const hit = section.rows.find(r => r.year === year) || section.rows[section.rows.length - 1];
-    if (!hit) return [null, "–"];
+    // the reference year's rank only: another year's would answer a different question
+    const hit = section.rows.find(r => r.year === year);
+    if (!hit) return [null, "not covered for " + year];
     return [hit.rank, bilat.ordinal(hit.rank) + " of " + hit.partners + " (" + hit.year + ")"];
   }
 
@@ -54,11 +55,17 @@
     const [rk2, rk2Text] = rankText(p.sections.rank_a_in_b, last && last.year);
     setValue("rank-ba", rk2, rk2Text);
 
-    const annual = flows.filter(r => r.period === "A");
-    const years = annual.map(r => r.year);
+    // one point per year from the first to the last: a year without data is a gap (null)
+    const observed = flows.filter(r => r.period === "A");
+    const byYear = new Map(observed.map(r => [r.year, r]));
+    const first = observed.length ? observed[0].year : 0;
+    const lastYear = observed.length ? observed[observed.length - 1].year : -1;
+    const years = [];
+    for (let y = first; y <= lastYear; y++) years.push(y);
+    const annual = years.map(y => byYear.get(y) || { year: y });
     Plotly.newPlot($("chart-flows"), ["turnover", "exports", "imports"].map(k => ({
-      type: "scatter", mode: years.length > 1 ? "lines+markers" : "markers", name: k,
-      x: years, y: annual.map(r => r[k]),
+      type: "scatter", mode: observed.length > 1 ? "lines+markers" : "markers", name: k,
+      x: years, y: annual.map(r => (r[k] === undefined ? null : r[k])), connectgaps: false,
       hovertemplate: k + " %{x}: %{y:$,.0f}<extra></extra>",
     })), {
       title: { text: p.a.code + " trade with " + p.b.code + " (USD)" }, height: 380,
