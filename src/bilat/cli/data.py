@@ -114,9 +114,12 @@ def list_(store: StoreOption = None) -> None:
         console.print("The store is empty: add data with `bilat data add` or `bilat data bundle`.")
         return
     t = Table(title=f"bilat store: {st.root}")
-    cols = ("table", "source", "dataset", "release", "files", "rows", "years", "products")
-    for col in (*cols, "frequency", "reported by"):
+    for col in ("table", "source", "dataset", "release", "files", "rows"):
         t.add_column(col, justify="right" if col in ("files", "rows") else "left")
+    t.add_column("years", no_wrap=True)  # the shape of the years ("every 4th year, 1964–2016")
+    cov = Table(title="What the flows cover")
+    for col in ("source", "dataset", "products", "frequency", "reported by"):
+        cov.add_column(col)
     for r in df.itertuples():
         years = (
             "-"
@@ -124,20 +127,12 @@ def list_(store: StoreOption = None) -> None:
             else (f"{r.first_year}–{r.last_year}")
         )
         if r.table == "flows" and r.years:
-            years = r.years  # the shape of the years held ("every 4th year, 1964–2016")
-        t.add_row(
-            r.table,
-            r.source,
-            r.dataset,
-            r.release,
-            str(r.files),
-            f"{r.rows:,}",
-            years,
-            r.products or "",
-            r.frequency or "",
-            r.reporting or "",
-        )
+            years = r.years
+            cov.add_row(r.source, r.dataset, r.products, r.frequency, r.reporting)
+        t.add_row(r.table, r.source, r.dataset, r.release, str(r.files), f"{r.rows:,}", years)
     console.print(t)
+    if cov.row_count:
+        console.print(cov)
     if (df.table == "flows").any() and not st.derived_ready:
         console.print(
             "[yellow]Note:[/] some flows were stored by an older bilat, without all of the "

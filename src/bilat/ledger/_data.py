@@ -395,37 +395,9 @@ def _choose(
 ) -> SourceChoice:
     """choose_source without the memory (``partners``: the question needs bilateral rows;
     ``partial_ok``: any product scope answers, and the choice says which — mirror gaps)."""
-    if economy is not None and len(economies) in (1, 2):
-        rows = trade_of(economy, *economies)
-    elif len(economies) == 2:
-        rows = pair_rows(t, *economies)
-    elif len(economies) == 1:
-        rows = side_rows(t, economies[0])
-    else:
-        rows = t
-    rows = rows.filter(involves(rows, economies))
-    if where is not None:
-        rows = rows.filter(where(rows))
+    summary = _summary(t, economies, source, both_reports, where, economy)
     if years:
-        rows = rows.filter(rows.year.isin(list(years)))
-    if source is not None:
-        rows = rows.filter(rows.source == source)
-    if both_reports:
-        rows = rows.filter(rows.reported_by.isin(["exporter", "importer"]))
-    is_total = rows.product == TOTAL
-    # on a derived table each row stands for detail_rows rows of the detail
-    count = _.detail_rows.sum() if "detail_rows" in t.columns else _.count()
-    summary = (
-        rows.mutate(is_total=is_total)
-        .group_by(["source", "is_total", "year"])
-        .aggregate(
-            n=count,
-            n_products=_.product.nunique(),
-            releases=_.release.collect(distinct=True),
-            reported_by=_.reported_by.collect(distinct=True),
-        )
-    )
-    summary = run(summary)
+        summary = summary[summary.year.isin([int(y) for y in years])]
     who = " and ".join(e.code for e in economies)
     span = ""
     if years:
@@ -572,6 +544,68 @@ def _choose(
         uncovered=tuple(sorted(set(years) - set(got))) if years else (),
         partial=partial,
     )
+
+
+def _summary(
+    t: ir.Table,
+    economies: tuple[Economy, ...],
+    source: str | None,
+    both_reports: bool,
+    where: Callable[[ir.Table], ir.BooleanValue] | None,
+    economy: ir.Table | None,
+) -> pd.DataFrame:
+    """What each source holds for the economies, per (source, totals or detail, year): rows,
+    products, releases and reporting sides — one query for every year, remembered per table
+    expression, so that questions about other years of the same pair ask nothing more."""
+    key = None
+    if where is None:
+        try:
+            engine = id(t._find_backend(use_default=True))
+            key = (engine, t.op(), economies, source, both_reports,
+                   None if economy is None else economy.op())  # fmt: skip
+        except Exception:  # no single backend: do not remember
+            key = None
+    if key is not None and key in _SUMMARIES:
+        _SUMMARIES.move_to_end(key)
+        return _SUMMARIES[key][0]
+    if economy is not None and len(economies) in (1, 2):
+        rows = trade_of(economy, *economies)
+    elif len(economies) == 2:
+        rows = pair_rows(t, *economies)
+    elif len(economies) == 1:
+        rows = side_rows(t, economies[0])
+    else:
+        rows = t
+    rows = rows.filter(involves(rows, economies))
+    if where is not None:
+        rows = rows.filter(where(rows))
+    if source is not None:
+        rows = rows.filter(rows.source == source)
+    if both_reports:
+        rows = rows.filter(rows.reported_by.isin(["exporter", "importer"]))
+    is_total = rows.product == TOTAL
+    # on a derived table each row stands for detail_rows rows of the detail
+    count = _.detail_rows.sum() if "detail_rows" in t.columns else _.count()
+    summary = (
+        rows.mutate(is_total=is_total)
+        .group_by(["source", "is_total", "year"])
+        .aggregate(
+            n=count,
+            n_products=_.product.nunique(),
+            releases=_.release.collect(distinct=True),
+            reported_by=_.reported_by.collect(distinct=True),
+        )
+    )
+    out = run(summary)
+    out["year"] = out.year.astype(int)
+    if key is not None:
+        _SUMMARIES[key] = (out, t, economy)  # the tables held: their ids stay unique
+        if len(_SUMMARIES) > _CHOICES_KEPT:
+            _SUMMARIES.popitem(last=False)
+    return out
+
+
+_SUMMARIES: OrderedDict[tuple, tuple[pd.DataFrame, object, object]] = OrderedDict()
 
 
 def _group_reason(economies: tuple[Economy, ...], years: tuple[int, ...] | None) -> str:

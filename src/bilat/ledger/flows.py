@@ -6,6 +6,7 @@ imports likewise the other way, so a group's internal trade never counts as trad
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -447,9 +448,19 @@ def _nearest_flows(
     data: object, ea: Economy, eb: Economy, years: tuple[int, ...], source: str | None
 ) -> list[dict]:
     """Turnover in the covered years nearest to ``years``, as context for a not-covered answer."""
-    try:
-        every = bilateral_flows(data, ea, eb, source=source)
-    except NoDataError:
+    sc = coverage.scopes(data)
+    key = (id(sc), ea, eb, source)
+    if key in _EVERY_YEAR:
+        every = _EVERY_YEAR[key][0]
+    else:
+        try:
+            every = bilateral_flows(data, ea, eb, source=source)
+        except NoDataError:
+            every = None
+        _EVERY_YEAR[key] = (every, sc)  # the scopes held: their id stays theirs
+        if len(_EVERY_YEAR) > 64:
+            _EVERY_YEAR.popitem(last=False)
+    if every is None:
         return []
     have = [
         int(y)
@@ -471,6 +482,11 @@ def _nearest_flows(
             }
         )
     return out
+
+
+# A pair's all-years flows, for not-covered context: keyed by the coverage object of the data
+# (one per store generation) and the question.
+_EVERY_YEAR: OrderedDict[tuple, tuple[FlowsResult | None, object]] = OrderedDict()
 
 
 def _bn(value: float) -> str:

@@ -7,6 +7,7 @@ ranking and the total the shares are taken of.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -249,9 +250,19 @@ def _nearest_ranks(
     data: object, ea: Economy, eb: Economy, years: tuple[int, ...], by: str, source: str | None
 ) -> list[dict]:
     """B's rank in the covered years nearest to ``years``: context for a not-covered answer."""
-    try:
-        every = partner_rank(data, ea, eb, by=by, source=source)  # type: ignore[arg-type]
-    except NoDataError:
+    sc = coverage.scopes(data)
+    key = (id(sc), ea, eb, by, source)
+    if key in _EVERY_YEAR:
+        every = _EVERY_YEAR[key][0]
+    else:
+        try:
+            every = partner_rank(data, ea, eb, by=by, source=source)  # type: ignore[arg-type]
+        except NoDataError:
+            every = None
+        _EVERY_YEAR[key] = (every, sc)
+        if len(_EVERY_YEAR) > 64:
+            _EVERY_YEAR.popitem(last=False)
+    if every is None:
         return []
     t = every.table
     out = []
@@ -269,6 +280,10 @@ def _nearest_ranks(
             }
         )
     return out
+
+
+# A pair's ranks in every year, for not-covered context (keyed as flows' _EVERY_YEAR).
+_EVERY_YEAR: OrderedDict[tuple, tuple[RankResult | None, object]] = OrderedDict()
 
 
 def top_partners(

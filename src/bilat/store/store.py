@@ -82,6 +82,7 @@ class Store:
         self._tables: dict[str, ibis.Table] = {}
         self._serving_wait: Path | None = None
         self._coverage_cache: tuple[int, int, dict[str, list[dict]]] | None = None
+        self._scopes_cache: tuple[object, dict] | None = None
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -186,11 +187,16 @@ class Store:
         """What each flows source covers, per ``(source, year)`` (its datasets merged)."""
         m = self.manifest
         per_part = self.partition_coverage()
-        return coverage.year_scopes(
+        cached = self._scopes_cache
+        if cached is not None and cached[0] is per_part:
+            return cached[1]
+        scopes = coverage.year_scopes(
             (p.source, p.dataset, p.release, per_part.get(k, []))
             for k, p in m.partitions.items()
             if p.table == "flows"
         )
+        self._scopes_cache = (per_part, scopes)  # one object per generation: callers key on it
+        return scopes
 
     # ------------------------------------------------------------------ writing
     def ingest(
