@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bilat.cli.options import EngineOption, StoreOption, console, fail
+from bilat.cli.products import ProductsOption, restricted, selection
 from bilat.errors import BilatError, InputError
 
 A = Annotated[str, typer.Argument(help="First economy: ISO3, name, alias, group (EAEU) or region.")]
@@ -91,6 +92,7 @@ def register(app: typer.Typer) -> None:
         target_year: Annotated[int | None, typer.Option(help="Year the target is for.")] = None,
         base_year: Annotated[int | None, typer.Option(help="Base year of the target.")] = None,
         source: Source = None,
+        products: ProductsOption = None,
         store: StoreOption = None,
         engine: EngineOption = None,
     ) -> None:
@@ -98,6 +100,7 @@ def register(app: typer.Typer) -> None:
         from bilat.report import Target, profile, render
 
         try:
+            sel = selection(products)
             goal = None
             if target is not None:
                 if target_year is None or base_year is None:
@@ -105,6 +108,10 @@ def register(app: typer.Typer) -> None:
                 goal = Target(target, target_year, base_year)
             data = _store(store, engine)
             prof = profile(data, a, b, years=_years(year, first, last), target=goal, source=source)
+            if sel is not None:
+                from bilat.report.products import data_revisions, restrict_profile
+
+                prof = restrict_profile(prof, sel, data_revisions(data, source))
             text = render(prof, fmt)
         except BilatError as exc:
             raise fail(exc) from None
@@ -189,6 +196,7 @@ def register(app: typer.Typer) -> None:
         direction: Annotated[str, typer.Option(help="exports, imports or turnover.")] = "exports",
         top: Annotated[int | None, typer.Option(help="Largest N groups per year.")] = None,
         source: Source = None,
+        products: ProductsOption = None,
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
@@ -197,20 +205,29 @@ def register(app: typer.Typer) -> None:
         """What A and B trade, by HS level or by sector basket (nine bridges)."""
         from bilat.ledger.composition import composition as build
 
-        _run(
-            lambda: build(
-                _store(store, engine),
+        def run() -> object:
+            sel, data = selection(products), _store(store, engine)
+            result = build(
+                data,
                 a,
                 b,
                 years=_years(year, first, last),
                 level=level,  # type: ignore[arg-type]
                 direction=direction,
-                top=top,
+                # --top after the selection, so that it ranks the products asked for
+                top=None if sel is not None else top,
                 source=source,  # type: ignore[arg-type]
-            ),
-            fmt,
-            out,
-        )
+            )
+            result = restricted(result, sel, data, source)
+            if sel is not None and top is not None:
+                from dataclasses import replace
+
+                t = result.table  # type: ignore[attr-defined]
+                t = t.sort_values(["year", "value"], ascending=[True, False])
+                result = replace(result, table=t.groupby("year").head(top).reset_index(drop=True))
+            return result
+
+        _run(run, fmt, out)
 
     @app.command()
     def indices(
@@ -257,6 +274,7 @@ def register(app: typer.Typer) -> None:
         last: To = None,
         totals: Annotated[bool, typer.Option(help="Totals only, not by product.")] = False,
         source: Source = None,
+        products: ProductsOption = None,
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
@@ -265,18 +283,16 @@ def register(app: typer.Typer) -> None:
         """A's reported exports to B against B's reported imports from A, and the reverse."""
         from bilat.ledger.mirror import mirror_gaps
 
-        _run(
-            lambda: mirror_gaps(
-                _store(store, engine),
-                a,
-                b,
-                years=_years(year, first, last),
-                by_product=not totals,
-                source=source,
-            ),
-            fmt,
-            out,
-        )
+        def run() -> object:
+            if totals and products is not None:
+                raise InputError("--totals and --products do not go together")
+            sel, data = selection(products), _store(store, engine)
+            result = mirror_gaps(
+                data, a, b, years=_years(year, first, last), by_product=not totals, source=source
+            )
+            return restricted(result, sel, data, source)
+
+        _run(run, fmt, out)
 
     @app.command()
     def target(
