@@ -706,7 +706,7 @@ def _chapters_of_section(numeral: str) -> list[str]:
 
 # A name resolves on its own when its best match scores at least this and leads the next
 # different candidate by the margin; otherwise the user is asked to choose.
-_RESOLVE_MIN = 80.0
+_RESOLVE_MIN = 75.0
 _RESOLVE_MARGIN = 4.0
 
 
@@ -765,6 +765,10 @@ def _resolve_name(text: str, rev: str) -> SelectedProduct:
     exact = _norm(best.matched) == typed
     if rivals and not exact and best.score - rivals[0].score < _RESOLVE_MARGIN:
         raise AmbiguousProductError(text, [*group, *rivals][:5])
+    # a name for a chapter and some of its headings ("timber": 44, 4403, 4407) selects the chapter
+    group = [
+        m for m in group if not any(m.code != g.code and m.code.startswith(g.code) for g in group)
+    ]
     return SelectedProduct(
         text, tuple(m.code for m in group), tuple(m.description for m in group), best.via
     )
