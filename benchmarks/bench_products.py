@@ -7,7 +7,8 @@ analyst would use (any of them counts as right), split dev / held-out by a seede
 before any tuning (make_split.py). A phrase is right at top-k when one of the first k codes that
 ``bilat.reference.products.search`` returns is one of its annotated codes. Latency: each phrase
 searched again after a first pass (indexes built, caches warm), median and 95th percentile.
-``--misses dev`` lists the dev phrases missed at top-1 (tuning looks at dev only).
+``--misses dev`` (or dev2) lists the phrases missed at top-1; tuning looks at dev and dev2 only
+(phrases_dev2.csv: a second tuning set gathered after round 1).
 """
 
 from __future__ import annotations
@@ -21,18 +22,24 @@ from pathlib import Path
 from bilat.reference import products
 
 HERE = Path(__file__).resolve().parent / "products"
+# dev: tuned on in round 1; dev2: a second set gathered for round 2 (tuned on too); heldout:
+# never looked at phrase by phrase, only scored
+SPLITS = ("dev", "dev2", "heldout")
 
 
 def load() -> list[dict[str, str]]:
-    """The annotated phrases (comment lines starting with '#' skipped)."""
-    lines = (HERE / "phrases.csv").read_text(encoding="utf-8").splitlines()
-    return list(csv.DictReader(ln for ln in lines if not ln.startswith("#")))
+    """The annotated phrases of both files (comment lines starting with '#' skipped)."""
+    rows: list[dict[str, str]] = []
+    for name in ("phrases.csv", "phrases_dev2.csv"):
+        lines = (HERE / name).read_text(encoding="utf-8").splitlines()
+        rows += csv.DictReader(ln for ln in lines if not ln.startswith("#"))
+    return rows
 
 
 def evaluate(rows: list[dict[str, str]]) -> dict[str, dict[str, float]]:
     """Top-1 / top-5 accuracy per split, and the misses."""
     out: dict[str, dict] = {}
-    for split in ("dev", "heldout"):
+    for split in SPLITS:
         part = [r for r in rows if r["split"] == split]
         top1 = top5 = 0
         misses = []
@@ -67,13 +74,13 @@ def latency(rows: list[dict[str, str]]) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--misses", choices=("dev", "heldout"), help="list top-1 misses")
+    parser.add_argument("--misses", choices=("dev", "dev2"), help="list top-1 misses")
     args = parser.parse_args()
     rows = load()
     cold, med, p95 = latency(rows)
     res = evaluate(rows)
     print(f"{'':10}{'n':>5}{'top-1':>8}{'top-5':>8}")
-    for split in ("dev", "heldout"):
+    for split in SPLITS:
         r = res[split]
         print(f"{split:10}{r['n']:>5}{r['top1']:>8.3f}{r['top5']:>8.3f}")
     print(

@@ -122,6 +122,10 @@ _CONTEXT = frozenset(
         "key",
         "major",
         "new",
+        "goods",
+        "items",
+        "commodities",
+        "commodity",
     ]
 )
 # Function words of the HS text; dropping them lets token_sort_ratio compare content words.
@@ -175,6 +179,11 @@ _SPELLING = {
     "meter": "metre",
     "center": "centre",
     "softwood": "coniferous",
+    "component": "part",
+    "soy": "soya",
+    "jewelry": "jewellery",
+    "sulfur": "sulphur",
+    "airplane": "aeroplane",
 }
 
 
@@ -284,12 +293,14 @@ class _Index:
     descriptions: dict[str, str] = field(repr=False)
     levels_of: dict[str, Level] = field(repr=False)
     vocabulary: tuple[str, ...] = field(repr=False)
+    by_stem: dict[str, tuple[str, ...]] = field(repr=False)  # first 6 letters -> words
     postings: dict[str, np.ndarray] = field(repr=False)  # word -> entries that contain it
     idf: dict[str, float] = field(repr=False)
     is_name: np.ndarray = field(repr=False)
     n_words: np.ndarray = field(repr=False)  # distinct words of each entry's own text
     level_rank: np.ndarray = field(repr=False)
     parent_entry: np.ndarray = field(repr=False)  # entry of the code's parent description, or -1
+    n_children: np.ndarray = field(repr=False)  # description entries one level below
     exact: dict[str, tuple[int, ...]] = field(repr=False)  # normalised text -> entries
 
 
@@ -369,6 +380,13 @@ def _index(revision: str) -> _Index:
     exact: dict[str, list[int]] = {}
     for i, n in enumerate(norms):
         exact.setdefault(n, []).append(i)
+    # a chapter is called by the first clause of its title: "arms and ammunition" (93),
+    # "iron and steel" (72), "vehicles" (87)
+    for i, (code, text) in enumerate(zip(codes, texts, strict=True)):
+        if vias[i] != "name" and levels_of[code] == "chapter" and ";" in text:
+            head = _norm(text.split(";")[0])
+            if head and i not in exact.get(head, []):
+                exact.setdefault(head, []).append(i)
     levels = tuple(levels_of[c] for c in codes)
     entry_of = {c: i for i, (c, v) in enumerate(zip(codes, vias, strict=True)) if v != "name"}
     # only HS texts lift their group; a common name says nothing about the group's other members
@@ -387,6 +405,7 @@ def _index(revision: str) -> _Index:
         descriptions=descriptions,
         levels_of=levels_of,
         vocabulary=tuple(sorted(postings_sets)),
+        by_stem=_stems(postings_sets),
         postings={w: np.fromiter(sorted(v), dtype=np.int64) for w, v in postings_sets.items()},
         # words that many entries share ("parts", "oil") say less about which entry is meant
         idf={w: idf.get(w, float(np.log(1 + n_docs / len(v)))) for w, v in postings_sets.items()},
@@ -394,6 +413,7 @@ def _index(revision: str) -> _Index:
         n_words=np.array([len(set(n.split())) for n in norms], dtype=np.int32),
         level_rank=np.array([LEVELS.index(lv) for lv in levels], dtype=np.float32),
         parent_entry=np.array(parents, dtype=np.int64),
+        n_children=np.bincount([p for p in parents if p >= 0], minlength=len(codes)),
         exact={k: tuple(v) for k, v in exact.items()},
     )
 
@@ -447,7 +467,7 @@ def _query_words(words: list[str], idx: _Index) -> list[tuple[str, dict[str, flo
                 w = hit[0]
         credit = {w: 1.0} if w in idx.postings else {}
         if len(w) >= 6:
-            for v in _stem_mates(w, idx.vocabulary):
+            for v in _stem_mates(w, idx):
                 credit.setdefault(v, 0.8)
         out.append((w, credit))
     return out
@@ -461,12 +481,19 @@ def _compound(word: str, idx: _Index) -> list[str]:
     return []
 
 
-def _stem_mates(word: str, vocabulary: tuple[str, ...]) -> list[str]:
+def _stems(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for w in words:
+        if len(w) >= 6:
+            out.setdefault(w[:6], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _stem_mates(word: str, idx: _Index) -> list[str]:
     """Vocabulary words sharing a stem of at least 6 letters and 60 % of the shorter word."""
-    stem = word[:6]
     out = []
-    for v in vocabulary:
-        if v == word or not v.startswith(stem):
+    for v in idx.by_stem.get(word[:6], ()):
+        if v == word:
             continue
         n = next((k for k, (x, y) in enumerate(zip(word, v, strict=False)) if x != y), 0) or min(
             len(word), len(v)
@@ -496,9 +523,16 @@ def _code_query(query: str, idx: _Index) -> list[str]:
 # an HS text, and a broader level before a narrower one (a bare word means the group).
 _W_COVER, _W_SORT = 75.0, 25.0
 _NAME_BONUS = 6.0
-_LEVEL_STEP = 0.5  # per level, section > chapter > heading > subheading
+_LEVEL_STEP = 0.5  # what a group gains over its best member
+# bonus of an entry with every query word, by level: a bare word means a chapter or heading
+# rather than one subheading; sections, groupings of chapters, are rarely what is meant
+_LEVEL_BONUS = np.array([1.0, 1.5, 1.0, 0.0], dtype=np.float32)
+# "steel and aluminium", "oil and gas": each part is also searched on its own, a little below
+# an entry that has the whole query
+_PART_PENALTY = 5.0
+_GENERIC = frozenset({"part", "accessory", "product", "equipment", "article"})
+_PARTS = re.compile(r"\s+(?:and|&)\s+|\s*[/,;]\s*", re.IGNORECASE)
 _EXACT_BONUS = 10.0
-_HEAD_WEIGHT = 1.5
 
 
 def search(
@@ -527,11 +561,17 @@ def search(
     raw: dict[str, float] = {}  # ranking score (bonuses may take it past 100; shown capped)
     for code in _code_query(query, idx):
         found[code], raw[code] = _match(idx, code, 100.0, code, "code"), 1000.0
-    words = _words(query, drop_context=True) or _words(query, drop_context=False)
-    qwords = _query_words(words, idx)
-    q = " ".join(w for w, _ in qwords)
-    if q:
-        scores = _scores(q, qwords, idx)
+    texts = [query, *_parts(query)]
+    scores = None
+    for k, text in enumerate(texts if len(texts) > 2 else texts[:1]):
+        words = _words(text, drop_context=True) or _words(text, drop_context=False)
+        qwords = _query_words(words, idx)
+        q = " ".join(w for w, _ in qwords)
+        if not q:
+            continue
+        part = _scores(q, qwords, idx) - (_PART_PENALTY if k else 0.0)
+        scores = part if scores is None else np.maximum(scores, part)
+    if scores is not None:
         # the 300 best entries are more than any page of results needs, after per-code merging
         for i in np.argsort(-scores, kind="stable")[:300]:
             s = float(scores[i])
@@ -544,6 +584,22 @@ def search(
         (m for m in found.values() if m.level in want), key=lambda m: (-raw[m.code], m.code)
     )
     return ProductSearch(query=query, revision=idx.revision, matches=tuple(ranked[:limit]))
+
+
+def _parts(query: str) -> list[str]:
+    """The items of a coordinated query: "steel and aluminium" -> steel, aluminium.
+
+    A one-word item before a longer last one shares its head: "live and frozen crab" -> live
+    crab, frozen crab. Items that are only "parts", "accessories" … are not products of their
+    own ("telephones and parts" is about telephones).
+    """
+    parts = [p.strip() for p in _PARTS.split(query) if p.strip()]
+    if len(parts) < 2:
+        return []
+    last = _WORD.findall(parts[-1].lower())
+    if len(last) >= 2:
+        parts = [f"{p} {last[-1]}" if len(_WORD.findall(p)) == 1 else p for p in parts]
+    return [p for p in parts if set(_words(p, drop_context=True)) - _GENERIC]
 
 
 def _match(
@@ -567,12 +623,12 @@ def _scores(q: str, qwords: list[tuple[str, dict[str, float]]], idx: _Index) -> 
     cover = np.zeros(n, dtype=np.float32)
     present = np.zeros(n, dtype=np.int32)  # query words found (or a stem-mate of them)
     total = 0.0
-    for k, (w, credit) in enumerate(qwords):
+    # a word found nowhere (not even as a typo) cannot tell entries apart: leave it out, so
+    # that "readymade garments" is judged on "garments"
+    # nor can "parts", "products": what matters is what they are parts or products of
+    qwords = [(w, c) for w, c in qwords if c and w not in _GENERIC] or qwords
+    for w, credit in qwords:
         weight = idx.idf.get(w) or max((idx.idf[v] for v in credit), default=0.0) or 1.0
-        if k == len(qwords) - 1 and k > 0:
-            # the last word of an English noun phrase names the thing ("finished cars" are
-            # cars): when no entry has every word, the one with this word should lead
-            weight *= _HEAD_WEIGHT
         total += weight
         best = np.zeros(n, dtype=np.float32)
         for v, c in credit.items():
@@ -587,7 +643,7 @@ def _scores(q: str, qwords: list[tuple[str, dict[str, float]]], idx: _Index) -> 
     # a common name earns its bonus only when it says what the query says, no more: "wood"
     # is chapter 44, not the name "wood pellets"
     named = full & idx.is_name & (idx.n_words <= len({w for w, _ in qwords}))
-    score += _NAME_BONUS * named + full * _LEVEL_STEP * (3 - idx.level_rank)
+    score += _NAME_BONUS * named + full * _LEVEL_BONUS[idx.level_rank.astype(np.int64)]
     for i in idx.exact.get(q, ()):  # the whole entry, word for word
         score[i] += _EXACT_BONUS
     # A group whose own text has every query word, as have two or more of its members, is a
@@ -609,6 +665,10 @@ def _scores(q: str, qwords: list[tuple[str, dict[str, float]]], idx: _Index) -> 
             groups = np.where(lacking, idx.parent_entry[np.maximum(groups, 0)], groups)
         for parent in np.unique(groups[groups >= 0]):
             mine = members[groups == parent]
+            # a few members of a long list ("cashew nuts" in 0801 "coconuts, Brazil nuts and
+            # cashew nuts") do not make the group the answer
+            if len(mine) < 4 and len(mine) < 0.3 * idx.n_children[parent]:
+                continue
             # or, less sure, three full members under a group that has half the query
             if (full[parent] and len(mine) >= needed) or (cover[parent] >= 0.5 and len(mine) >= 3):
                 score[parent] = max(score[parent], float(score[mine].max()) + _LEVEL_STEP)
