@@ -531,6 +531,8 @@ _LEVEL_BONUS = np.array([1.0, 1.5, 1.0, 0.0], dtype=np.float32)
 # an entry that has the whole query
 _PART_PENALTY = 5.0
 _GENERIC = frozenset({"part", "accessory", "product", "equipment", "article"})
+_GENERIC_WEIGHT = 0.3
+_WITH_PARTS = re.compile(r"\b(?:and|&)\s+(?:its\s+)?(?:parts|components|accessories)\b", re.I)
 _PARTS = re.compile(r"\s+(?:and|&)\s+|\s*[/,;]\s*", re.IGNORECASE)
 _EXACT_BONUS = 10.0
 
@@ -561,7 +563,11 @@ def search(
     raw: dict[str, float] = {}  # ranking score (bonuses may take it past 100; shown capped)
     for code in _code_query(query, idx):
         found[code], raw[code] = _match(idx, code, 100.0, code, "code"), 1000.0
-    texts = [query, *_parts(query)]
+    parts = _parts(query)
+    whole = " ".join(w for w, _ in _query_words(_words(query, drop_context=True), idx))
+    if whole in idx.exact:  # "arms and ammunition" is chapter 93's title, not two products
+        parts = []
+    texts = [query, *parts]
     scores = None
     for k, text in enumerate(texts if len(texts) > 2 else texts[:1]):
         words = _words(text, drop_context=True) or _words(text, drop_context=False)
@@ -580,6 +586,14 @@ def search(
                 continue
             found[code] = _match(idx, code, s, idx.texts[i], idx.vias[i], idx.whys[i])
             raw[code] = s
+    if _WITH_PARTS.search(query):
+        # "mobile phones and parts": the heading holds the thing and its parts (8517 with
+        # 8517.13 and 8517.79), so a subheading found stands for its heading
+        for code in [c for c in found if len(c) == 6 and c.isdigit()]:
+            head = code[:4]
+            if head in idx.descriptions and raw.get(head, -1.0) < raw[code]:
+                found[head] = _match(idx, head, raw[code], found[code].matched, found[code].via)
+                raw[head] = raw[code] + 0.01
     ranked = sorted(
         (m for m in found.values() if m.level in want), key=lambda m: (-raw[m.code], m.code)
     )
@@ -625,24 +639,29 @@ def _scores(q: str, qwords: list[tuple[str, dict[str, float]]], idx: _Index) -> 
     total = 0.0
     # a word found nowhere (not even as a typo) cannot tell entries apart: leave it out, so
     # that "readymade garments" is judged on "garments"
-    # nor can "parts", "products": what matters is what they are parts or products of
-    qwords = [(w, c) for w, c in qwords if c and w not in _GENERIC] or qwords
+    qwords = [(w, c) for w, c in qwords if c] or qwords
+    needed = 0  # words an entry must have to be "full"
     for w, credit in qwords:
         weight = idx.idf.get(w) or max((idx.idf[v] for v in credit), default=0.0) or 1.0
+        generic = w in _GENERIC and len(qwords) > 1
+        # "parts", "products" say little about which product; an entry may lack them and
+        # still have the query, but one that has them ("accumulators; parts") is closer
+        weight *= _GENERIC_WEIGHT if generic else 1.0
+        needed += not generic
         total += weight
         best = np.zeros(n, dtype=np.float32)
         for v, c in credit.items():
             hits = idx.postings[v]
             best[hits] = np.maximum(best[hits], c)
         cover += weight * best
-        present += best > 0
+        present += (best > 0) & (not generic)
     cover /= max(total, 1e-9)
     sort_ = process.cdist([q], idx.norms, scorer=fuzz.token_sort_ratio, dtype=np.float32)[0]
     score = _W_COVER * cover + _W_SORT * sort_ / 100.0
-    full = present == len(qwords)
-    # a common name earns its bonus only when it says what the query says, no more: "wood"
-    # is chapter 44, not the name "wood pellets"
-    named = full & idx.is_name & (idx.n_words <= len({w for w, _ in qwords}))
+    full = present >= needed
+    # a common name earns its bonus only when it says what the query says, no more and no
+    # less: "wood" is chapter 44, not the name "wood pellets"; "battery parts" is not "batteries"
+    named = full & idx.is_name & (idx.n_words <= len(qwords)) & (cover >= 0.999)
     score += _NAME_BONUS * named + full * _LEVEL_BONUS[idx.level_rank.astype(np.int64)]
     for i in idx.exact.get(q, ()):  # the whole entry, word for word
         score[i] += _EXACT_BONUS
