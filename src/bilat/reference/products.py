@@ -181,6 +181,8 @@ _SPELLING = {
     "softwood": "coniferous",
     "component": "part",
     "soy": "soya",
+    "soybean": "soya bean",
+    "soya-bean": "soya bean",
     "jewelry": "jewellery",
     "sulfur": "sulphur",
     "airplane": "aeroplane",
@@ -206,7 +208,7 @@ def _words(text: str, *, drop_context: bool) -> list[str]:
         if w in _STOP or (drop_context and w in _CONTEXT):
             continue
         w = _singular(w)
-        out.append(_SPELLING.get(w, w))
+        out.extend(_SPELLING.get(w, w).split(" "))
     return out
 
 
