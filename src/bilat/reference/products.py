@@ -532,6 +532,7 @@ _LEVEL_BONUS = np.array([1.0, 1.5, 1.0, 0.0], dtype=np.float32)
 # "steel and aluminium", "oil and gas": each part is also searched on its own, a little below
 # an entry that has the whole query
 _PART_PENALTY = 5.0
+_BARE_PENALTY = 8.0
 _GENERIC = frozenset({"part", "accessory", "product", "equipment", "article"})
 _GENERIC_WEIGHT = 0.3
 _WITH_PARTS = re.compile(r"\b(?:and|&)\s+(?:its\s+)?(?:parts|components|accessories)\b", re.I)
@@ -569,15 +570,20 @@ def search(
     whole = " ".join(w for w, _ in _query_words(_words(query, drop_context=True), idx))
     if whole in idx.exact:  # "arms and ammunition" is chapter 93's title, not two products
         parts = []
-    texts = [query, *parts]
+    # a bare item is tried only when it names a product by itself ("energy", not "live")
+    parts = [
+        (t, pen)
+        for t, pen in parts
+        if pen != _BARE_PENALTY or " ".join(_words(t, drop_context=True)) in idx.exact
+    ]
     scores = None
-    for k, text in enumerate(texts if len(texts) > 2 else texts[:1]):
+    for text, penalty in [(query, 0.0), *parts]:
         words = _words(text, drop_context=True) or _words(text, drop_context=False)
         qwords = _query_words(words, idx)
         q = " ".join(w for w, _ in qwords)
         if not q:
             continue
-        part = _scores(q, qwords, idx) - (_PART_PENALTY if k else 0.0)
+        part = _scores(q, qwords, idx) - penalty
         scores = part if scores is None else np.maximum(scores, part)
     if scores is not None:
         # the 300 best entries are more than any page of results needs, after per-code merging
@@ -602,20 +608,27 @@ def search(
     return ProductSearch(query=query, revision=idx.revision, matches=tuple(ranked[:limit]))
 
 
-def _parts(query: str) -> list[str]:
-    """The items of a coordinated query: "steel and aluminium" -> steel, aluminium.
+def _parts(query: str) -> list[tuple[str, float]]:
+    """The items of a coordinated query, each with the penalty its scores take.
 
-    A one-word item before a longer last one shares its head: "live and frozen crab" -> live
-    crab, frozen crab. Items that are only "parts", "accessories" … are not products of their
-    own ("telephones and parts" is about telephones).
+    "steel and aluminium" -> steel, aluminium. A one-word item before a longer last one
+    shares its head ("live and frozen crab" -> live crab, frozen crab; "energy and mineral
+    resources" -> energy resources), and is also tried bare, further down ("energy", if it
+    names a product by itself). Items
+    that are only "parts", "accessories" … are not products of their own ("telephones and
+    parts" is about telephones).
     """
     parts = [p.strip() for p in _PARTS.split(query) if p.strip()]
     if len(parts) < 2:
         return []
     last = _WORD.findall(parts[-1].lower())
-    if len(last) >= 2:
-        parts = [f"{p} {last[-1]}" if len(_WORD.findall(p)) == 1 else p for p in parts]
-    return [p for p in parts if set(_words(p, drop_context=True)) - _GENERIC]
+    out: list[tuple[str, float]] = []
+    for p in parts:
+        if len(last) >= 2 and len(_WORD.findall(p)) == 1:
+            out += [(f"{p} {last[-1]}", _PART_PENALTY), (p, _BARE_PENALTY)]
+        else:
+            out.append((p, _PART_PENALTY))
+    return [(p, pen) for p, pen in out if set(_words(p, drop_context=True)) - _GENERIC]
 
 
 def _match(
