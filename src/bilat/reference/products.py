@@ -186,6 +186,7 @@ _SPELLING = {
     "jewelry": "jewellery",
     "sulfur": "sulphur",
     "airplane": "aeroplane",
+    "unprocessed": "unwrought",
 }
 
 
