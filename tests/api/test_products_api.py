@@ -160,3 +160,37 @@ def test_profile_page_product_autocomplete(page_tab, chapters_server, bundle):
     assert bars["x"][0] == pytest.approx(_rus_exports(bundle, 27))
     assert "products=mineral+fuels" in page.url
     page_tab.assert_clean()
+
+
+def test_search_endpoint_never_fails_on_generated_input(chapters_app):
+    """schemathesis cases for /api/products/search (and profile with products=): no 5xx."""
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+
+    schema = schemathesis.openapi.from_asgi("/openapi.json", chapters_app)
+    ops = {r.ok().label: r.ok() for r in schema.get_all_operations()}
+    failures: list[str] = []
+    for label in ("GET /api/products/search",):
+
+        @given(ops[label].as_strategy())
+        @settings(
+            max_examples=40,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case):
+            response = case.call()
+            if response.status_code >= 500:
+                failures.append(f"{case.query} -> {response.status_code}: {response.text[:200]}")
+
+        run()
+    assert not failures, "\n".join(failures)
+    # odd but valid text: punctuation only, digits, a lone section numeral
+    for q in ("?!", "0", "99", "IX", "é", "   x  "):
+        from fastapi.testclient import TestClient
+
+        with TestClient(chapters_app) as c:
+            r = c.get("/api/products/search", params={"q": q})
+        assert r.status_code in (200, 422), (q, r.status_code, r.text)
