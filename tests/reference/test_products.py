@@ -166,3 +166,21 @@ def test_names_resolve_in_the_revision_asked(bundle):
     found = search("smartphones", revision="HS12", limit=3)
     assert found.matches[0].code == "851712"
     assert products.resolve_products("smartphones", revision="HS12").codes == ("851712",)
+
+
+def test_a_bad_code_in_the_names_table_names_its_line():
+    from bilat.errors import DataFormatError
+
+    # the check the loader runs on every row of product_names.csv
+    with pytest.raises(DataFormatError, match=r"product_names.csv, line 7, column 'codes'"):
+        products._names_codes(("9999",), "HS22", 7)
+    rows = list(products._csv_rows("# note\nname,codes,why\n\nLNG,271111,why\n"))
+    assert rows == [(4, {"name": "LNG", "codes": "271111", "why": "why"})]
+
+
+def test_code_query_lists_what_the_code_holds():
+    found = search("27", limit=20)
+    assert found.codes[0] == "27"
+    headings = sorted(c for c in HS22 if len(c) == 4 and c.startswith("27"))
+    assert list(found.codes[1:]) == headings[:19]
+    assert search("27", levels=["heading"]).codes[0] == "2701"

@@ -8,12 +8,15 @@ their official descriptions, best first. Two kinds of text are matched:
 - a small table of common names the HS text lacks (``data/product_names.csv``: "LNG", "crude
   oil", "chips", "timber", …), each with the HS 2022 code(s) it means and why.
 
-Matching is done by rapidfuzz on normalised text (lower case, singular, context words such as
-"exports" or "Russian" dropped): each query word is first corrected to the nearest word of the
-nomenclature's vocabulary (typos: "liquified natual gas"), then every entry is scored with
-rapidfuzz's ``token_set_ratio`` (are the query's words in the entry?) and ``token_sort_ratio``
-(how much else the entry says), so that "fertilizers" ranks chapter 31 "Fertilizers" above the
-heading "Mineral or chemical fertilizers, nitrogenous". Scores are 0–100.
+Matching uses rapidfuzz on normalised text (lower case, singular, words such as "exports" or
+"Russian" dropped): each query word is corrected to the nearest word of the vocabulary
+(``fuzz.ratio``; typos: "liquified natual gas"), then every entry is scored by how much of the
+query it covers (words weighted by rarity) and by rapidfuzz's ``token_sort_ratio`` (how little
+else it says), so that "fertilizers" ranks chapter 31 "Fertilizers" above the heading
+"Fertilizers; mineral or chemical, nitrogenous". A few rules on top (each explained where it is
+coded): common names first when they say what the query says, groups before members, chapters
+called by their titles, coordinated queries searched item by item. Scores are 0–100.
+docs/products.md describes the whole; benchmarks/bench_products.py measures it.
 
 ``resolve_products("mineral fuels, 4403")`` turns what a user typed where codes are accepted into
 codes, with the echo "mineral fuels → HS 27 (…)"; an ambiguous name raises
@@ -565,8 +568,16 @@ def search(
     idx = _index(revision)
     found: dict[str, ProductMatch] = {}
     raw: dict[str, float] = {}  # ranking score (bonuses may take it past 100; shown capped)
-    for code in _code_query(query, idx):
-        found[code], raw[code] = _match(idx, code, 100.0, code, "code"), 1000.0
+    direct = _code_query(query, idx)
+    if direct:
+        # a code: that code, then what it holds (a section's chapters, a chapter's headings …)
+        code = direct[0]
+        kids = _members(code, idx)
+        found[code] = _match(idx, code, 100.0, code, "code")
+        for k in kids:
+            found[k] = _match(idx, k, 90.0, code, "code")
+        ranked = [m for m in found.values() if m.level in want]
+        return ProductSearch(query=query, revision=idx.revision, matches=tuple(ranked[:limit]))
     parts = _parts(query)
     whole = " ".join(w for w, _ in _query_words(_words(query, drop_context=True), idx))
     if whole in idx.exact:  # "arms and ammunition" is chapter 93's title, not two products
@@ -607,6 +618,13 @@ def search(
         (m for m in found.values() if m.level in want), key=lambda m: (-raw[m.code], m.code)
     )
     return ProductSearch(query=query, revision=idx.revision, matches=tuple(ranked[:limit]))
+
+
+def _members(code: str, idx: _Index) -> list[str]:
+    """Codes one level below ``code`` in the index, in code order."""
+    if not code.isdigit():
+        return _chapters_of_section(code)
+    return sorted(c for c in idx.descriptions if len(c) == len(code) + 2 and c.startswith(code))
 
 
 def _parts(query: str) -> list[tuple[str, float]]:
