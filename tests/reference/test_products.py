@@ -173,7 +173,7 @@ def test_a_bad_code_in_the_names_table_names_its_line():
 
     # the check the loader runs on every row of product_names.csv
     with pytest.raises(DataFormatError, match=r"product_names.csv, line 7, column 'codes'"):
-        products._names_codes(("9999",), "HS22", 7)
+        products._names_codes(("0199",), "HS22", 7)
     rows = list(products._csv_rows("# note\nname,codes,why\n\nLNG,271111,why\n"))
     assert rows == [(4, {"name": "LNG", "codes": "271111", "why": "why"})]
 
