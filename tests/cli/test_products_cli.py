@@ -178,3 +178,39 @@ def test_report_and_opportunities_take_products(chapters_store):
     )
     assert opp.exit_code == 0, opp.output
     assert [r["code"] for r in json.loads(opp.stdout)["rows"]] == ["44"]
+
+
+@pytest.fixture(scope="module")
+def hs12_store(tmp_path_factory):
+    """A store from a small tidy CSV this test writes: KOR->RUS 2016 at 6 digits, HS 2012."""
+    from bilat.sources.tidy import TidyReader, read_mapping_from_cli
+    from bilat.store import Store
+
+    root = tmp_path_factory.mktemp("hs12")
+    path = root / "hs12.csv"
+    path.write_text(
+        "o,d,y,k,v\nKOR,RUS,2016,851712,100\nKOR,RUS,2016,851770,5\nKOR,RUS,2016,271111,50\n"
+    )
+    mapping = read_mapping_from_cli("exporter=o,importer=d,year=y,product=k,value_usd=v")
+    reader = TidyReader(mapping, unit=1.0, source="mine", release="t", hs_revision="HS12")
+    store = Store(root / "store")
+    store.ingest([path], reader=reader)
+    return store
+
+
+def test_a_hs2022_name_on_hs2012_data_says_the_merge(hs12_store):
+    # smartphones are HS22 8517.13; HS 2012 had all mobile phones in 8517.12
+    base = ["composition", "KOR", "RUS", "--year", "2016", "--level", "product", "--format"]
+    store = ["--store", str(hs12_store.root)]
+    out = _run(*base, "json", *store, "--products", "smartphones")
+    assert out.exit_code == 0, out.output
+    assert "smartphones → HS 851713" in out.stderr
+    assert "HS22 851713 → HS12 851712 (merged there with HS22 851714" in out.stderr
+    rows = json.loads(out.stdout)["rows"]
+    assert [(r["code"], r["value"]) for r in rows] == [("851712", 100.0)]
+    assert rows[0]["share"] == pytest.approx(100 / 155)  # of all goods in the file
+    notes = json.loads(out.stdout)["notes"]
+    assert any("merged there with" in n for n in notes)
+    lng = _run(*base, "json", *store, "--products", "LNG")
+    assert [r["code"] for r in json.loads(lng.stdout)["rows"]] == ["271111"]
+    assert "→ HS12" not in lng.stderr  # one-to-one: nothing to say
