@@ -184,3 +184,24 @@ def test_code_query_lists_what_the_code_holds():
     headings = sorted(c for c in HS22 if len(c) == 4 and c.startswith("27"))
     assert list(found.codes[1:]) == headings[:19]
     assert search("27", levels=["heading"]).codes[0] == "2701"
+
+
+def test_basket_files_take_product_names(tmp_path):
+    from bilat.errors import DataFormatError
+    from bilat.reference.baskets import load_basket
+
+    path = tmp_path / "energy.toml"
+    path.write_text(
+        'name = "energy"\nhs_revision = "HS22"\n\n[sectors.gas]\nlabel = "Gas"\n'
+        'codes = ["LNG", "pipeline gas", "7311"]\n\n[sectors.oil]\nlabel = "Oil"\n'
+        'codes = ["crude oil"]\n'
+    )
+    basket = load_basket(path)
+    assert basket.sector("gas").codes == ("271111", "271121", "7311")
+    assert basket.sector("gas").why[0] == "'LNG' → 271111"
+    assert basket.sector("oil").codes == ("2709",)
+    assert basket.classify("270900") == ("oil",)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\n\n[sectors.x]\nlabel = "X"\ncodes = [\n  "parts",\n]\n')
+    with pytest.raises(DataFormatError, match=r"bad.toml, line 6, column 'codes'.*ambiguous"):
+        load_basket(bad)
