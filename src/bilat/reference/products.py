@@ -304,6 +304,7 @@ class _Index:
     idf: dict[str, float] = field(repr=False)
     is_name: np.ndarray = field(repr=False)
     n_words: np.ndarray = field(repr=False)  # distinct words of each entry's own text
+    is_machine: np.ndarray = field(repr=False)  # HS text about machines (for something)
     level_rank: np.ndarray = field(repr=False)
     parent_entry: np.ndarray = field(repr=False)  # entry of the code's parent description, or -1
     n_children: np.ndarray = field(repr=False)  # description entries one level below
@@ -417,6 +418,13 @@ def _index(revision: str) -> _Index:
         idf={w: idf.get(w, float(np.log(1 + n_docs / len(v)))) for w, v in postings_sets.items()},
         is_name=np.array([v == "name" for v in vias], dtype=bool),
         n_words=np.array([len(set(n.split())) for n in norms], dtype=np.int32),
+        is_machine=np.array(
+            [
+                v != "name" and bool(_MACHINE & set(n.split()))
+                for v, n in zip(vias, norms, strict=True)
+            ],
+            dtype=np.float32,
+        ),
         level_rank=np.array([LEVELS.index(lv) for lv in levels], dtype=np.float32),
         parent_entry=np.array(parents, dtype=np.int64),
         n_children=np.bincount([p for p in parents if p >= 0], minlength=len(codes)),
@@ -539,6 +547,8 @@ _PART_PENALTY = 5.0
 _BARE_PENALTY = 8.0
 _GENERIC = frozenset({"part", "accessory", "product", "equipment", "article"})
 _GENERIC_WEIGHT = 0.3
+_MACHINE = frozenset({"machine", "machinery", "apparatus", "press", "appliance", "tool"})
+_MACHINE_PENALTY = 3.0
 _WITH_PARTS = re.compile(r"\b(?:and|&)\s+(?:its\s+)?(?:parts|components|accessories)\b", re.I)
 _PARTS = re.compile(r"\s+(?:and|&)\s+|\s*[/,;]\s*", re.IGNORECASE)
 _EXACT_BONUS = 10.0
@@ -697,6 +707,10 @@ def _scores(q: str, qwords: list[tuple[str, dict[str, float]]], idx: _Index) -> 
     # less: "wood" is chapter 44, not the name "wood pellets"; "battery parts" is not "batteries"
     named = full & idx.is_name & (idx.n_words <= len(qwords)) & (cover >= 0.999)
     score += _NAME_BONUS * named + full * _LEVEL_BONUS[idx.level_rank.astype(np.int64)]
+    if not any(w in _MACHINE for w, _ in qwords):
+        # "fruit juices" are 2009, not 8435 "presses ... used in the manufacture of ... fruit
+        # juices": an entry about machines for a thing is not the thing
+        score -= _MACHINE_PENALTY * idx.is_machine
     for i in idx.exact.get(q, ()):  # the whole entry, word for word
         score[i] += _EXACT_BONUS
     # A group whose own text has every query word, as have two or more of its members, is a
