@@ -75,9 +75,9 @@ def create_app(
     errors.install(app)
 
     from bilat.api import pages
-    from bilat.api.routes import claims, ledger, meta, scenarios
+    from bilat.api.routes import claims, ledger, meta, products, scenarios
 
-    for module in (meta, ledger, claims, scenarios):
+    for module in (meta, ledger, claims, scenarios, products):
         app.include_router(module.router)
     app.include_router(pages.router)
     # the more specific mount first: /static would otherwise swallow /static/docs

@@ -53,6 +53,11 @@ class ProfileOut(BaseModel):
     flows: LedgerOut
     sections: dict[str, LedgerOut]
     missing: dict[str, str] = Field(description="Sections the data could not answer, and why.")
+    products: dict[str, Any] | None = Field(
+        default=None,
+        description="What ``products`` resolved to (codes, and the text each came from); the "
+        "composition and mirror sections keep only those products.",
+    )
 
 
 class EconomyChoice(BaseModel):

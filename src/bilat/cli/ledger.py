@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bilat.cli.options import EngineOption, StoreOption, console, fail
+from bilat.cli.products import ProductsOption, restricted, selection
 from bilat.errors import BilatError, InputError
 
 A = Annotated[str, typer.Argument(help="First economy: ISO3, name, alias, group (EAEU) or region.")]
@@ -22,16 +23,23 @@ Source = Annotated[
 Basis = Annotated[
     str, typer.Option("--basis", help="auto, reconciled, exporter or importer (who reported).")
 ]
-Products = Annotated[
-    str | None,
-    typer.Option(
-        "--products",
-        help="Only these HS codes (e.g. 27,44): a partial figure, labelled so. Without it, "
-        "totals come only from data covering all goods.",
-    ),
-]
 Fmt = Annotated[str, typer.Option("--format", help="text, json, csv (or html for report).")]
 Out = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")]
+
+
+def _codes(products: str | None, data: object, source: str | None) -> tuple[str, ...] | None:
+    """``--products`` (codes or names) as HS codes in the data's revision(s), echoed on stderr;
+    the ledger then answers over those products only, labelled as a partial figure."""
+    sel = selection(products)
+    if sel is None:
+        return None
+    from bilat.cli.options import err_console
+    from bilat.report.products import codes_in, data_revisions
+
+    codes, conversions = codes_in(sel, data_revisions(data, source))
+    for conv in conversions:
+        err_console.print(conv.note, highlight=False, soft_wrap=True)
+    return codes
 
 
 def _store(path: Path | None, engine: str | None = None) -> object:
@@ -99,6 +107,7 @@ def register(app: typer.Typer) -> None:
         target_year: Annotated[int | None, typer.Option(help="Year the target is for.")] = None,
         base_year: Annotated[int | None, typer.Option(help="Base year of the target.")] = None,
         source: Source = None,
+        products: ProductsOption = None,
         store: StoreOption = None,
         engine: EngineOption = None,
     ) -> None:
@@ -106,6 +115,7 @@ def register(app: typer.Typer) -> None:
         from bilat.report import Target, profile, render
 
         try:
+            sel = selection(products)
             goal = None
             if target is not None:
                 if target_year is None or base_year is None:
@@ -113,6 +123,10 @@ def register(app: typer.Typer) -> None:
                 goal = Target(target, target_year, base_year)
             data = _store(store, engine)
             prof = profile(data, a, b, years=_years(year, first, last), target=goal, source=source)
+            if sel is not None:
+                from bilat.report.products import data_revisions, restrict_profile
+
+                prof = restrict_profile(prof, sel, data_revisions(data, source))
             text = render(prof, fmt)
         except BilatError as exc:
             raise fail(exc) from None
@@ -132,7 +146,7 @@ def register(app: typer.Typer) -> None:
         frequency: Annotated[str, typer.Option(help="annual, half, quarter or month.")] = "annual",
         basis: Basis = "auto",
         source: Source = None,
-        products: Products = None,
+        products: ProductsOption = None,
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
@@ -141,20 +155,20 @@ def register(app: typer.Typer) -> None:
         """A's exports to B, imports from B, turnover and balance (USD)."""
         from bilat.ledger.flows import bilateral_flows
 
-        _run(
-            lambda: bilateral_flows(
-                _store(store, engine),
+        def run() -> object:
+            data = _store(store, engine)
+            return bilateral_flows(
+                data,
                 a,
                 b,
                 years=_years(year, first, last),
-                frequency=frequency,
+                frequency=frequency,  # type: ignore[arg-type]
                 basis=basis,  # type: ignore[arg-type]
                 source=source,
-                products=products,
-            ),
-            fmt,
-            out,
-        )
+                products=_codes(products, data, source),
+            )
+
+        _run(run, fmt, out)
 
     @app.command()
     def rank(
@@ -168,7 +182,7 @@ def register(app: typer.Typer) -> None:
         by: Annotated[str, typer.Option(help="turnover, exports or imports.")] = "turnover",
         top: Annotated[int, typer.Option(help="How many partners in the top list.")] = 10,
         source: Source = None,
-        products: Products = None,
+        products: ProductsOption = None,
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
@@ -179,6 +193,7 @@ def register(app: typer.Typer) -> None:
 
         def build() -> object:
             years = _years(year, first, last)
+            codes = _codes(products, _store(store, engine), source)
             if b is None:
                 if not years or len(years) != 1:
                     raise InputError("the top list needs one --year")
@@ -189,7 +204,7 @@ def register(app: typer.Typer) -> None:
                     n=top,
                     by=by,
                     source=source,  # type: ignore[arg-type]
-                    products=products,
+                    products=codes,
                 )
             return partner_rank(
                 _store(store, engine),
@@ -198,7 +213,7 @@ def register(app: typer.Typer) -> None:
                 years=years,
                 by=by,
                 source=source,  # type: ignore[arg-type]
-                products=products,
+                products=codes,
             )
 
         _run(build, fmt, out)
@@ -216,6 +231,7 @@ def register(app: typer.Typer) -> None:
         direction: Annotated[str, typer.Option(help="exports, imports or turnover.")] = "exports",
         top: Annotated[int | None, typer.Option(help="Largest N groups per year.")] = None,
         source: Source = None,
+        products: ProductsOption = None,
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
@@ -224,20 +240,29 @@ def register(app: typer.Typer) -> None:
         """What A and B trade, by HS level or by sector basket (nine bridges)."""
         from bilat.ledger.composition import composition as build
 
-        _run(
-            lambda: build(
-                _store(store, engine),
+        def run() -> object:
+            sel, data = selection(products), _store(store, engine)
+            result = build(
+                data,
                 a,
                 b,
                 years=_years(year, first, last),
                 level=level,  # type: ignore[arg-type]
                 direction=direction,
-                top=top,
+                # --top after the selection, so that it ranks the products asked for
+                top=None if sel is not None else top,
                 source=source,  # type: ignore[arg-type]
-            ),
-            fmt,
-            out,
-        )
+            )
+            result = restricted(result, sel, data, source)
+            if sel is not None and top is not None:
+                from dataclasses import replace
+
+                t = result.table  # type: ignore[attr-defined]
+                t = t.sort_values(["year", "value"], ascending=[True, False])
+                result = replace(result, table=t.groupby("year").head(top).reset_index(drop=True))
+            return result
+
+        _run(run, fmt, out)
 
     @app.command()
     def indices(
@@ -284,6 +309,7 @@ def register(app: typer.Typer) -> None:
         last: To = None,
         totals: Annotated[bool, typer.Option(help="Totals only, not by product.")] = False,
         source: Source = None,
+        products: ProductsOption = None,
         fmt: Fmt = "text",
         out: Out = None,
         store: StoreOption = None,
@@ -292,18 +318,16 @@ def register(app: typer.Typer) -> None:
         """A's reported exports to B against B's reported imports from A, and the reverse."""
         from bilat.ledger.mirror import mirror_gaps
 
-        _run(
-            lambda: mirror_gaps(
-                _store(store, engine),
-                a,
-                b,
-                years=_years(year, first, last),
-                by_product=not totals,
-                source=source,
-            ),
-            fmt,
-            out,
-        )
+        def run() -> object:
+            if totals and products is not None:
+                raise InputError("--totals and --products do not go together")
+            sel, data = selection(products), _store(store, engine)
+            result = mirror_gaps(
+                data, a, b, years=_years(year, first, last), by_product=not totals, source=source
+            )
+            return restricted(result, sel, data, source)
+
+        _run(run, fmt, out)
 
     @app.command()
     def target(

@@ -30,6 +30,9 @@ _serve.register(app)
 from bilat.cli import opportunities as _opportunities  # noqa: E402
 
 _opportunities.register(app)
+from bilat.cli import products as _products  # noqa: E402
+
+_products.register(app)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bilat.cli.options import StoreOption, console, fail
+from bilat.cli.products import ProductsOption, restricted, selection
 from bilat.errors import BilatError, InputError
 
 FORMATS = ("text", "json", "html", "csv")
@@ -62,6 +63,7 @@ def register(app: typer.Typer) -> None:
         top: Annotated[int | None, typer.Option("--top", help="Show the N first rows.")] = None,
         fmt: Annotated[str, typer.Option("--format", help="text, json, html or csv.")] = "text",
         out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+        products: ProductsOption = None,
         store: StoreOption = None,
     ) -> None:
         """Export potential of A in B by product: potential, actual, untapped (USD), inputs used."""
@@ -76,7 +78,10 @@ def register(app: typer.Typer) -> None:
                 raise InputError(f"--by {by!r} is not one of {', '.join(VIEWS)}")
             if top is not None and top < 1:
                 raise InputError("--top needs a positive number of rows")
-            result = opportunities(Store(store_path(store)), a, b, year=year, level=level)  # type: ignore[arg-type]
+            sel = selection(products)
+            data = Store(store_path(store))
+            result = opportunities(data, a, b, year=year, level=level)  # type: ignore[arg-type]
+            result = restricted(result, sel, data)
             text = _render(result, by, fmt, top)
         except BilatError as exc:
             raise fail(exc) from None

@@ -1,9 +1,11 @@
 """Sector baskets: named sets of HS codes (any level) read from a TOML file.
 
 A basket file has ``name``, ``title``, ``hs_revision`` and one ``[sectors.<id>]`` table per sector
-with a ``label`` and a list of ``codes``. A product belongs to a sector when one of the sector's
-codes is a prefix of its HS code; a product can belong to several sectors. bilat ships
-``nine_bridges`` (Russia-Korea, 2017); ``load_basket`` also takes a path to your own file.
+with a ``label`` and a list of ``codes``; a code may also be written as a product name ("LNG",
+"crude oil"), resolved as ``--products`` resolves it, the name kept as the code's reason. A
+product belongs to a sector when one of the sector's codes is a prefix of its HS code; a product
+can belong to several sectors. bilat ships ``nine_bridges`` (Russia-Korea, 2017);
+``load_basket`` also takes a path to your own file.
 """
 
 from __future__ import annotations
@@ -117,6 +119,24 @@ def _known_codes(revision: str) -> set[str] | None:
         return None
 
 
+def _named(text: str, revision: str, fail, sid: str, header: str) -> list[tuple[str, str]]:
+    """(code, reason) for a product name written among a sector's codes, else a file error."""
+    from bilat.reference.products import resolve_products
+
+    try:
+        selection = resolve_products(text, revision=revision)
+    except BilatError as exc:
+        raise fail(
+            f"sector {sid!r}: {exc}; write HS codes, or a name that `bilat products search` "
+            "finds first",
+            "codes",
+            f'"{text}"',
+            header,
+        ) from None
+    # a section stands for its chapters (ProductSelection.codes expands it)
+    return [(c, f"{text!r} → {c}") for c in selection.codes]
+
+
 def _parse(path: Path) -> Basket:
     data, text = read_toml(path)
 
@@ -166,6 +186,13 @@ def _parse(path: Path) -> Basket:
                     str(code),
                     header,
                 )
+            if not _CODE.fullmatch(code) and not code.strip().isdigit():
+                # a product name ("LNG", "crude oil"): its codes, and the name as the reason
+                for found, why in _named(code, revision, fail, sid, header):
+                    if found not in clean:
+                        clean.append(found)
+                        comments.setdefault((header, found), why)
+                continue
             if not _CODE.fullmatch(code):
                 raise fail(
                     f"sector {sid!r}: HS code {code!r} must be 2, 4 or 6 digits",

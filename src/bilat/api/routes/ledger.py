@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from bilat.api import serialize
 from bilat.api.context import ApiContext
-from bilat.api.errors import FieldError
+from bilat.api.errors import FieldError, field
 from bilat.api.models import ErrorOut, LedgerOut, ProfileOut
 from bilat.api.routes._common import (
     EconomyParam,
@@ -220,15 +220,43 @@ async def profile(
     first: FromParam = None,
     last: ToParam = None,
     source: SourceParam = None,
+    products: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Only these products in composition and mirror: HS codes or names, "
+            "comma-separated ('27,4403', 'mineral fuels'); see /api/products/search.",
+        ),
+    ] = None,
 ) -> dict:
     """The one-page profile of A–B: flows, growth, ranks, composition, sectors, indices, mirror."""
     from bilat.report import profile as build
 
     ea, eb = pair(a, b)
     ys = years(year, first, last)
+    sel = None
+    if products is not None:
+        from bilat.errors import InputError
+        from bilat.reference.products import resolve_products
+
+        try:
+            sel = resolve_products(products)
+        except InputError as exc:
+            raise field(("query", "products"), exc) from None
+
+    def run(s: object) -> dict:
+        prof = build(s, ea, eb, years=ys, source=source)
+        if sel is None:
+            return serialize.profile(prof)
+        from bilat.report.products import data_revisions, restrict_profile
+
+        body = serialize.profile(restrict_profile(prof, sel, data_revisions(s, source)))
+        return {**body, "products": sel.to_dict()}
+
     return await answer(
         ctx,
-        ("profile", ea.code, eb.code, ys, source),
-        lambda s: serialize.profile(build(s, ea, eb, years=ys, source=source)),
+        ("profile", ea.code, eb.code, ys, source, sel.codes if sel else None),
+        run,
         "profile",
     )

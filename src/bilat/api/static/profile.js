@@ -97,6 +97,12 @@
     $("missing").replaceChildren(...missing.map(([k, v]) => {
       const li = document.createElement("li"); li.textContent = k + ": " + v; return li;
     }));
+    const used = $("products-used");
+    used.hidden = !p.products;
+    used.textContent = p.products
+      ? "Products: " + p.products.items.map(i => i.text + " → HS " + i.codes.join(", ")).join("; ")
+        + " (composition and mirror keep only these; shares are of all goods)"
+      : "";
     $("result").hidden = false;
   }
 
@@ -105,6 +111,7 @@
     const params = new URLSearchParams({ a: bilat.codeOf($("a")), b: bilat.codeOf($("b")) });
     if ($("from").value) params.set("from", $("from").value);
     if ($("to").value) params.set("to", $("to").value);
+    if ($("products").value.trim()) params.set("products", $("products").value.trim());
     if (params.has("from") !== params.has("to")) {
       const y = params.get("from") || params.get("to");
       params.set("from", y); params.set("to", y);
@@ -126,12 +133,14 @@
 
   bilat.autocomplete($("a"), $("a-suggest"));
   bilat.autocomplete($("b"), $("b-suggest"));
+  bilat.productAutocomplete($("products"), $("products-suggest"));
   $("pick").addEventListener("submit", show);
   const q = new URLSearchParams(location.search);
   if (q.get("a") && q.get("b")) {
     $("a").value = q.get("a"); $("b").value = q.get("b");
     if (q.get("from")) $("from").value = q.get("from");
     if (q.get("to")) $("to").value = q.get("to");
+    if (q.get("products")) $("products").value = q.get("products");
     show();
   }
 })();
