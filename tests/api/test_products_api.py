@@ -40,12 +40,14 @@ def api(chapters_app):
 
 
 def _rus_exports(bundle, chapter: int) -> float:
+    """Russia's exports to Korea in a chapter under the default basis: as the importer (Korea,
+    a reporter) declared them (docs/coverage.md), read from the raw Comtrade file."""
     path = bundle / "flows/comtrade_legacy" / f"hs{chapter}" / f"comtrade_hs{chapter}_{YEAR}.csv.gz"
     raw = pd.read_csv(path, encoding="utf-8-sig", dtype={"Commodity Code": str})
     hit = raw[
-        (raw["Reporter ISO"] == "RUS")
-        & (raw["Partner ISO"] == "KOR")
-        & (raw["Trade Flow"] == "Export")
+        (raw["Reporter ISO"] == "KOR")
+        & (raw["Partner ISO"] == "RUS")
+        & (raw["Trade Flow"] == "Import")
         & (raw["Commodity Code"] == str(chapter))
     ]
     return float(hit["Trade Value (US$)"].sum())

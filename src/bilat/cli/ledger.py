@@ -122,7 +122,15 @@ def register(app: typer.Typer) -> None:
                     raise InputError("--target needs --target-year and --base-year")
                 goal = Target(target, target_year, base_year)
             data = _store(store, engine)
-            prof = profile(data, a, b, years=_years(year, first, last), target=goal, source=source)
+            codes = None
+            if sel is not None:
+                from bilat.report.products import codes_in, data_revisions
+
+                codes = codes_in(sel, data_revisions(data, source))[0]
+            prof = profile(
+                data, a, b, years=_years(year, first, last), target=goal, source=source,
+                products=codes,
+            )  # fmt: skip
             if sel is not None:
                 from bilat.report.products import data_revisions, restrict_profile
 

@@ -85,15 +85,25 @@ def growth(
     years: tuple[int, ...] | list[int] | range | None = None,
     basis: Basis = "auto",
     source: str | None = None,
+    products: str | tuple[str, ...] | list[str] | None = None,
 ) -> GrowthResult:
-    """Growth of A–B ``measure`` period on period (H1 on the previous H1, year on year)."""
+    """Growth of A–B ``measure`` period on period (H1 on the previous H1, year on year);
+    ``products`` (HS codes): of those products only, a partial figure labelled so."""
     if measure not in MEASURES:
         raise InputError(f"measure {measure!r} is not one of {', '.join(MEASURES)}")
     flows = bilateral_flows(
-        data, a, b, years=years, frequency=frequency, basis=basis, source=source
+        data,
+        a,
+        b,
+        years=years,
+        frequency=frequency,
+        basis=basis,
+        source=source,
+        products=products,
     )
+    scope = "" if flows.provenance.products == "all goods" else f" in {flows.provenance.products}"
     return GrowthResult(
-        title=f"Growth of {measure}, {flows.a} with {flows.b}",
+        title=f"Growth of {measure}{scope}, {flows.a} with {flows.b}",
         table=growth_table(flows.table, measure),
         provenance=flows.provenance,
         formula="pct_change = value / previous − 1; annualised = (value / previous)^(1/gap) − 1",

@@ -70,11 +70,13 @@ def profile(
     years: tuple[int, ...] | list[int] | range | None = None,
     target: Target | None = None,
     source: str | None = None,
+    products: tuple[str, ...] | None = None,
 ) -> Profile:
     """Flows, growth, ranks over time, composition, sectors, indices, mirror and target for A–B."""
     ea, eb = economies.pair(a, b)
     yrs = tuple(years) if years is not None else None
-    flows = bilateral_flows(data, ea, eb, years=yrs, source=source)
+    # with ``products`` (HS codes): flows, growth and ranks of those products only, labelled
+    flows = bilateral_flows(data, ea, eb, years=yrs, source=source, products=products)
     covered = [int(y) for y, t in zip(flows.table.year, flows.table.turnover, strict=True)]
     complete = [y for y, t in zip(covered, flows.table.turnover, strict=True) if t == t]
     latest = max(complete or covered)
@@ -87,9 +89,15 @@ def profile(
         except BilatError as err:  # the report shows what it could not compute and why
             missing[name] = str(err)
 
-    add("growth", lambda: growth(data, ea, eb, years=yrs, source=source))
-    add("rank_b_in_a", lambda: partner_rank(data, ea, eb, years=yrs, source=source))
-    add("rank_a_in_b", lambda: partner_rank(data, eb, ea, years=yrs, source=source))
+    add("growth", lambda: growth(data, ea, eb, years=yrs, source=source, products=products))
+    add(
+        "rank_b_in_a",
+        lambda: partner_rank(data, ea, eb, years=yrs, source=source, products=products),
+    )
+    add(
+        "rank_a_in_b",
+        lambda: partner_rank(data, eb, ea, years=yrs, source=source, products=products),
+    )
     # every point-in-time section for the same year: the latest covered one in the span
     year = latest
     ref = (year,)

@@ -246,12 +246,15 @@ async def profile(
             raise field(("query", "products"), exc) from None
 
     def run(s: object) -> dict:
-        prof = build(s, ea, eb, years=ys, source=source)
         if sel is None:
-            return serialize.profile(prof)
-        from bilat.report.products import data_revisions, restrict_profile
+            return serialize.profile(build(s, ea, eb, years=ys, source=source))
+        from bilat.report.products import codes_in, data_revisions, restrict_profile
 
-        body = serialize.profile(restrict_profile(prof, sel, data_revisions(s, source)))
+        revisions = data_revisions(s, source)
+        # flows, growth and ranks of those products only (partial figures, labelled so)
+        codes = codes_in(sel, revisions)[0]
+        prof = build(s, ea, eb, years=ys, source=source, products=codes)
+        body = serialize.profile(restrict_profile(prof, sel, revisions))
         return {**body, "products": sel.to_dict()}
 
     return await answer(
