@@ -137,7 +137,7 @@ def register(app: typer.Typer) -> None:
                 prof = restrict_profile(prof, sel, data_revisions(data, source))
             text = render(prof, fmt)
         except BilatError as exc:
-            raise fail(exc) from None
+            raise fail(exc, fmt) from None
         if out is not None:
             out.write_text(text, encoding="utf-8")
             console.print(f"wrote {out}")
