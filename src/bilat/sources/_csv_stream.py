@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from bilat.errors import DataFormatError
+from bilat.sources._bounds import MAX_USD
 from bilat.sources._io import BOM, head_bytes, open_binary
 
 #: Bytes per block read by PyArrow: big enough for speed, small enough to bound memory.
@@ -266,4 +267,26 @@ def check_numbers(
             line=line_of_row(path, layout, start + i),
             column=column,
             fix="Values must be zero or more",
+        )
+    check_finite(path, values, column, lambda i: line_of_row(path, layout, start + i))
+
+
+def check_finite(
+    path: Path,
+    values: pa.Array,
+    column: str,
+    locate: Callable[[int], int | None],
+    limit: float = MAX_USD,
+) -> None:
+    """DataFormatError at the first value that is not a finite amount up to ``limit`` (inf,
+    nan, an overflow such as 1e309): stored, it would print as inf or read as "no data"."""
+    bad = pc.invert(pc.less_equal(pc.abs(values), limit))  # nan compares false: bad too
+    i = first_true(pc.and_(bad, pc.is_valid(values)))
+    if i is not None:
+        raise DataFormatError(
+            path,
+            f"{values[i].as_py()!r} is not a finite amount (at most {limit:.0e})",
+            line=locate(i),
+            column=column,
+            fix="Correct the value; a huge number is usually a unit or export error",
         )

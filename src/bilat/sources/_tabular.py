@@ -191,7 +191,8 @@ def require_values(
     non_negative: bool = False,
     allow_empty: bool = False,
 ) -> None:
-    """DataFormatError at the first empty (unless allowed) or negative (if asked) value."""
+    """DataFormatError at the first empty (unless allowed) or negative (if asked) value, or
+    (with ``non_negative``: an amount) one that is not finite."""
     values = batch.column(column)
     i = None if allow_empty else first_true(pc.is_null(values, nan_is_null=True))
     if i is not None:
@@ -212,6 +213,9 @@ def require_values(
                 column=column,
                 fix="trade values and quantities cannot be negative",
             )
+        from bilat.sources._csv_stream import check_finite
+
+        check_finite(path, values, column, lambda i: first_line + i)
 
 
 def year_column(path: Path, batch: pa.RecordBatch, line: int, column: str) -> pa.Array:

@@ -35,6 +35,8 @@ import pyarrow.csv as pacsv
 
 from bilat.errors import DataFormatError, UnknownCodeError
 from bilat.schema import FLOWS_SCHEMA, HS_REVISIONS
+from bilat.sources import _lines
+from bilat.sources._bounds import MAX_QUANTITY, MAX_USD
 from bilat.sources._io import BOM
 from bilat.sources.base import FileInfo
 
@@ -441,6 +443,8 @@ class _PartReader:
         # code -> (first line, column) where it appears
         self._unknown_countries: dict[int, tuple[int, str]] = {}
         self._unknown_products: dict[int, tuple[int, str]] = {}
+        # byte offset where a byte range's reader starts (None: at the top of the file)
+        self._start_byte: int | None = None
 
     # -------------------------------------------------------------- stream
     def batches(self) -> Iterator[pa.RecordBatch]:
@@ -486,6 +490,7 @@ class _PartReader:
         )
         twin._tables_lock = self._tables_lock
         twin._first_line = functools.cache(lambda: self.part.lines_before(start) + 1)
+        twin._start_byte = start
         return twin
 
     def _stream(
@@ -504,6 +509,13 @@ class _PartReader:
             reader = pacsv.open_csv(stream, read_options=read, convert_options=convert)
             for raw in reader:
                 out = self._normalise(raw)
+                if out is not None:
+                    # where the rows are, should the store find one of them repeated
+                    out = (
+                        _lines.tag(out, self.rows + _FIRST_LINE)
+                        if self._start_byte is None
+                        else _lines.tag_bytes(out, self._start_byte, self.rows)
+                    )
                 self.rows += raw.num_rows
                 if out is not None:
                     yield out
@@ -634,7 +646,19 @@ class _PartReader:
         raw = np.frombuffer(
             col.buffers()[1], dtype=np.float64, count=len(col), offset=col.offset * 8
         )
-        low = raw.min()
+        low, high = raw.min(), raw.max()
+        # v is thousands of USD (q tonnes): at most MAX_USD dollars once multiplied; inf, nan
+        # and 1e308 (x 1000 = inf) are not amounts
+        limit = MAX_USD / 1000 if name == "v" else MAX_QUANTITY
+        if (not high <= limit and (pc.max(col).as_py() or 0) > limit) or np.isinf(low):
+            self._fail_at(
+                pc.invert(pc.less_equal(pc.abs(col), limit)),
+                col,
+                name,
+                "{value!r} is not a finite amount (at most "
+                + (f"{limit:.0e} thousand USD)" if name == "v" else f"{limit:.0e} tonnes)"),
+                "Correct the value; a huge number is usually an export or unit error",
+            )
         if low >= 0:
             return
         if required and np.isnan(low):  # "nan" parses as a number: a value that is not there
