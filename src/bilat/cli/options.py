@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bilat.errors import BilatError
 
@@ -33,11 +34,16 @@ EngineOption = Annotated[
 ]
 
 # Off a terminal Rich assumes 80 columns; tables of codes and releases read better wider.
-console = Console(width=None if sys.stdout.isatty() else 120)
-err_console = Console(stderr=True)
+# No emoji codes: a ":x:" in a file name or a cell is text, not a picture.
+console = Console(width=None if sys.stdout.isatty() else 120, emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 def fail(exc: BilatError) -> typer.Exit:
-    """Print a library error as one clean line and return the exit to raise."""
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    """Print a library error as one clean line and return the exit to raise.
+
+    The message is escaped: paths and cells it quotes may hold ``[/]`` or ``[bold]``, which
+    Rich would otherwise read as markup (and crash on, or hide).
+    """
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)

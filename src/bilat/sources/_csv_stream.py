@@ -158,6 +158,17 @@ def _explain(
             fix="Correct or remove the value",
         )
     if "Expected" in msg and "columns" in msg:
+        from bilat.sources._tabular import open_quote_line
+
+        quote = open_quote_line(path)
+        if quote is not None:
+            return DataFormatError(
+                path,
+                "a quoted field opened on this line is not closed before the next lines "
+                "(a missing closing quote, or a line break inside quotes)",
+                line=quote,
+                fix="Close the quote, or remove the line break from the field",
+            )
         line = _first_ragged_line(path, layout)
         return DataFormatError(
             path,

@@ -12,13 +12,41 @@ from typing import BinaryIO
 from bilat.errors import DataFormatError
 
 BOM = b"\xef\xbb\xbf"
+# Folders of the operating system: a path that leads there (often through a link) is not trade
+# data, and its content is never read or shown in a message.
+_SYSTEM = ("/etc", "/proc", "/sys", "/dev", "/boot", "/run", "/root", "/var/lib", "/var/run")
+
+
+def check_path(path: str | Path) -> None:
+    """DataFormatError, saying what to do, when ``path`` is not a regular data file: missing, a
+    folder, a device or pipe, or (often through a link) a file of the operating system."""
+    path = Path(path)
+    if not path.exists():
+        raise DataFormatError(path, "no such file", fix="check the path")
+    target = path.resolve()
+    if any(str(target) == s or str(target).startswith(s + "/") for s in _SYSTEM):
+        via = f" (through a link to {target})" if target != path.absolute() else ""
+        raise DataFormatError(
+            path,
+            f"is a system file{via}, not trade data: it is not read",
+            fix="give the path of a data file you downloaded",
+        )
+    if path.is_dir():
+        raise DataFormatError(
+            path,
+            "is a folder, not a file",
+            fix=f"to add every data file in it, run `bilat data bundle {path}`",
+        )
+    if not path.is_file():
+        raise DataFormatError(
+            path, "is not a regular file (a device, pipe or socket)", fix="give a data file"
+        )
 
 
 def open_binary(path: str | Path, member: str | None = None) -> BinaryIO:
     """The decompressed byte stream of a plain, gzip or zip file (its one member, or ``member``)."""
     path = Path(path)
-    if not path.exists():
-        raise DataFormatError(path, "no such file", fix="check the path")
+    check_path(path)
     if path.stat().st_size == 0:
         raise DataFormatError(path, "the file is empty")
     with open(path, "rb") as fh:

@@ -129,7 +129,38 @@ def _explain(path: Path, layout: Layout, exc: pa.ArrowInvalid) -> DataFormatErro
             column=column,
             fix="correct or remove the value",
         )
-    return DataFormatError(path, f"cannot be parsed as CSV ({message})", fix=layout.fix)
+    if "Expected" in message and "columns" in message:
+        quote = open_quote_line(path)
+        if quote is not None:
+            return DataFormatError(
+                path,
+                "a quoted field opened on this line is not closed before the next lines "
+                "(a missing closing quote, or a line break inside quotes)",
+                line=quote,
+                fix="close the quote, or remove the line break from the field",
+            )
+        width = len(_header(path, layout.skip_rows))
+        line = _first_line(path, lambda raw, row: len(row) != width, layout.skip_rows)
+        return DataFormatError(
+            path,
+            f"wrong number of fields ({message.split(':', 1)[-1].strip()[:80]})",
+            line=line,
+            fix=f"each line needs {width} comma-separated fields",
+        )
+    return DataFormatError(path, f"cannot be parsed as CSV ({message[:300]})", fix=layout.fix)
+
+
+def open_quote_line(path: Path, skip_rows: int = 0) -> int | None:
+    """The line where a quoted field starts that runs on past the line's end, or None.
+
+    A line with an odd number of double quotes opens (or closes) a field spanning lines;
+    publishers' files have none, so the first such line is where the file went wrong.
+    """
+    with open_binary(path) as fh:
+        for number, raw in enumerate(fh, start=1):
+            if number > skip_rows + 1 and raw.count(b'"') % 2:
+                return number
+    return None
 
 
 def _is_utf8(raw: bytes) -> bool:

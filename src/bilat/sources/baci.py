@@ -70,6 +70,8 @@ SPLIT_BYTES = 64 << 20
 PARSERS = 2
 # A 6-digit HS code read as a number: chapters 01-97, plus 999999 (commodities not specified).
 _MIN_HS6, _MAX_HS6 = 10000, 999999
+# Unknown codes listed in one message (each is located by a scan of its batch)
+_MAX_UNKNOWN = 20
 
 
 def parse_name(name: str) -> tuple[str, int | None, str] | None:
@@ -247,6 +249,7 @@ class _Products:
     """HS6 code (as a number) -> zero-padded string, through a lookup array over 0..999999."""
 
     listed: frozenset[int] | None = None  # the zip's product list, when it has one
+    list_name: str = "the release's product list"
     position: np.ndarray = field(default_factory=lambda: np.full(1_000_000, -1, dtype=np.int32))
     strings: list[str] = field(default_factory=list)
     arr: pa.Array = field(default_factory=lambda: pa.array([], type=pa.string()))
@@ -261,6 +264,23 @@ class _Products:
         if fresh:
             self.arr = pa.array(self.strings, type=pa.string())
         return bad
+
+
+@functools.cache
+def _chapter_codes() -> frozenset[int]:
+    """Every HS6 number of chapters 01–97 but 77, plus 999999 (built once: ~1M numbers)."""
+    chapters = [c for c in range(1, 98) if c != 77]
+    return frozenset({c * 10_000 + rest for c in chapters for rest in range(10_000)} | {_MAX_HS6})
+
+
+def _revision_chapters(revision: str) -> tuple[frozenset[int], str]:
+    """The HS6 codes (as numbers) whose chapter exists in the revision: 01–97 but 77 (reserved)
+    in every revision, plus 999999 (not specified); and how messages name the rule.
+
+    Without the release's product list, a code's chapter is what can be checked for sure: 98
+    and 99 are national chapters that no HS revision has (``990199`` is no HS92 code).
+    """
+    return _chapter_codes(), f"the chapters of {revision} (01–97 but 77)"
 
 
 def _read_small_csv(data: bytes) -> list[dict[str, str]]:
@@ -364,6 +384,8 @@ class BaciReader:
         info = self.info(path)
         products = _Products()
         parts, release_table = self._parts(path, products)
+        if products.listed is None:  # no release product list: the revision's chapters
+            products.listed, products.list_name = _revision_chapters(info.dataset)
         countries = _Countries(release_table)
 
         def produce() -> Iterator[pa.RecordBatch]:
@@ -719,8 +741,10 @@ class _PartReader:
         self, into: dict[int, tuple[int, str]], col: pa.Array, codes: np.ndarray, column: str
     ) -> None:
         """Remember each unknown code with the first line and column where it appears."""
-        for code in np.unique(codes):
+        for code in np.unique(codes)[:_MAX_UNKNOWN]:
             code = int(code)
+            if len(into) >= _MAX_UNKNOWN:
+                break  # enough to report; finding the line of each costs a scan
             if code not in into:
                 row = pc.index(col, pa.scalar(code, col.type)).as_py()
                 into[code] = (self.rows + row + self._first_line(), column)
@@ -743,17 +767,20 @@ class _PartReader:
             )
         if self._unknown_products:
             items = sorted(self._unknown_products.items(), key=lambda kv: kv[1])
-            known = [f"{c:06d}" for c in sorted(self.products.listed or ())]
+            # close matches only among a release's list (a few thousand codes)
+            listed = self.products.listed or ()
+            known = [f"{c:06d}" for c in sorted(listed)] if len(listed) < 100_000 else []
             listed = "; ".join(
                 f"{code:06d} (line {line}{_hint(f'{code:06d}', known)})"
                 for code, (line, _) in items
             )
             raise DataFormatError(
                 label,
-                f"{len(items)} product code(s) not in the release's product list: {listed}",
+                f"{len(items)} product code(s) not in {self.products.list_name}: {listed}",
                 line=items[0][1][0],
                 column="k",
-                fix="Check the HS revision of the file against the product_codes file",
+                fix="Check the HS revision of the file (its name says which) against the "
+                "product_codes file of the release",
             )
 
     def _country_hint(self, code: int) -> str:

@@ -23,6 +23,7 @@ import pandas as pd
 from bilat.errors import BilatError, DataFormatError, InputError, StoreError
 from bilat.schema import DERIVED_SCHEMAS, SCHEMAS, TABLE_SCHEMAS
 from bilat.settings import store_path
+from bilat.sources._io import check_path
 from bilat.sources.base import Reader
 from bilat.sources.registry import detect, get_reader
 from bilat.store import constants as const
@@ -211,6 +212,7 @@ class Store:
         return results
 
     def _ingest_one(self, path: Path, reader: Reader, replace: bool = False) -> FileResult:
+        check_path(path)  # a folder, a device, a link to a system file: said so, never read
         try:
             st = path.stat()
         except OSError as exc:
