@@ -57,7 +57,8 @@ def test_non_standard_json_gets_422_not_500(client, url, body):
 
 
 def test_422_does_not_echo_a_huge_query_string(client):
-    r = client.get("/api/flows", params={"a": "x" * 100_000, "b": "KOR"})
+    # 60 KB (httpx refuses longer URLs; the issue measured 100 KB with a raw socket)
+    r = client.get("/api/flows", params={"a": "x" * 60_000, "b": "KOR"})
     assert r.status_code == 422
     assert len(r.content) < 2_000
     assert r.json()["detail"][0]["loc"] == ["query", "a"]

@@ -286,3 +286,46 @@ def test_same_file_with_another_unit_is_not_unchanged(tmp_path):
     assert again.status == "unchanged"
     [other] = store.ingest([src], reader=TidyReader(mapping, source="mine"))
     assert other.status == "added"  # another source: other data, not "unchanged"
+
+
+# ---------------------------------------------------------------- 8. bounds
+
+
+def test_gzip_that_expands_past_the_bound_is_refused(store, tmp_path, monkeypatch):
+    # 100 MB of CSV in a ~100 KB gzip (1000:1); the bound set low so the test stays quick
+    monkeypatch.setenv("BILAT_MAX_DECOMPRESSED", str(20_000_000))
+    rows = "".join(f"RUS,KOR,{1900 + n % 200},{n}\n" for n in range(50_000))
+    body = ("exp,imp,time,export,id,agreement\n" + rows.replace("\n", ",1,\n")) * 1
+    bomb = tmp_path / "trade.csv.gz"
+    with gzip.open(bomb, "wt") as fh:
+        fh.write(body)
+        for _ in range(60):  # the same rows again and again: ~100 MB
+            fh.write(rows.replace("\n", ",1,\n"))
+    msg = refused(store, bomb, "expands to more than 20 MB")
+    assert "BILAT_MAX_DECOMPRESSED" in msg
+
+
+def test_bound_is_a_ratio_with_a_floor(monkeypatch):
+    from bilat.sources._bounds import decompressed_limit
+
+    monkeypatch.delenv("BILAT_MAX_DECOMPRESSED", raising=False)
+    assert decompressed_limit(5_000_000) == 1 << 30  # 5 MB: 1 GB (so 2 GB is refused)
+    assert decompressed_limit(300_000_000) == 30_000_000_000  # 100 x
+    assert decompressed_limit(10**12) == 64 << 30  # never past 64 GB
+
+
+def test_line_too_long_for_a_row_names_its_line(store, tmp_path):
+    src = tmp_path / "flows.csv"
+    src.write_text("exp,imp,year,usd\nRUS,KOR,2016,657\nKOR," + "x" * (20 << 20) + ",2016,5\n")
+    reader = TidyReader({"exporter": "exp", "importer": "imp", "year": "year", "value_usd": "usd"})
+    before = snapshot(store)
+    with pytest.raises(DataFormatError, match="line 3") as err:
+        store.ingest([src], reader=reader)
+    assert "longer than any row" in str(err.value) and "block size" not in str(err.value)
+    assert snapshot(store) == before
+
+
+def test_baci_line_too_long(store, tmp_path):
+    path = baci(tmp_path, [*baci_rows(), "2016,643,410," + "9" * (12 << 20) + ",1,1"])
+    msg = refused(store, path, "line 5")
+    assert "longer than any row" in msg

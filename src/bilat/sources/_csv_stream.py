@@ -25,7 +25,7 @@ import pyarrow.csv as pcsv
 
 from bilat.errors import DataFormatError
 from bilat.sources._bounds import MAX_USD
-from bilat.sources._io import BOM, head_bytes, open_binary
+from bilat.sources._io import BOM, Bounded, decompressed_limit, head_bytes, open_binary
 
 #: Bytes per block read by PyArrow: big enough for speed, small enough to bound memory.
 BLOCK_SIZE = 8 << 20
@@ -78,7 +78,9 @@ def _native_stream(path: Path) -> Iterator[Any]:
     with open(path, "rb") as fh:
         magic = fh.read(4)
     if magic[:2] == b"\x1f\x8b":
-        stream = pa.input_stream(str(path), compression="gzip")
+        native = pa.input_stream(str(path), compression="gzip")
+        # counted as it is read: a file that expands past the bound is refused
+        stream = pa.PythonFile(Bounded(native, decompressed_limit(path), path), mode="r")
     elif magic == b"PK\x03\x04":
         stream = open_binary(path)
     else:
@@ -176,7 +178,49 @@ def _explain(
             line=line,
             fix=f"Each line needs {len(layout.columns)} fields separated by {layout.delimiter!r}",
         )
+    if "straddl" in msg:
+        return long_line_error(path)
     return DataFormatError(path, f"cannot be parsed ({msg[:200]})")
+
+
+def long_line_error(path: Path | str, stream: BinaryIO | None = None) -> DataFormatError:
+    """The error for a line too long to be a row (PyArrow's "straddling object" error)."""
+    found = long_line(path, stream)
+    line, length = found if found else (None, 0)
+    size = f" ({length / 1e6:,.1f} MB or more)" if length else ""
+    return DataFormatError(
+        path,
+        f"a line is longer than any row of a trade table can be{size}: a binary, damaged or "
+        "wrongly delimited file (one without line breaks?)",
+        line=line,
+        fix="check that this is the CSV file the publisher distributes (plain text, one row "
+        "per line); re-download it if it is damaged",
+    )
+
+
+def long_line(path: Path | str, stream: BinaryIO | None = None) -> tuple[int, int] | None:
+    """(line number, length in bytes) of the first line over ``MAX_LINE`` bytes, or None."""
+    from bilat.sources._bounds import MAX_LINE
+
+    fh = stream if stream is not None else open_binary(path)
+    try:
+        number, length = 1, 0
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            start = 0
+            while True:
+                end = chunk.find(b"\n", start)
+                if end < 0:
+                    length += len(chunk) - start
+                    break
+                length += end - start
+                if length > MAX_LINE:
+                    return number, length
+                number, length, start = number + 1, 0, end + 1
+            if length > MAX_LINE:
+                return number, length
+    finally:
+        fh.close()
+    return None
 
 
 # ---------------------------------------------------------------- slow path: find the line

@@ -129,6 +129,10 @@ def _explain(path: Path, layout: Layout, exc: pa.ArrowInvalid) -> DataFormatErro
             column=column,
             fix="correct or remove the value",
         )
+    if "straddl" in message:
+        from bilat.sources._csv_stream import long_line_error
+
+        return long_line_error(path)
     if "Expected" in message and "columns" in message:
         quote = open_quote_line(path)
         if quote is not None:

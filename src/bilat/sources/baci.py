@@ -37,7 +37,7 @@ from bilat.errors import DataFormatError, UnknownCodeError
 from bilat.schema import FLOWS_SCHEMA, HS_REVISIONS
 from bilat.sources import _lines
 from bilat.sources._bounds import MAX_QUANTITY, MAX_USD
-from bilat.sources._io import BOM
+from bilat.sources._io import BOM, Bounded, check_zip_member, decompressed_limit
 from bilat.sources.base import FileInfo
 
 #: BACI's columns, in the order of its files, with the types they are read as.
@@ -105,7 +105,10 @@ class _Part:
             return self._open_member()
         magic = _magic(self.path)
         if magic[:2] == b"\x1f\x8b":
-            return pa.input_stream(str(self.path), compression="gzip")
+            native = pa.input_stream(str(self.path), compression="gzip")
+            # counted as it is read: a file that expands past the bound is refused
+            limit = decompressed_limit(self.path)
+            return pa.PythonFile(Bounded(native, limit, self.label), mode="r")
         return pa.input_stream(str(self.path), compression=None)
 
     def ranges(self, parts: int, min_bytes: int) -> list[tuple[int, int]] | None:
@@ -155,6 +158,7 @@ class _Part:
     def _open_member(self) -> Any:
         # the member keeps the archive's file open until it is itself closed
         with zipfile.ZipFile(self.path) as zf:
+            check_zip_member(self.path, zf.getinfo(self.member or ""))
             return zf.open(self.member or "")
 
     def head(self, n: int = 4096) -> bytes:
@@ -834,6 +838,10 @@ class _PartReader:
                 line=line,
                 fix=f"Each line needs {width} comma-separated fields; download the file again",
             )
+        if "straddl" in msg:
+            from bilat.sources._csv_stream import long_line_error
+
+            return long_line_error(label, self.part.open_bytes())
         if "UTF8" in msg or "UTF-8" in msg:
             return DataFormatError(label, "wrong encoding: not UTF-8 text", fix="Save it as UTF-8")
         return DataFormatError(label, f"cannot be parsed ({msg[:200]})")
