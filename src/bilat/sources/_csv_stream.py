@@ -185,9 +185,11 @@ def _explain(
 
 def long_line_error(path: Path | str, stream: BinaryIO | None = None) -> DataFormatError:
     """The error for a line too long to be a row (PyArrow's "straddling object" error)."""
+    from bilat.sources._bounds import MAX_LINE
+
     found = long_line(path, stream)
-    line, length = found if found else (None, 0)
-    size = f" ({length / 1e6:,.1f} MB or more)" if length else ""
+    line = found[0] if found else None
+    size = f" (over {MAX_LINE / 1e6:,.0f} MB)" if found else ""
     return DataFormatError(
         path,
         f"a line is longer than any row of a trade table can be{size}: a binary, damaged or "
@@ -340,7 +342,7 @@ def check_finite(
     if i is not None:
         raise DataFormatError(
             path,
-            f"{values[i].as_py()!r} is not a finite amount (at most {limit:.0e})",
+            f"{values[i].as_py()!r} is not a finite amount (at most {limit:.0e} USD)",
             line=locate(i),
             column=column,
             fix="Correct the value; a huge number is usually a unit or export error",

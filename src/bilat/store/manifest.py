@@ -113,7 +113,10 @@ def parse(body: bytes, path: Path) -> Manifest:
     try:
         raw = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{path}: the store manifest is unreadable ({exc})") from exc
+        raise StoreError(
+            f"{path}: the store manifest is unreadable ({exc}); restore it from a backup, or "
+            "re-create the store (`bilat data bundle` / `bilat data add`)"
+        ) from exc
     if not isinstance(raw, dict):
         raise StoreError(
             f"{path}: the store manifest is damaged (not a JSON object); restore it from a "
