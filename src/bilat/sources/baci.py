@@ -252,7 +252,8 @@ class _Countries:
 class _Products:
     """HS6 code (as a number) -> zero-padded string, through a lookup array over 0..999999."""
 
-    listed: frozenset[int] | None = None  # the zip's product list, when it has one
+    # the zip's product list, when it has one (else the revision's chapters, see _Chapters)
+    listed: frozenset[int] | _Chapters | None = None
     list_name: str = "the release's product list"
     position: np.ndarray = field(default_factory=lambda: np.full(1_000_000, -1, dtype=np.int32))
     strings: list[str] = field(default_factory=list)
@@ -270,21 +271,34 @@ class _Products:
         return bad
 
 
-@functools.cache
-def _chapter_codes() -> frozenset[int]:
-    """Every HS6 number of chapters 01–97 but 77, plus 999999 (built once: ~1M numbers)."""
-    chapters = [c for c in range(1, 98) if c != 77]
-    return frozenset({c * 10_000 + rest for c in chapters for rest in range(10_000)} | {_MAX_HS6})
+class _Chapters:
+    """The HS6 numbers of chapters 01–97 but 77, plus 999999, as a set-like object (a code
+    list of a million numbers would cost ~60 MB)."""
+
+    def __contains__(self, code: object) -> bool:
+        if not isinstance(code, int):
+            return False
+        chapter = code // 10_000
+        return code == _MAX_HS6 or (1 <= chapter <= 97 and chapter != 77)
+
+    def __len__(self) -> int:
+        return 96 * 10_000 + 1
+
+    def __iter__(self) -> Iterator[int]:
+        for chapter in range(1, 98):
+            if chapter != 77:
+                yield from range(chapter * 10_000, (chapter + 1) * 10_000)
+        yield _MAX_HS6
 
 
-def _revision_chapters(revision: str) -> tuple[frozenset[int], str]:
+def _revision_chapters(revision: str) -> tuple[Any, str]:
     """The HS6 codes (as numbers) whose chapter exists in the revision: 01–97 but 77 (reserved)
     in every revision, plus 999999 (not specified); and how messages name the rule.
 
     Without the release's product list, a code's chapter is what can be checked for sure: 98
     and 99 are national chapters that no HS revision has (``990199`` is no HS92 code).
     """
-    return _chapter_codes(), f"the chapters of {revision} (01–97 but 77)"
+    return _Chapters(), f"the chapters of {revision} (01–97 but 77)"
 
 
 def _read_small_csv(data: bytes) -> list[dict[str, str]]:

@@ -143,11 +143,14 @@ class FlowKeys:
         if not self.unique or self._rows < 2:
             return
         hashes = np.concatenate(self._hashes) if len(self._hashes) > 1 else self._hashes[0]
+        # a plain sort says whether any key repeats (~4x cheaper than an argsort); only then
+        # are the rows found
+        ordered = np.sort(hashes)
+        if not (ordered[1:] == ordered[:-1]).any():
+            return
         order = np.argsort(hashes, kind="stable")
         ordered = hashes[order]
         same = ordered[1:] == ordered[:-1]
-        if not same.any():
-            return
         # every row of a repeated key, grouped by key; the group whose first row comes first
         # in the file is reported
         dup_rows = np.union1d(order[1:][same], order[:-1][same])
