@@ -118,9 +118,12 @@ class QueryRunner:
             raise ValueError(f"no lane {lane!r}; lanes are {', '.join(self.lanes)}")
         loop = asyncio.get_running_loop()
         arrived = loop.time()
+        deadline = time.monotonic() + self.timeout
         cons: list[Any] = []
 
         def task() -> T:
+            if time.monotonic() > deadline:  # its request was already answered 504: skip it
+                raise QueryTimeout(f"the {what} was not started: its time was up")
             cons.append(self.store._store())
             return fn(self.store)
 
