@@ -83,3 +83,11 @@ def test_replace_lets_a_smaller_file_of_the_same_release_in(bundle, tmp_path):
     assert out.exit_code == 0 and "replaced" in out.output
     manifest = json.loads((Path(store) / "manifest.json").read_text())
     assert sum(p["rows"] for p in manifest["partitions"].values() if p["table"] == "flows") == 500
+
+
+def test_markup_in_an_article_is_printed_as_text(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Russia-South Korea trade [/] was US$15 billion in 2016 :x:.", "utf-8")
+    out = run("claims", "check", str(article), "--store", str(tmp_path / "store"))
+    assert out.exit_code == 0, out.output
+    assert "[/]" in out.output and ":x:" in out.output and "❌" not in out.output
