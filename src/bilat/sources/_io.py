@@ -14,7 +14,8 @@ from bilat.errors import DataFormatError
 BOM = b"\xef\xbb\xbf"
 # Folders of the operating system: a path that leads there (often through a link) is not trade
 # data, and its content is never read or shown in a message.
-_SYSTEM = ("/etc", "/proc", "/sys", "/dev", "/boot", "/run", "/root", "/var/lib", "/var/run")
+# (Not /root or /var/lib: data files may well live there.)
+_SYSTEM = ("/etc", "/proc", "/sys", "/dev", "/boot")
 
 
 def check_path(path: str | Path) -> None:
