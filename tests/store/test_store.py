@@ -21,7 +21,7 @@ HEADER = "t,i,j,k,v,q\n"
 ROWS = [
     (2016, 643, 410, 270900, 1500.5, 10.0),  # RUS -> KOR crude
     (2016, 410, 643, 870323, 250.25, 2.0),  # KOR -> RUS cars
-    (2016, 842, 410, 100199, 7.0, None),  # USA (BACI's 842) -> KOR wheat, no quantity
+    (2016, 842, 410, 100190, 7.0, None),  # USA (BACI's 842) -> KOR wheat, no quantity
 ]
 
 
@@ -51,7 +51,7 @@ def test_ingest_converts_thousands_to_usd_and_maps_codes(tmp_path):
     # 1500.5 thousand USD = 1,500,500 USD; 842 is BACI's code for the United States
     assert df.value_usd.tolist() == [7000.0, 250250.0, 1500500.0]
     assert df.exporter.tolist() == ["USA", "KOR", "RUS"]
-    assert set(df["product"]) == {"270900", "870323", "100199"}
+    assert set(df["product"]) == {"270900", "870323", "100190"}
 
 
 def test_same_content_twice_changes_nothing(tmp_path):
@@ -152,9 +152,14 @@ def _write_big_baci(path: Path, rows: int) -> None:
 
     rng = np.random.default_rng(0)
     codes = np.array([4, 8, 12, 36, 40, 56, 76, 124, 156, 251, 276, 392, 410, 643, 699, 842])
-    i = rng.choice(codes, rows)
-    j = rng.choice(codes, rows)
-    k = rng.integers(10000, 970000, rows)
+    # distinct (exporter, importer, product) cells, exporter != importer, chapters 01-75: a
+    # BACI file holds each flow once (a repeated one is refused)
+    pairs = [(a, b) for a in codes for b in codes if a != b]
+    cells = np.sort(rng.choice(len(pairs) * 750_000, rows, replace=False))
+    pair, k = np.divmod(cells, 750_000)
+    i = np.array([pairs[p][0] for p in range(len(pairs))])[pair]
+    j = np.array([pairs[p][1] for p in range(len(pairs))])[pair]
+    k = k + 10000
     v = rng.lognormal(3, 2, rows).round(3)
     body = "\n".join(f"2018,{a},{b},{c:06d},{d},1.0" for a, b, c, d in zip(i, j, k, v, strict=True))
     path.write_text(HEADER + body + "\n")

@@ -66,46 +66,84 @@ class ReadOnlyStore:
         return self._store().datasets()
 
 
-class QueryRunner:
-    """Runs blocking ledger calls on a bounded thread pool, each with a time limit.
+#: The query runner's lanes: each has its own threads and queue, so a burst of one kind of work
+#: (six 150 KB articles to check) never makes another (a pair's flows) wait behind it.
+LANES = ("ledger", "claims")
 
-    At most ``workers`` calls run at once; others wait their turn (the wait does not count
-    against the limit). A call over ``timeout`` seconds raises QueryTimeout and its DuckDB query
-    is interrupted.
+
+class QueryRunner:
+    """Runs blocking ledger calls and claim checks on bounded thread pools, each with a limit.
+
+    Each lane (``LANES``: ledger reads, claim checks; scenario runs have their own worker, see
+    ``bilat.api.jobs``) has ``workers`` threads and its own queue. A call's ``timeout`` counts
+    from its arrival: time spent waiting for a free worker is part of it, so a queued request
+    is answered 504 after ``timeout`` seconds, not after the queue plus ``timeout``. A running
+    call over the limit raises QueryTimeout and its DuckDB query is interrupted.
     """
 
-    def __init__(self, store: ReadOnlyStore, *, workers: int = 2, timeout: float = 30.0):
+    def __init__(
+        self,
+        store: ReadOnlyStore,
+        *,
+        workers: int = 2,
+        timeout: float = 30.0,
+        lanes: dict[str, int] | None = None,
+    ):
         self.store = store
         self.timeout = timeout
         self.workers = workers
-        self._pool: ThreadPoolExecutor | None = None
-        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        # claim checks are pure Python (one core each): one thread, so they leave the other
+        # core to the ledger
+        self.lanes = dict(lanes or {"ledger": workers, "claims": max(1, workers // 2)})
+        self._pools: dict[str, ThreadPoolExecutor] = {}
+        self._slots: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]] = {}
 
-    def _executor(self) -> ThreadPoolExecutor:
+    def _executor(self, lane: str = "ledger") -> ThreadPoolExecutor:
         # created on first use and again after a shutdown (test clients run the lifespan often)
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="bilat-query")
-        return self._pool
+        if lane not in self._pools:
+            self._pools[lane] = ThreadPoolExecutor(
+                self.lanes[lane], thread_name_prefix=f"bilat-{lane}"
+            )
+        return self._pools[lane]
 
-    def _semaphore(self) -> asyncio.Semaphore:
+    def _semaphore(self, lane: str = "ledger") -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[0] is not loop:  # a semaphore is bound to a loop
-            self._slots = (loop, asyncio.Semaphore(self.workers))
-        return self._slots[1]
+        slot = self._slots.get(lane)
+        if slot is None or slot[0] is not loop:  # a semaphore is bound to a loop
+            slot = self._slots[lane] = (loop, asyncio.Semaphore(self.lanes[lane]))
+        return slot[1]
 
-    async def run(self, fn: Callable[[ReadOnlyStore], T], what: str = "query") -> T:
-        """``fn(store)`` on a worker thread; QueryTimeout after ``timeout`` seconds."""
+    async def run(
+        self, fn: Callable[[ReadOnlyStore], T], what: str = "query", lane: str = "ledger"
+    ) -> T:
+        """``fn(store)`` on a worker thread of ``lane``; QueryTimeout ``timeout`` seconds after
+        the call arrived (waiting included)."""
+        if lane not in self.lanes:
+            raise ValueError(f"no lane {lane!r}; lanes are {', '.join(self.lanes)}")
         loop = asyncio.get_running_loop()
+        arrived = loop.time()
+        deadline = time.monotonic() + self.timeout
         cons: list[Any] = []
 
         def task() -> T:
+            if time.monotonic() > deadline:  # its request was already answered 504: skip it
+                raise QueryTimeout(f"the {what} was not started: its time was up")
             cons.append(self.store._store())
             return fn(self.store)
 
-        async with self._semaphore():
-            future = loop.run_in_executor(self._executor(), task)
+        slots = self._semaphore(lane)
+        try:
+            await asyncio.wait_for(slots.acquire(), self.timeout)
+        except TimeoutError:
+            raise QueryTimeout(
+                f"the {what} waited {self.timeout:g} s for a free worker (the server is busy "
+                "with other requests) and was not started; try again shortly"
+            ) from None
+        try:
+            left = max(self.timeout - (loop.time() - arrived), 0.001)
+            future = loop.run_in_executor(self._executor(lane), task)
             try:
-                return await asyncio.wait_for(asyncio.shield(future), self.timeout)
+                return await asyncio.wait_for(asyncio.shield(future), left)
             except TimeoutError:
                 for store in cons:
                     backend = getattr(store, "_backend", None)
@@ -115,11 +153,13 @@ class QueryRunner:
                     f"the {what} took longer than {self.timeout:g} s and was stopped; "
                     "ask for fewer years or a single year"
                 ) from None
+        finally:
+            slots.release()
 
     def shutdown(self) -> None:
-        """Stop the pool (running calls finish); a later call starts a new one."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
+        """Stop the pools (running calls finish); a later call starts new ones."""
+        pools, self._pools = self._pools, {}
+        for pool in pools.values():
             pool.shutdown(wait=False, cancel_futures=True)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Cell = str | int | float | bool | None
 
@@ -107,6 +107,19 @@ class ClaimsIn(BaseModel):
         None, description="Publication date (resolves 'last year' and months without a year)."
     )
     is_html: bool | None = Field(None, description="Force HTML (true) or text (false) reading.")
+
+    @field_validator("text")
+    @classmethod
+    def _unicode(cls, text: str) -> str:
+        """Lone surrogates (``"\ud800"`` in JSON) are not text: refused, with where."""
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"character {exc.start} is a lone surrogate (U+{ord(text[exc.start]):04X}), "
+                "not text: send the article as valid UTF-8"
+            ) from None
+        return text
 
 
 class EvidenceOut(BaseModel):

@@ -55,6 +55,7 @@ def _data(store: Path | None) -> object | None:
 
 
 def _table(result: object) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     checks = result.checks  # type: ignore[attr-defined]
@@ -68,13 +69,14 @@ def _table(result: object) -> None:
         cl = c.claim
         what = f"{cl.kind}: {'-'.join(cl.economies)} {cl.flow} {cl.period or ''}"
         data = c.used.label if c.used else "–"
+        # the article's sentences and the labels are text, never markup ("[/]" in an article)
         t.add_row(
             str(i),
-            f"{what}\n[dim]{cl.sentence}[/]",
-            cl.value_label,
+            f"{escape(what)}\n[dim]{escape(cl.sentence)}[/]",
+            escape(cl.value_label),
             f"[{_STYLE[c.verdict]}]{c.verdict}[/]",
-            data,
-            c.reason,
+            escape(data),
+            escape(c.reason),
         )
     console.print(t)
 
@@ -114,6 +116,6 @@ def register(app: typer.Typer) -> None:
         )
         if out is not None:
             out.write_text(text, encoding="utf-8")
-            console.print(f"wrote {out}")
+            console.print(f"wrote {out}", markup=False)
         else:
             typer.echo(text)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -52,6 +53,14 @@ def add(
     source: Annotated[str | None, typer.Option(help="Tidy CSV: source name.")] = None,
     dataset: Annotated[str | None, typer.Option(help="Tidy CSV: dataset name.")] = None,
     release: Annotated[str | None, typer.Option(help="Tidy CSV: release.")] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Let a file replace data of its own release even if it has fewer rows "
+            "(refused otherwise: a truncated download would lose rows).",
+        ),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Validate and ingest source files (format detected unless --format or --map is given)."""
@@ -68,8 +77,8 @@ def add(
                 dataset=dataset,
                 release=release,
             )
-        for res in st.ingest(paths, format=format, reader=reader):
-            console.print(str(res), highlight=False)
+        for res in st.ingest(paths, format=format, reader=reader, replace=replace):
+            console.print(str(res), highlight=False, markup=False)
     except BilatError as exc:
         raise fail(exc) from exc
 
@@ -109,11 +118,14 @@ def bundle(
 def list_(store: StoreOption = None) -> None:
     """Sources, datasets, releases, row counts and years in the store."""
     st = _store(store)
-    df = st.datasets()
+    try:
+        df = st.datasets()
+    except BilatError as exc:  # a damaged manifest: one line, not a traceback
+        raise fail(exc) from exc
     if df.empty:
         console.print("The store is empty: add data with `bilat data add` or `bilat data bundle`.")
         return
-    t = Table(title=f"bilat store: {st.root}")
+    t = Table(title=escape(f"bilat store: {st.root}"))
     for col in ("table", "source", "dataset", "release", "files", "rows"):
         t.add_column(col, justify="right" if col in ("files", "rows") else "left")
     t.add_column("years", no_wrap=True)  # the shape of the years ("every 4th year, 1964–2016")
@@ -128,8 +140,11 @@ def list_(store: StoreOption = None) -> None:
         )
         if r.table == "flows" and r.years:
             years = r.years
-            cov.add_row(r.source, r.dataset, r.products, r.frequency, r.reporting)
-        t.add_row(r.table, r.source, r.dataset, r.release, str(r.files), f"{r.rows:,}", years)
+            cells = [r.source, r.dataset, r.products, r.frequency, r.reporting]
+            cov.add_row(*(escape(str(c)) for c in cells))
+        # names come from users' files and options: shown as text, never as markup
+        cells = [r.table, r.source, r.dataset, r.release, str(r.files), f"{r.rows:,}", years]
+        t.add_row(*(escape(str(c)) for c in cells))
     console.print(t)
     if cov.row_count:
         console.print(cov)
@@ -170,7 +185,9 @@ def index(store: StoreOption = None) -> None:
     size = path.stat().st_size / 1e6
     took = time.perf_counter() - start
     console.print(
-        f"serving copy up to date: {path} ({size:,.0f} MB, {took:.1f} s)", highlight=False
+        f"serving copy up to date: {path} ({size:,.0f} MB, {took:.1f} s)",
+        highlight=False,
+        markup=False,
     )
 
 

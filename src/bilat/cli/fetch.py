@@ -93,7 +93,7 @@ def _run(
             result = job(options)
     except BilatError as exc:
         raise fail(exc) from exc
-    console.print(str(result), highlight=False)
+    console.print(str(result), highlight=False, markup=False)
 
 
 @fetch_app.command("baci")

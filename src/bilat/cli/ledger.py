@@ -77,7 +77,7 @@ def _emit(result: object, fmt: str, out: Path | None) -> None:
         raise InputError(f"format {fmt!r} is not one of text, json, csv")
     if out is not None:
         out.write_text(text, encoding="utf-8")
-        console.print(f"wrote {out}")
+        console.print(f"wrote {out}", markup=False)
     else:
         typer.echo(text)
 
@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
             raise fail(exc, fmt) from None
         if out is not None:
             out.write_text(text, encoding="utf-8")
-            console.print(f"wrote {out}")
+            console.print(f"wrote {out}", markup=False)
         else:
             typer.echo(text)
 

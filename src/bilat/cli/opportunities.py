@@ -87,6 +87,6 @@ def register(app: typer.Typer) -> None:
             raise fail(exc) from None
         if out is not None:
             out.write_text(text, encoding="utf-8")
-            console.print(f"wrote {out}")
+            console.print(f"wrote {out}", markup=False)
         else:
             typer.echo(text)

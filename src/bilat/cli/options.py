@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bilat.errors import BilatError
 
@@ -33,8 +34,9 @@ EngineOption = Annotated[
 ]
 
 # Off a terminal Rich assumes 80 columns; tables of codes and releases read better wider.
-console = Console(width=None if sys.stdout.isatty() else 120)
-err_console = Console(stderr=True)
+# No emoji codes: a ":x:" in a file name or a cell is text, not a picture.
+console = Console(width=None if sys.stdout.isatty() else 120, emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 #: Exit codes (README): 0 ok, 1 not covered / no data, 2 usage or input error, 3 bad input data.
@@ -54,9 +56,11 @@ def exit_code(exc: BilatError) -> int:
 
 def fail(exc: BilatError, fmt: str = "text") -> typer.Exit:
     """Print a library error (as one clean line, or as JSON when ``fmt`` is json and it is a
-    not-covered answer) and return the exit to raise."""
-    from rich.markup import escape
+    not-covered answer) and return the exit to raise.
 
+    The message is escaped: paths and cells it quotes may hold ``[/]`` or ``[bold]``, which
+    Rich would otherwise read as markup (and crash on, or hide).
+    """
     from bilat.errors import NotCoveredError
 
     if isinstance(exc, NotCoveredError) and fmt == "json":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from bilat.cli.options import StoreOption, console
 
@@ -38,7 +39,7 @@ def register(app: typer.Typer) -> None:
         root = store_path(store)
         if not (root / "manifest.json").exists():
             console.print(
-                f"[yellow]warning:[/] {root} holds no store yet: ingest data with "
+                f"[yellow]warning:[/] {escape(str(root))} holds no store yet: ingest data with "
                 "'bilat data add' first; the pages will answer 'no data'",
                 highlight=False,
             )
@@ -46,6 +47,10 @@ def register(app: typer.Typer) -> None:
             root, query_timeout=timeout, workers=workers, max_body_bytes=max_body
         )
         console.print(
-            f"bilat serving {root} on http://{host}:{port}/ (API docs: /docs)", highlight=False
+            f"bilat serving {root} on http://{host}:{port}/ (API docs: /docs)",
+            highlight=False,
+            markup=False,
         )
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        from bilat.api.server import config
+
+        uvicorn.Server(config(application, host, port)).run()

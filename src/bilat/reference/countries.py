@@ -243,7 +243,7 @@ def _resolve(text: str) -> str | None:
     if not s:
         return None
     idx = _index()
-    if s.isdigit():
+    if s.isascii() and s.isdigit():  # "²" is a digit to isdigit, not to int
         n = int(s)
         return idx.numeric["iso"].get(n) or idx.numeric["comtrade"].get(n)
     code = idx.codes.get(s.upper()) if len(s) <= 3 else None

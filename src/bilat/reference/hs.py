@@ -27,6 +27,7 @@ __all__ = [
     "REVISIONS",
     "Revision",
     "chapter_of",
+    "codes",
     "concordance",
     "convert",
     "describe",
@@ -130,6 +131,18 @@ def _descriptions(rev: Revision) -> dict[str, str]:
     path = _bundle_file(f"hs{REVISIONS.index(rev)}_desc.csv")
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     return dict(zip(df["code"], df["desc"], strict=True))
+
+
+def codes(revision: str, digits: int = 6) -> frozenset[str] | None:
+    """The codes of ``digits`` digits (2, 4 or 6) that exist in an HS revision (HS92 has 5,040
+    of 6 digits), or None when its table is not at hand (the older revisions' tables are read
+    from the data bundle)."""
+    rev = normalise_revision(revision)
+    try:
+        table = _descriptions(rev)
+    except BilatError:
+        return None
+    return frozenset(c for c in table if len(c) == digits and c.isdigit())
 
 
 def description(code: str, revisions: tuple[str, ...] = ("HS22", "HS92")) -> str:

@@ -61,6 +61,8 @@ def area(iso: str, number: int | None) -> tuple[str, bool] | None:
     if iso in _WORLD_CODES:
         return WORLD, True
     if iso in countries.all_codes():
+        if number is not None and not _known_number(number):
+            return None  # an area code Comtrade does not have: a damaged or edited row
         return iso, not countries.is_country(iso)
     # blank, or one of the API's own codes ("S19", "_X"): the numeric code decides
     if number is not None:
@@ -77,6 +79,18 @@ def area(iso: str, number: int | None) -> tuple[str, bool] | None:
             return None
         return code, not countries.is_country(code)
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _known_number(number: int) -> bool:
+    """True for a Comtrade area number bilat knows (0 is World)."""
+    if number == 0:
+        return True
+    try:
+        countries.from_numeric(number, scheme="comtrade")
+    except UnknownCodeError:
+        return False
+    return True
 
 
 def _suggestions(iso: str) -> list[str]:
@@ -113,6 +127,9 @@ def resolve_areas(
         if hit is None:
             row = pc.index(enc.indices, pos).as_py()
             shown = code_text or num_text or "(blank)"
+            known_iso = code_text.strip().upper() in countries.all_codes()
+            if known_iso and num_text and not _known_number(number_value or 0):
+                shown = f"{num_text} (with ISO code {code_text}: no Comtrade area has this number)"
             suggestions = _suggestions(code_text) if code_text else []
             line = locate(row)
             where = (

@@ -24,7 +24,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from bilat.errors import DataFormatError
-from bilat.sources._io import BOM, head_bytes, open_binary
+from bilat.sources._bounds import MAX_USD
+from bilat.sources._io import BOM, Bounded, decompressed_limit, head_bytes, open_binary
 
 #: Bytes per block read by PyArrow: big enough for speed, small enough to bound memory.
 BLOCK_SIZE = 8 << 20
@@ -77,7 +78,9 @@ def _native_stream(path: Path) -> Iterator[Any]:
     with open(path, "rb") as fh:
         magic = fh.read(4)
     if magic[:2] == b"\x1f\x8b":
-        stream = pa.input_stream(str(path), compression="gzip")
+        native = pa.input_stream(str(path), compression="gzip")
+        # counted as it is read: a file that expands past the bound is refused
+        stream = pa.PythonFile(Bounded(native, decompressed_limit(path), path), mode="r")
     elif magic == b"PK\x03\x04":
         stream = open_binary(path)
     else:
@@ -157,6 +160,17 @@ def _explain(
             fix="Correct or remove the value",
         )
     if "Expected" in msg and "columns" in msg:
+        from bilat.sources._tabular import open_quote_line
+
+        quote = open_quote_line(path)
+        if quote is not None:
+            return DataFormatError(
+                path,
+                "a quoted field opened on this line is not closed before the next lines "
+                "(a missing closing quote, or a line break inside quotes)",
+                line=quote,
+                fix="Close the quote, or remove the line break from the field",
+            )
         line = _first_ragged_line(path, layout)
         return DataFormatError(
             path,
@@ -164,7 +178,51 @@ def _explain(
             line=line,
             fix=f"Each line needs {len(layout.columns)} fields separated by {layout.delimiter!r}",
         )
+    if "straddl" in msg:
+        return long_line_error(path)
     return DataFormatError(path, f"cannot be parsed ({msg[:200]})")
+
+
+def long_line_error(path: Path | str, stream: BinaryIO | None = None) -> DataFormatError:
+    """The error for a line too long to be a row (PyArrow's "straddling object" error)."""
+    from bilat.sources._bounds import MAX_LINE
+
+    found = long_line(path, stream)
+    line = found[0] if found else None
+    size = f" (over {MAX_LINE / 1e6:,.0f} MB)" if found else ""
+    return DataFormatError(
+        path,
+        f"a line is longer than any row of a trade table can be{size}: a binary, damaged or "
+        "wrongly delimited file (one without line breaks?)",
+        line=line,
+        fix="check that this is the CSV file the publisher distributes (plain text, one row "
+        "per line); re-download it if it is damaged",
+    )
+
+
+def long_line(path: Path | str, stream: BinaryIO | None = None) -> tuple[int, int] | None:
+    """(line number, length in bytes) of the first line over ``MAX_LINE`` bytes, or None."""
+    from bilat.sources._bounds import MAX_LINE
+
+    fh = stream if stream is not None else open_binary(path)
+    try:
+        number, length = 1, 0
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            start = 0
+            while True:
+                end = chunk.find(b"\n", start)
+                if end < 0:
+                    length += len(chunk) - start
+                    break
+                length += end - start
+                if length > MAX_LINE:
+                    return number, length
+                number, length, start = number + 1, 0, end + 1
+            if length > MAX_LINE:
+                return number, length
+    finally:
+        fh.close()
+    return None
 
 
 # ---------------------------------------------------------------- slow path: find the line
@@ -266,4 +324,26 @@ def check_numbers(
             line=line_of_row(path, layout, start + i),
             column=column,
             fix="Values must be zero or more",
+        )
+    check_finite(path, values, column, lambda i: line_of_row(path, layout, start + i))
+
+
+def check_finite(
+    path: Path,
+    values: pa.Array,
+    column: str,
+    locate: Callable[[int], int | None],
+    limit: float = MAX_USD,
+) -> None:
+    """DataFormatError at the first value that is not a finite amount up to ``limit`` (inf,
+    nan, an overflow such as 1e309): stored, it would print as inf or read as "no data"."""
+    bad = pc.invert(pc.less_equal(pc.abs(values), limit))  # nan compares false: bad too
+    i = first_true(pc.and_(bad, pc.is_valid(values)))
+    if i is not None:
+        raise DataFormatError(
+            path,
+            f"{values[i].as_py()!r} is not a finite amount (at most {limit:.0e} USD)",
+            line=locate(i),
+            column=column,
+            fix="Correct the value; a huge number is usually a unit or export error",
         )

@@ -129,7 +129,42 @@ def _explain(path: Path, layout: Layout, exc: pa.ArrowInvalid) -> DataFormatErro
             column=column,
             fix="correct or remove the value",
         )
-    return DataFormatError(path, f"cannot be parsed as CSV ({message})", fix=layout.fix)
+    if "straddl" in message:
+        from bilat.sources._csv_stream import long_line_error
+
+        return long_line_error(path)
+    if "Expected" in message and "columns" in message:
+        quote = open_quote_line(path)
+        if quote is not None:
+            return DataFormatError(
+                path,
+                "a quoted field opened on this line is not closed before the next lines "
+                "(a missing closing quote, or a line break inside quotes)",
+                line=quote,
+                fix="close the quote, or remove the line break from the field",
+            )
+        width = len(_header(path, layout.skip_rows))
+        line = _first_line(path, lambda raw, row: len(row) != width, layout.skip_rows)
+        return DataFormatError(
+            path,
+            f"wrong number of fields ({message.split(':', 1)[-1].strip()[:80]})",
+            line=line,
+            fix=f"each line needs {width} comma-separated fields",
+        )
+    return DataFormatError(path, f"cannot be parsed as CSV ({message[:300]})", fix=layout.fix)
+
+
+def open_quote_line(path: Path, skip_rows: int = 0) -> int | None:
+    """The line where a quoted field starts that runs on past the line's end, or None.
+
+    A line with an odd number of double quotes opens (or closes) a field spanning lines;
+    publishers' files have none, so the first such line is where the file went wrong.
+    """
+    with open_binary(path) as fh:
+        for number, raw in enumerate(fh, start=1):
+            if number > skip_rows + 1 and raw.count(b'"') % 2:
+                return number
+    return None
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -191,7 +226,8 @@ def require_values(
     non_negative: bool = False,
     allow_empty: bool = False,
 ) -> None:
-    """DataFormatError at the first empty (unless allowed) or negative (if asked) value."""
+    """DataFormatError at the first empty (unless allowed) or negative (if asked) value, or
+    (with ``non_negative``: an amount) one that is not finite."""
     values = batch.column(column)
     i = None if allow_empty else first_true(pc.is_null(values, nan_is_null=True))
     if i is not None:
@@ -212,6 +248,9 @@ def require_values(
                 column=column,
                 fix="trade values and quantities cannot be negative",
             )
+        from bilat.sources._csv_stream import check_finite
+
+        check_finite(path, values, column, lambda i: first_line + i)
 
 
 def year_column(path: Path, batch: pa.RecordBatch, line: int, column: str) -> pa.Array:

@@ -43,6 +43,8 @@ class AgtpaReader:
 
     format: ClassVar[str] = "agtpa"
     table: ClassVar[str] = "flows"
+    #: the panel holds intranational flows (exporter = importer) on purpose: GE needs them
+    domestic_flows: ClassVar[bool] = True
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """True for the header ``exporter,importer,pair_id,year,trade,…``."""

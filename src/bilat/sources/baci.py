@@ -35,7 +35,9 @@ import pyarrow.csv as pacsv
 
 from bilat.errors import DataFormatError, UnknownCodeError
 from bilat.schema import FLOWS_SCHEMA, HS_REVISIONS
-from bilat.sources._io import BOM
+from bilat.sources import _lines
+from bilat.sources._bounds import MAX_QUANTITY, MAX_USD
+from bilat.sources._io import BOM, Bounded, check_zip_member, decompressed_limit
 from bilat.sources.base import FileInfo
 
 #: BACI's columns, in the order of its files, with the types they are read as.
@@ -68,6 +70,8 @@ SPLIT_BYTES = 64 << 20
 PARSERS = 2
 # A 6-digit HS code read as a number: chapters 01-97, plus 999999 (commodities not specified).
 _MIN_HS6, _MAX_HS6 = 10000, 999999
+# Unknown codes listed in one message (each is located by a scan of its batch)
+_MAX_UNKNOWN = 20
 
 
 def parse_name(name: str) -> tuple[str, int | None, str] | None:
@@ -101,7 +105,10 @@ class _Part:
             return self._open_member()
         magic = _magic(self.path)
         if magic[:2] == b"\x1f\x8b":
-            return pa.input_stream(str(self.path), compression="gzip")
+            native = pa.input_stream(str(self.path), compression="gzip")
+            # counted as it is read: a file that expands past the bound is refused
+            limit = decompressed_limit(self.path)
+            return pa.PythonFile(Bounded(native, limit, self.label), mode="r")
         return pa.input_stream(str(self.path), compression=None)
 
     def ranges(self, parts: int, min_bytes: int) -> list[tuple[int, int]] | None:
@@ -151,6 +158,7 @@ class _Part:
     def _open_member(self) -> Any:
         # the member keeps the archive's file open until it is itself closed
         with zipfile.ZipFile(self.path) as zf:
+            check_zip_member(self.path, zf.getinfo(self.member or ""))
             return zf.open(self.member or "")
 
     def head(self, n: int = 4096) -> bytes:
@@ -244,7 +252,9 @@ class _Countries:
 class _Products:
     """HS6 code (as a number) -> zero-padded string, through a lookup array over 0..999999."""
 
-    listed: frozenset[int] | None = None  # the zip's product list, when it has one
+    # the zip's product list, when it has one (else the revision's chapters, see _Chapters)
+    listed: frozenset[int] | _Chapters | None = None
+    list_name: str = "the release's product list"
     position: np.ndarray = field(default_factory=lambda: np.full(1_000_000, -1, dtype=np.int32))
     strings: list[str] = field(default_factory=list)
     arr: pa.Array = field(default_factory=lambda: pa.array([], type=pa.string()))
@@ -259,6 +269,36 @@ class _Products:
         if fresh:
             self.arr = pa.array(self.strings, type=pa.string())
         return bad
+
+
+class _Chapters:
+    """The HS6 numbers of chapters 01–97 but 77, plus 999999, as a set-like object (a code
+    list of a million numbers would cost ~60 MB)."""
+
+    def __contains__(self, code: object) -> bool:
+        if not isinstance(code, int):
+            return False
+        chapter = code // 10_000
+        return code == _MAX_HS6 or (1 <= chapter <= 97 and chapter != 77)
+
+    def __len__(self) -> int:
+        return 96 * 10_000 + 1
+
+    def __iter__(self) -> Iterator[int]:
+        for chapter in range(1, 98):
+            if chapter != 77:
+                yield from range(chapter * 10_000, (chapter + 1) * 10_000)
+        yield _MAX_HS6
+
+
+def _revision_chapters(revision: str) -> tuple[Any, str]:
+    """The HS6 codes (as numbers) whose chapter exists in the revision: 01–97 but 77 (reserved)
+    in every revision, plus 999999 (not specified); and how messages name the rule.
+
+    Without the release's product list, a code's chapter is what can be checked for sure: 98
+    and 99 are national chapters that no HS revision has (``990199`` is no HS92 code).
+    """
+    return _Chapters(), f"the chapters of {revision} (01–97 but 77)"
 
 
 def _read_small_csv(data: bytes) -> list[dict[str, str]]:
@@ -362,6 +402,8 @@ class BaciReader:
         info = self.info(path)
         products = _Products()
         parts, release_table = self._parts(path, products)
+        if products.listed is None:  # no release product list: the revision's chapters
+            products.listed, products.list_name = _revision_chapters(info.dataset)
         countries = _Countries(release_table)
 
         def produce() -> Iterator[pa.RecordBatch]:
@@ -441,6 +483,8 @@ class _PartReader:
         # code -> (first line, column) where it appears
         self._unknown_countries: dict[int, tuple[int, str]] = {}
         self._unknown_products: dict[int, tuple[int, str]] = {}
+        # byte offset where a byte range's reader starts (None: at the top of the file)
+        self._start_byte: int | None = None
 
     # -------------------------------------------------------------- stream
     def batches(self) -> Iterator[pa.RecordBatch]:
@@ -486,6 +530,7 @@ class _PartReader:
         )
         twin._tables_lock = self._tables_lock
         twin._first_line = functools.cache(lambda: self.part.lines_before(start) + 1)
+        twin._start_byte = start
         return twin
 
     def _stream(
@@ -504,6 +549,13 @@ class _PartReader:
             reader = pacsv.open_csv(stream, read_options=read, convert_options=convert)
             for raw in reader:
                 out = self._normalise(raw)
+                if out is not None:
+                    # where the rows are, should the store find one of them repeated
+                    out = (
+                        _lines.tag(out, self.rows + _FIRST_LINE)
+                        if self._start_byte is None
+                        else _lines.tag_bytes(out, self._start_byte, self.rows)
+                    )
                 self.rows += raw.num_rows
                 if out is not None:
                     yield out
@@ -634,7 +686,19 @@ class _PartReader:
         raw = np.frombuffer(
             col.buffers()[1], dtype=np.float64, count=len(col), offset=col.offset * 8
         )
-        low = raw.min()
+        low, high = raw.min(), raw.max()
+        # v is thousands of USD (q tonnes): at most MAX_USD dollars once multiplied; inf, nan
+        # and 1e308 (x 1000 = inf) are not amounts
+        limit = MAX_USD / 1000 if name == "v" else MAX_QUANTITY
+        if (not high <= limit and (pc.max(col).as_py() or 0) > limit) or np.isinf(low):
+            self._fail_at(
+                pc.invert(pc.less_equal(pc.abs(col), limit)),
+                col,
+                name,
+                "{value!r} is not a finite amount (at most "
+                + (f"{limit:.0e} thousand USD)" if name == "v" else f"{limit:.0e} tonnes)"),
+                "Correct the value; a huge number is usually an export or unit error",
+            )
         if low >= 0:
             return
         if required and np.isnan(low):  # "nan" parses as a number: a value that is not there
@@ -695,8 +759,10 @@ class _PartReader:
         self, into: dict[int, tuple[int, str]], col: pa.Array, codes: np.ndarray, column: str
     ) -> None:
         """Remember each unknown code with the first line and column where it appears."""
-        for code in np.unique(codes):
+        for code in np.unique(codes)[:_MAX_UNKNOWN]:
             code = int(code)
+            if len(into) >= _MAX_UNKNOWN:
+                break  # enough to report; finding the line of each costs a scan
             if code not in into:
                 row = pc.index(col, pa.scalar(code, col.type)).as_py()
                 into[code] = (self.rows + row + self._first_line(), column)
@@ -719,17 +785,20 @@ class _PartReader:
             )
         if self._unknown_products:
             items = sorted(self._unknown_products.items(), key=lambda kv: kv[1])
-            known = [f"{c:06d}" for c in sorted(self.products.listed or ())]
+            # close matches only among a release's list (a few thousand codes)
+            listed = self.products.listed or ()
+            known = [f"{c:06d}" for c in sorted(listed)] if len(listed) < 100_000 else []
             listed = "; ".join(
                 f"{code:06d} (line {line}{_hint(f'{code:06d}', known)})"
                 for code, (line, _) in items
             )
             raise DataFormatError(
                 label,
-                f"{len(items)} product code(s) not in the release's product list: {listed}",
+                f"{len(items)} product code(s) not in {self.products.list_name}: {listed}",
                 line=items[0][1][0],
                 column="k",
-                fix="Check the HS revision of the file against the product_codes file",
+                fix="Check the HS revision of the file (its name says which) against the "
+                "product_codes file of the release",
             )
 
     def _country_hint(self, code: int) -> str:
@@ -783,6 +852,10 @@ class _PartReader:
                 line=line,
                 fix=f"Each line needs {width} comma-separated fields; download the file again",
             )
+        if "straddl" in msg:
+            from bilat.sources._csv_stream import long_line_error
+
+            return long_line_error(label, self.part.open_bytes())
         if "UTF8" in msg or "UTF-8" in msg:
             return DataFormatError(label, "wrong encoding: not UTF-8 text", fix="Save it as UTF-8")
         return DataFormatError(label, f"cannot be parsed ({msg[:200]})")

@@ -31,6 +31,7 @@ from bilat.errors import DataFormatError
 from bilat.schema import FLOWS_SCHEMA
 from bilat.sources import _comtrade as ct
 from bilat.sources import _csv_stream as cs
+from bilat.sources import _lines
 from bilat.sources.base import FileInfo
 
 VALUE = "Trade Value (US$)"
@@ -65,6 +66,10 @@ class ComtradeLegacyReader:
 
     format: ClassVar[str] = "comtrade-legacy"
     table: ClassVar[str] = "flows"
+    #: Comtrade publishes rows whose partner is the reporter (re-imports of its own goods,
+    #: trade through its free zones; 37 in the bundle's 2015 chapter 27 file, some exports):
+    #: kept as published
+    domestic_flows: ClassVar[bool] = True
 
     def __repr__(self) -> str:
         return "ComtradeLegacyReader(format='comtrade-legacy', table='flows')"
@@ -95,7 +100,9 @@ class ComtradeLegacyReader:
         layout = _layout(path)
         for start, batch in cs.iter_batches(path, layout, COLUMNS):
             if batch.num_rows:
-                yield _normalise(path, layout, start, batch)
+                # line of the first row, for the store's messages (exact unless a quoted
+                # field above holds a line break)
+                yield _lines.tag(_normalise(path, layout, start, batch), start + 2)
 
 
 def _layout(path: Path) -> cs.Layout:

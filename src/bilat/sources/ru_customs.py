@@ -64,6 +64,9 @@ class RuCustomsReader:
 
     format: ClassVar[str] = "ru-customs"
     table: ClassVar[str] = "flows"
+    #: several TN VED 10-digit lines share one HS6 code: their rows are parts of one flow,
+    #: summed by every query (see the module's decisions), so a repeated key is not an error
+    repeats_flows: ClassVar[bool] = True
 
     def __repr__(self) -> str:
         return "RuCustomsReader(format='ru-customs', table='flows')"

@@ -17,6 +17,8 @@ needs no options. Decisions for that preset:
 from __future__ import annotations
 
 import difflib
+import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -27,7 +29,7 @@ import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError, InputError
 from bilat.schema import FLOWS, FLOWS_SCHEMA, HS_REVISIONS, PERIODS, REPORTED_BY, TOTAL
-from bilat.sources import _tabular
+from bilat.sources import _lines, _tabular
 from bilat.sources._io import text_head
 from bilat.sources.base import FileInfo
 
@@ -113,8 +115,11 @@ class TidyReader:
     ):
         self.preset = mapping is None
         self.mapping = dict(PENPPML_MAPPING) if mapping is None else check_mapping(mapping)
-        if not unit > 0:
-            raise InputError(f"unit must be a positive multiplier to USD, not {unit!r}")
+        if not (unit > 0 and math.isfinite(unit)):
+            raise InputError(
+                f"unit must be a positive, finite multiplier to USD (e.g. 1000 for thousands), "
+                f"not {unit!r}"
+            )
         if flow not in FLOWS:
             raise InputError(f"flow must be one of {', '.join(FLOWS)}, not {flow!r}")
         if reported_by not in REPORTED_BY:
@@ -133,6 +138,25 @@ class TidyReader:
 
     def __repr__(self) -> str:
         return f"TidyReader(mapping={self.mapping!r}, unit={self.unit!r}, source={self.source!r})"
+
+    def options(self) -> str:
+        """The settings that change what the file's rows mean, as text (empty for the preset
+        with its defaults): the store folds them into the file's identity, so the same file
+        added again with another ``--unit`` or ``--source`` is read again, not "unchanged"."""
+        settings = {
+            "mapping": None if self.preset else self.mapping,
+            "unit": self.unit,
+            "source": self.source,
+            "dataset": self.dataset,
+            "release": self.release,
+            "product": self.product,
+            "hs_revision": self.hs_revision,
+            "flow": self.flow,
+            "reported_by": self.reported_by,
+        }
+        defaults = {"unit": 1.0, "product": TOTAL, "flow": "X", "reported_by": "exporter"}
+        changed = {k: v for k, v in settings.items() if v is not None and defaults.get(k) != v}
+        return json.dumps(changed, sort_keys=True) if changed else ""
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """True for penppml's header (preset) or a header holding every mapped column."""
@@ -173,7 +197,7 @@ class TidyReader:
         layout = _tabular.Layout({col: _TYPES[f] for f, col in self.mapping.items()})
         codes = _tabular.CountryCodes(path)
         for line, batch in _tabular.batches(path, layout):
-            yield self._normalise(path, batch, line, codes, info)
+            yield _lines.tag(self._normalise(path, batch, line, codes, info), line)
 
     def _normalise(
         self,
@@ -191,6 +215,10 @@ class TidyReader:
         importer, importer_is_country = codes.normalise(batch, m["importer"], line, upper=True)
         non_country = pc.invert(pc.and_(exporter_is_country, importer_is_country))
         value = pc.multiply(batch.column(m["value_usd"]), self.unit)
+        if self.unit != 1:  # times the unit, a large value can overflow
+            from bilat.sources._csv_stream import check_finite
+
+            check_finite(path, value, m["value_usd"], lambda i: line + i)
         if "product" in m:
             product = product_column(path, batch, line, m["product"])
         else:

@@ -116,23 +116,44 @@ def parse(body: bytes, path: Path) -> Manifest:
     try:
         raw = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{path}: the store manifest is unreadable ({exc})") from exc
+        raise StoreError(
+            f"{path}: the store manifest is unreadable ({exc}); restore it from a backup, or "
+            "re-create the store (`bilat data bundle` / `bilat data add`)"
+        ) from exc
+    if not isinstance(raw, dict):
+        raise StoreError(
+            f"{path}: the store manifest is damaged (not a JSON object); restore it from a "
+            "backup, or re-create the store (`bilat data bundle` / `bilat data add`)"
+        )
     if raw.get("format_version") != FORMAT_VERSION:
         raise StoreError(
             f"{path}: manifest format {raw.get('format_version')} is not {FORMAT_VERSION}; "
             "re-create the store with this version of bilat"
         )
     try:
+        generation = int(raw["generation"])
         files = {
             sha: SourceFile(**{**f, "years": tuple(f["years"])}) for sha, f in raw["files"].items()
         }
         parts = {k: Partition(**p) for k, p in raw["partitions"].items()}
-    except TypeError as exc:  # a field this version does not know: dropping it could lose data
+    except TypeError as exc:
+        if "missing" in str(exc):  # a field every bilat writes is gone: edited or damaged
+            raise StoreError(
+                f"{path}: the store manifest is damaged: an entry lacks a field "
+                f"({str(exc).split(' ', 1)[-1]}); restore it from a backup, or re-create the "
+                "store (`bilat data bundle` / `bilat data add`)"
+            ) from exc
+        # a field this version does not know: dropping it could lose data
         raise StoreError(
             f"{path}: the store manifest has entries this version of bilat cannot read ({exc}); "
             "it was probably written by a newer bilat: upgrade bilat to read this store"
         ) from exc
-    return Manifest(generation=raw["generation"], files=files, partitions=parts)
+    except (KeyError, AttributeError, ValueError) as exc:
+        raise StoreError(
+            f"{path}: the store manifest is damaged (no {exc} where bilat expects it); restore "
+            "it from a backup, or re-create the store (`bilat data bundle` / `bilat data add`)"
+        ) from exc
+    return Manifest(generation=generation, files=files, partitions=parts)
 
 
 def save(manifest: Manifest, path: Path) -> None:

@@ -23,6 +23,7 @@ import pandas as pd
 from bilat.errors import BilatError, DataFormatError, InputError, StoreError
 from bilat.schema import DERIVED_SCHEMAS, SCHEMAS, TABLE_SCHEMAS
 from bilat.settings import store_path
+from bilat.sources._io import check_path
 from bilat.sources.base import Reader
 from bilat.sources.registry import detect, get_reader
 from bilat.store import constants as const
@@ -206,19 +207,22 @@ class Store:
         reader: Reader | None = None,
         progress: Callable[[FileResult], None] | None = None,
         serving: bool = True,
+        replace: bool = False,
     ) -> list[FileResult]:
         """Validate and add source files, one atomic change per file; returns what each did.
 
         The same file twice changes nothing; a file of a newer release of the same
         ``(source, dataset, year)`` replaces the older one; a file that fails validation
-        raises and leaves the store exactly as it was. ``serving``: bring the serving copy
-        up to date once all files are in (see ``build_serving_copy``).
+        raises and leaves the store exactly as it was. A file of the *same* release with fewer
+        rows than what it would replace (a truncated download, a file's head) is refused
+        unless ``replace``. ``serving``: bring the serving copy up to date once all files are
+        in (see ``build_serving_copy``).
         """
         results: list[FileResult] = []
         try:
             for p in paths:
                 rd = reader or (get_reader(format) if format else detect(p))
-                res = self._ingest_one(Path(p), rd)
+                res = self._ingest_one(Path(p), rd, replace=replace)
                 results.append(res)
                 if progress:
                     progress(res)
@@ -230,8 +234,13 @@ class Store:
         return results
 
     def _after_changes(self, results: list[FileResult], serving: bool) -> None:
-        """The serving copy brought up to date when ``results`` changed the store."""
-        if serving and any(r.status in ("added", "replaced") for r in results):
+        """The serving copy brought up to date when ``results`` changed the store, or when it
+        is missing (an earlier run was stopped while building it)."""
+        if not serving or not results:
+            return
+        if any(r.status in ("added", "replaced") for r in results) or (
+            self.manifest.partitions and self.serving_copy is None
+        ):
             self.refresh_serving_copy()
 
     def ingest_folder(
@@ -265,7 +274,8 @@ class Store:
         self._after_changes(results, serving)
         return results
 
-    def _ingest_one(self, path: Path, reader: Reader) -> FileResult:
+    def _ingest_one(self, path: Path, reader: Reader, replace: bool = False) -> FileResult:
+        check_path(path)  # a folder, a device, a link to a system file: said so, never read
         try:
             st = path.stat()
         except OSError as exc:
@@ -275,7 +285,7 @@ class Store:
         # The checksum decides whether the content is new. For a file the store has seen at
         # this path, size and time it comes first (a re-run skips it at the cost of one read);
         # for a new file it is computed in a thread while the file is read and staged.
-        checksum = _Checksum(path, background=not known)
+        checksum = _Checksum(path, background=not known, options=_options(reader))
         info = reader.info(path)
         if info.table not in SCHEMAS:
             checksum.result()
@@ -298,7 +308,15 @@ class Store:
             try:
                 try:
                     fixed = reader.constants(path) if hasattr(reader, "constants") else None
-                    parts = stage(reader.batches(path), info.table, staging, path, fixed)
+                    parts = stage(
+                        reader.batches(path),
+                        info.table,
+                        staging,
+                        path,
+                        fixed,
+                        repeats=getattr(reader, "repeats_flows", False),
+                        domestic=getattr(reader, "domestic_flows", False),
+                    )
                 except BaseException:
                     checksum.result()  # an unreadable file is reported as such, as before
                     raise
@@ -317,6 +335,8 @@ class Store:
                         years=(),
                         note=f"the store has the newer release {newer[-1]}",
                     )
+                if not replace:
+                    _refuse_shrinking(path, info, parts, current)
                 result = self._commit(path, sha, info, parts, current, st)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -599,10 +619,43 @@ def _derived_from(table: str) -> str | None:
     return "flows" if table in DERIVED_SCHEMAS else None
 
 
-class _Checksum:
-    """``_sha256(path)``, computed now or in a thread (hashing and gunzip release the GIL)."""
+def _options(reader: Reader) -> str:
+    """The reader's options that change what a file's rows mean (tidy's unit, source …), as
+    text; empty for readers without any. Part of a file's identity: the same bytes read with
+    another ``--unit`` are other data, not "unchanged"."""
+    fn = getattr(reader, "options", None)
+    return fn() if callable(fn) else ""
 
-    def __init__(self, path: Path, background: bool) -> None:
+
+def _refuse_shrinking(path: Path, info, parts, current: mf.Manifest) -> None:
+    """InputError when the file would replace partitions of its own release with fewer rows.
+
+    A newer release replacing an older one is the normal update; the same release coming
+    back smaller is a truncated download or a file's head, and would silently lose rows.
+    """
+    lost = []
+    for sp in parts:
+        key = f"{info.table}/{info.source}/{info.dataset}/{'all' if sp.year is None else sp.year}"
+        old = current.partitions.get(key)
+        if old is not None and old.release == info.release and sp.rows < old.rows:
+            lost.append((sp.year, old.rows, sp.rows))
+    if lost:
+        gone = sum(o - n for _y, o, n in lost)
+        years = ", ".join(f"{y}: {o:,} → {n:,} rows" for y, o, n in lost[:5])
+        raise InputError(
+            f"{path}: would replace {info.source}/{info.dataset} release {info.release} with "
+            f"fewer rows ({years}): {gone:,} rows would go. A truncated download or a file's "
+            "head? Add the complete file, or give --replace (replace=True) if the smaller "
+            "file is meant to replace it"
+        )
+
+
+class _Checksum:
+    """``_sha256(path)``, computed now or in a thread (hashing and gunzip release the GIL);
+    with ``options`` (a reader's settings) folded in."""
+
+    def __init__(self, path: Path, background: bool, options: str = "") -> None:
+        self._options = options
         self._value: str | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
@@ -615,7 +668,10 @@ class _Checksum:
 
     def _run(self, path: Path) -> None:
         try:
-            self._value = _sha256(path)
+            sha = _sha256(path)
+            if self._options:
+                sha = hashlib.sha256(f"{sha}\n{self._options}".encode()).hexdigest()
+            self._value = sha
         except BaseException as exc:  # handed to whoever asks for the result
             self._error = exc
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,9 @@ import pyarrow.parquet as pq
 
 from bilat.errors import DataFormatError
 from bilat.schema import DERIVED_SCHEMAS, SCHEMAS, SUMMED, TOTAL
+from bilat.sources._bounds import MAX_USD
 from bilat.store import constants as const
+from bilat.store.duplicates import FlowKeys
 
 # Rows buffered per year before they are sorted, summed and written: this bounds memory
 # whatever the file's size. 2^19 rather than 1M: a chunk's columns (4 MB each) stay in cache
@@ -538,17 +540,40 @@ def conform(batch: pa.RecordBatch, schema: pa.Schema, origin: Path) -> pa.Record
     return pa.RecordBatch.from_arrays(cols, schema=pa.schema(fields))
 
 
+def _check_amounts(batch: pa.RecordBatch, origin: Path) -> None:
+    """Every value a finite amount (the readers check with line numbers; this catches what
+    one missed, e.g. an overflow in a unit conversion): inf would print as inf and as null."""
+    span = pc.min_max(batch.column("value_usd"))
+    low, high = span["min"].as_py(), span["max"].as_py()
+    if low is None or (low >= 0 and high <= MAX_USD):
+        return
+    bad = low if not low >= 0 else high
+    raise DataFormatError(
+        origin,
+        f"value {bad!r} USD is not a finite amount of at most {MAX_USD:.0e}",
+        column="value_usd",
+        fix="Check the file's values and the unit they are converted with",
+    )
+
+
 def stage(
     batches: Iterable[pa.RecordBatch],
     table: str,
     staging: Path,
     origin: Path,
     constants: Mapping[str, str] | None = None,
+    *,
+    repeats: bool = False,
+    domestic: bool | Collection[str] = False,
 ) -> list[StagedPart]:
     """Write ``batches`` of ``table`` into ``staging``, one Parquet file per year (flows) or one.
 
     ``constants``: text columns that hold one value on every row of the file (the reader's
     ``constants``); each is checked and stored once per file instead of on each row.
+    Flows: a flow that appears twice is refused unless ``repeats`` (a format whose rows are
+    parts of a flow, to be summed), and one with exporter = importer unless ``domestic`` (a
+    gravity panel's intranational flows: True, or the flow codes that may); see
+    ``bilat.store.duplicates``.
     """
     schema = SCHEMAS[table]
     fixed = const.for_schema(constants, schema)
@@ -563,11 +588,16 @@ def stage(
     by_year = table in _PARTITIONED_BY_YEAR
     sinks: dict[int | None, _YearSink] = {}
     background = _Background()
+    # a flow that appears twice in the file would be counted twice: refused (see duplicates)
+    keys = FlowKeys(origin, unique=not repeats, domestic=domestic) if table == "flows" else None
     try:
         for raw in batches:
             batch = conform(raw, schema, origin)
             if batch.num_rows == 0:
                 continue
+            if keys is not None:
+                keys.add(raw)
+                _check_amounts(batch, origin)
             if not by_year:
                 sink(None).add(batch)
                 continue
@@ -578,6 +608,8 @@ def stage(
                 continue
             for y in pc.unique(years).to_pylist():
                 sink(y).add(batch.filter(pc.equal(years, y)))
+        if keys is not None:
+            keys.check()
         for s in sinks.values():
             s.close()
         derived = {y: s.derived() for y, s in sinks.items()}

@@ -77,8 +77,14 @@ def years(year: int | None, first: int | None, last: int | None) -> tuple[int, .
 
 
 async def answer(
-    ctx: ApiContext, key: tuple[Hashable, ...], build: Callable[[ReadOnlyStore], Any], what: str
+    ctx: ApiContext,
+    key: tuple[Hashable, ...],
+    build: Callable[[ReadOnlyStore], Any],
+    what: str,
+    lane: str = "ledger",
 ) -> Any:
-    """``build(store)`` on the query pool, cached by key and store generation."""
+    """``build(store)`` on the query pool's ``lane``, cached by key and store generation."""
     generation = ctx.store.generation
-    return await ctx.cache.get((generation, *key), lambda: ctx.runner.run(build, what=what))
+    return await ctx.cache.get(
+        (generation, *key), lambda: ctx.runner.run(build, what=what, lane=lane)
+    )
