@@ -25,7 +25,7 @@ def test_markup_in_a_path_is_printed_not_parsed(tmp_path):
     bad = folder / "BACI_HS92_Y2016_V202201.csv"
     bad.write_text(HEADER + "2016,643,410,270900,-1,1\n")
     out = run("data", "add", str(bad), "--store", str(tmp_path / "store"))
-    assert out.exit_code == 2, out.output
+    assert out.exit_code == 3, out.output  # 3: bad input data
     assert out.exception is None or isinstance(out.exception, SystemExit)
     assert "x[/]y" in out.output and "negative value" in out.output
 
@@ -45,7 +45,7 @@ def test_markup_in_an_error_about_a_cell(tmp_path):
         "data", "add", str(src), "--map", "exporter=exp,importer=imp,year=year,value_usd=usd",
         "--store", str(tmp_path / "store"),
     )  # fmt: skip
-    assert out.exit_code == 2, out.output
+    assert out.exit_code == 3, out.output  # 3: bad input data
     assert "unknown country code '[/]'" in out.output
 
 
