@@ -122,12 +122,25 @@ class EstimationSpec:
             )
         if self.every < 1 or self.periods < 2:
             raise InputError("estimation needs every ≥ 1 and periods ≥ 2 (a panel of years)")
+        if self.years is not None and self.method == "pair" and len(set(self.years)) < 2:
+            raise InputError(
+                f"estimation method 'pair' needs at least two years, got {list(self.years)}: "
+                "with pair fixed effects the agreement effect is identified only from changes "
+                "within pairs over time; give two or more years (e.g. --years 2012,2016 or "
+                "years = [2012, 2016]), or use method 'geodist' for one cross-section"
+            )
 
     def years_for(self, held: Sequence[int], last: int) -> list[int]:
         """The estimation years among those ``held`` by the store."""
         wanted = self.years or tuple(last - self.every * k for k in range(self.periods))
         years = sorted(set(wanted) & set(held))
-        if len(years) < (2 if self.method == "pair" else 1):
+        if self.method == "pair" and len(years) == 1:
+            raise NoDataError(
+                f"estimation method 'pair' needs at least two years; of {sorted(wanted)} the "
+                f"store's flows hold only {years[0]} (held: {held[0]}–{held[-1]}, "
+                f"{len(held)} years); set [estimation] years = [...] to two held years"
+            )
+        if not years:
             raise NoDataError(
                 f"estimation years {sorted(wanted)} not in the store's flows "
                 f"(held: {held[0] if held else '-'}–{held[-1] if held else '-'}); "

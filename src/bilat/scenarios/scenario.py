@@ -43,6 +43,7 @@ from bilat.scenarios.ge.solve import (
 from bilat.scenarios.inputs import read_inputs
 from bilat.scenarios.result import ScenarioResult
 from bilat.scenarios.routes import Route, all_routes, find_route, parse_routes
+from bilat.scenarios.schema import validate_scenario
 from bilat.scenarios.uncertainty import UncertaintySpec, bootstrap, monte_carlo
 
 if TYPE_CHECKING:
@@ -462,6 +463,8 @@ def load(path: str | Path) -> Scenario:
                 f"scenario file {path} not found; shipped ones: {', '.join(shipped_names())}"
             )
     raw, text = read_toml(p)
+    # every key, type, bound and choice first (one schema, shared with the API's jobs)
+    validate_scenario(raw, text, p)
     where = _Where(p, text)
     defined = _groups(raw.get("groups"), where)
     routes = parse_routes(raw, text, p, defined)
@@ -771,6 +774,48 @@ def _intervals(
         deficits=scenario.deficits,
         normalisation=scenario.normalisation,
     )
+
+
+def check_uncertainty(scenario: Scenario) -> None:
+    """InputError now, before any data are read, if the scenario's intervals cannot be drawn.
+
+    The checks :func:`run` would make after the solve: the pairs bootstrap needs an effect bilat
+    estimates; normal draws need a shock that takes the agreement effect or the distance
+    elasticity, with a standard error. The API calls this at submission (a 422, not a failed
+    job).
+    """
+    spec = scenario.uncertainty
+    if spec is None:
+        return
+    if spec.method == "bootstrap":
+        if not (scenario.uses_effect and scenario.estimation is not None):
+            raise InputError(
+                "the pairs bootstrap re-estimates the agreement effect, so the scenario must "
+                "estimate it ([estimation] with a cluster variable, or --estimate) and have an "
+                "agreement shock that takes it; a supplied or book effect can only be drawn "
+                "with method = 'normal'"
+            )
+        return
+    missing = []
+    if scenario.uses_effect and scenario.estimation is None and scenario.effect.std_error is None:
+        missing.append("the agreement effect (give agreement_effect_se or estimate it)")
+    if (
+        scenario.uses_elasticity
+        and scenario.elasticity is not None
+        and scenario.elasticity.std_error is None
+    ):
+        missing.append("the distance elasticity (give distance_elasticity_se or estimate it)")
+    if missing or not (scenario.uses_effect or scenario.uses_elasticity):
+        raise InputError(
+            "uncertainty needs an agreement effect or a distance elasticity with a standard "
+            "error: "
+            + (
+                "; ".join(missing)
+                if missing
+                else "no shock of this scenario takes one (trade-cost shocks and shocks with "
+                "their own effect or elasticity are fixed numbers), so there is nothing to draw"
+            )
+        )
 
 
 def focus_table(result: Any, pair: tuple[str, str]) -> Any:
