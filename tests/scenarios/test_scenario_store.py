@@ -122,8 +122,12 @@ def test_estimation_inside_a_scenario_matches_bare_pyfixest(bundle_store):
     x = _independent_panel(bundle_store, years, SAMPLE)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        # Stata ppmlhdfe's small-sample convention (bilat's default): G/(G−1) only
         bare = pf.fepois(
-            "value_usd ~ rta | exp_year + imp_year + pair", data=x, vcov={"CRV1": "pid"}
+            "value_usd ~ rta | exp_year + imp_year + pair",
+            data=x,
+            vcov={"CRV1": "pid"},
+            ssc=pf.ssc(k_adj=False, G_adj=True),
         )
     assert res.effect.origin == "estimated"
     assert res.effect.value == pytest.approx(bare.coef()["rta"], abs=1e-6)
