@@ -116,7 +116,7 @@ def test_shipped_scenarios_parse():
     ]
     s = sc.load("kor_eaeu_fta.toml")
     assert s.focus == ("RUS", "KOR") and s.sigma == 7 and s.shocks[0].side_b == ("EAEU",)
-    assert sc.load("rus_kor_rail_link.toml").shocks[0].percent == -10
+    assert sc.load("rus_kor_rail_link.toml").shocks[0].percent == -3.375
     with pytest.raises(InputError, match="sigma must be"):
         s.with_sigma(0.9)
 
