@@ -324,4 +324,4 @@ def test_the_two_rail_link_files_model_one_link_from_one_source():
     # the files' own arithmetic: cost cut through σ − 1, distance through δ ≈ −0.655
     assert (1 + shock.percent / 100) ** (1 - cost.sigma) == pytest.approx(1.23, abs=0.005)
     delta = -0.655
-    assert (1 + route.ratio - 1) ** delta == pytest.approx(1.07, abs=0.005)
+    assert route.ratio**delta == pytest.approx(1.07, abs=0.005)

@@ -248,3 +248,41 @@ def test_cli_draws_need_an_agreement_shock(bundle_store):
 def test_empty_store_says_how_to_load_data(tmp_path):
     with pytest.raises(NoDataError, match="bilat data bundle"):
         sc.run(sc.load("kor_eaeu_fta.toml"), tmp_path / "empty")
+
+
+def test_the_book_s_data_run_from_the_cli(bundle_store, bundle, tmp_path):
+    """data = "agtpa": the book's panel is stored as manufacturing (MANUF), with its own home
+    trade; a scenario on it runs (it said "no total-goods flows … load it" before)."""
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from bilat.cli.main import app
+
+    toml = tmp_path / "nafta.toml"
+    toml.write_text(
+        'name = "NAFTA ends"\nyear = 1994\ndata = "agtpa"\nfocus = ["USA", "MEX"]\n'
+        '[groups]\nNAFTA = ["USA", "CAN", "MEX"]\n'
+        '[[shock]]\ntype = "agreement"\naction = "end"\nbetween = ["NAFTA"]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "nafta.json"
+    args = ["scenario", "run", str(toml), "--store", str(bundle_store.root)]
+    r = CliRunner().invoke(app, [*args, "--format", "json", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    res = sc.run(sc.load(toml), bundle_store)
+    assert len(res.ge.baseline.countries) == 69
+    notes = (*res.ge.baseline.notes, *res.ge.notes)
+    assert any("manufacturing (MANUF)" in n for n in notes)
+    assert not any("derived as GDP" in n for n in notes)  # its own domestic sales
+    # the calibrated baseline is the book's 1994 flows (millions of USD in the file)
+    raw = pd.read_csv(bundle / "gravity/advanced_guide/agtpa_applications.csv.gz")
+    usa_mex = raw[(raw.year == 1994) & (raw.exporter == "USA") & (raw.importer == "MEX")]
+    assert res.focus.loc["USA→MEX", "baseline_usd"] == pytest.approx(
+        float(usa_mex["trade"].iloc[0]) * 1e6, rel=1e-9
+    )
+    assert res.countries.loc["MEX", "exports_conditional_pct"] < 0  # ending NAFTA
+    # true advice for a source the store does not hold
+    toml.write_text(toml.read_text().replace('"agtpa"', '"agtpx"'))
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 1
+    assert "no annual flows from source 'agtpx'" in r.output and "'agtpa'" in r.output

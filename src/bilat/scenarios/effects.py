@@ -276,7 +276,8 @@ def estimate_effect(
         agreements=inputs.agreements,
         macro=inputs.gdp,
         distances=inputs.distances,
-        internal="gdp",
+        # the book's panel has its own domestic sales; the all-pairs flows need GDP
+        internal="data" if inputs.home_trade else "gdp",
         need=("rta", "dist") if spec.method == "geodist" else ("rta",),
         exports_exceed_gdp=exports_exceed_gdp,
     )

@@ -556,7 +556,8 @@ def baseline_for(
         agreements="rta",
         year=scenario.year,
         notes=(
-            f"baseline: observed {scenario.year} flows ({scenario.data}, release "
+            f"baseline: observed {scenario.year} flows ({scenario.data}, "
+            f"{'all goods' if inputs.product == 'TOTAL' else 'manufacturing (MANUF)'}, release "
             f"{', '.join(inputs.releases)}, read from the store) calibrated exactly "
             "(t_ij^(1-σ) ∝ X_ij / (Y_i E_j)); pairs with no trade stay at zero",
             f"agreements in force: the store's agreements table (DESTA-derived), {scenario.year}",
