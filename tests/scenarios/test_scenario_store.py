@@ -286,3 +286,36 @@ def test_the_book_s_data_run_from_the_cli(bundle_store, bundle, tmp_path):
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 1
     assert "no annual flows from source 'agtpx'" in r.output and "'agtpa'" in r.output
+
+
+def test_dropped_economies_are_listed_with_the_groups_that_lose_them(bundle_store, tmp_path):
+    """Issue 20: "Northern Europe" silently lost Belgium (the flows report BLX, which has no
+    WDI GDP) and TWN was only an "e.g."; every dropped economy and every group member left
+    out are now in the result, its summary and its JSON."""
+    from bilat.scenarios.inputs import read_inputs
+
+    toml = tmp_path / "north.toml"
+    toml.write_text(
+        'name = "north"\nyear = 2016\ndistance_elasticity = -0.9\n'
+        '[groups]\nNORTH = ["NLD", "BEL", "DEU"]\n'
+        '[[shock]]\ntype = "distance"\nbetween = ["KOR"]\nand = ["NORTH"]\npercent = -10\n',
+        encoding="utf-8",
+    )
+    r = sc.run(sc.load(toml), bundle_store)
+    inputs = read_inputs(bundle_store, [2016])
+    codes = set(inputs.flows["exporter"]) | set(inputs.flows["importer"])
+    dropped = dict(zip(r.dropped["economy"], r.dropped["reason"], strict=True))
+    # every economy of the data is either in the baseline or listed, never both
+    assert set(dropped) | set(r.ge.baseline.countries) == codes
+    assert not set(dropped) & set(r.ge.baseline.countries)
+    no_gdp = codes - set(inputs.gdp["country"])
+    assert {"BLX", "TWN"} <= no_gdp
+    assert all("no GDP" in dropped[c] for c in no_gdp)
+    lost = r.left_out
+    assert list(lost["group"]) == ["NORTH"] and list(lost["economy"]) == ["BEL"]
+    assert "as BLX" in lost["reason"].iloc[0] and "no GDP" in lost["reason"].iloc[0]
+    assert "NORTH: BEL (reported with LUX as BLX" in r.summary()
+    assert any(n.startswith("NORTH loses BEL") for n in r.ge.notes)
+    payload = r.to_dict()
+    assert {"economy": "TWN", "reason": dropped["TWN"]} in payload["dropped"]
+    assert payload["left_out"][0]["economy"] == "BEL"

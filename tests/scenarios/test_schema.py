@@ -234,3 +234,17 @@ def test_bad_trade_costs_to_simulate_are_input_errors():
     ok = np.array(base.trade_costs, float)
     ok[1, 2] *= 2
     assert simulate(base, new_trade_costs=ok).full.residual < 1e-10
+
+
+def test_an_output_path_with_brackets_prints_literally(tmp_path):
+    from bilat.cli.main import app
+
+    folder = tmp_path / "[[shock]] :x:"
+    folder.mkdir()
+    out = folder / "r.json"
+    doc = Path(__file__).resolve().parents[2] / "docs" / "examples" / "ge_gravity_eu.toml"
+    r = CliRunner().invoke(
+        app, ["scenario", "run", str(doc), "--format", "json", "--out", str(out)]
+    )
+    assert r.exit_code == 0, r.output
+    assert f"wrote {out}" in r.output.replace("\n", "")

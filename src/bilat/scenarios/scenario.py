@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from bilat.errors import DataFormatError, InputError, UnknownCodeError
 from bilat.reference import countries
 from bilat.reference._toml import read_toml
+from bilat.scenarios.dropped import dropped_from_panel
+from bilat.scenarios.dropped import notes as dropped_notes
 from bilat.scenarios.effects import (
     BOOK_EFFECT,
     AgreementEffect,
@@ -550,6 +552,17 @@ def baseline_for(
     active = d[(d["exporter"] != d["importer"]) & (d["trade"] > 0)]
     keep = set(active["exporter"]) & set(active["importer"])
     d = d[d["exporter"].isin(keep) & d["importer"].isin(keep)]
+    year_flows = inputs.flows[inputs.flows["year"] == scenario.year]
+    gdp_year = inputs.gdp[inputs.gdp["year"] == scenario.year] if len(inputs.gdp) else inputs.gdp
+    dropped = dropped_from_panel(
+        set(year_flows["exporter"]) | set(year_flows["importer"]),
+        set(panel.data["exporter"]),
+        set(gdp_year["country"]) if len(gdp_year) else set(),
+        scenario.year,
+        home_from_gdp=panel.internal_trade == "gdp",
+        exporters=set(year_flows.loc[year_flows["exporter"] != year_flows["importer"], "exporter"]),
+        trading=keep,
+    )
     base = Baseline.from_frame(
         d,
         reference=scenario.reference,
@@ -564,6 +577,7 @@ def baseline_for(
             *panel.notes,
         ),
     )
+    base = replace(base, dropped=dropped)
     if needs_distances(scenario):
         dist = read_distances(open_store(store))
         base = base.with_distances(
@@ -696,6 +710,8 @@ def run(
         )
     if effect is not None:
         notes.insert(0, str(effect))
+    # economies the baseline left out, and the groups of the shocks that lose them
+    notes = dropped_notes(scenario, base) + notes
     ge = replace(ge, notes=ge.notes + tuple(notes))
     uncertainty = None
     if scenario.uncertainty is not None:
