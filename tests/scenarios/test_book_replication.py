@@ -195,3 +195,20 @@ def test_shipped_files_credit_the_book_s_own_se(rta_fit):
         if s.effect.value == pytest.approx(BOOK_EFFECT.value):
             assert s.effect.std_error == book_se, name
         assert not any("0.108" in n for n in s.notes), name
+
+
+def test_docs_state_the_book_s_own_stopping_rule():
+    """The book's ch. 2 app. 2 Stata log: `while (sd_dif_change_pi > 0.01) | (max_dif_change_pi >
+    0.01)`, three iterations (last max 0.0066); the docs once said 1e-3."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert "below **0.01**" in text and "after 3 iterations" in text
+    assert "< 1e-3" not in text
+    assert (
+        "1e-3"
+        not in (root / "tests" / "scenarios" / "test_book_replication.py")
+        .read_text(encoding="utf-8")
+        .split('"""')[1]
+    )

@@ -248,3 +248,22 @@ def test_an_output_path_with_brackets_prints_literally(tmp_path):
     )
     assert r.exit_code == 0, r.output
     assert f"wrote {out}" in r.output.replace("\n", "")
+
+
+def test_an_overflowing_effect_names_the_shock_and_sigma_is_bounded_everywhere():
+    import pandas as pd
+
+    from bilat.scenarios.ge import AgreementChange, Baseline, simulate
+    from bilat.scenarios.ge.solve import check_sigma
+
+    rows = [
+        {"exporter": a, "importer": b, "trade": 10.0 if a == b else 1.0}
+        for a in ("A", "B", "C")
+        for b in ("A", "B", "C")
+    ]
+    base = Baseline.from_frame(pd.DataFrame(rows), reference="A")
+    shock = AgreementChange(side_a=("A",), side_b=("B",), effect=1000.0)
+    with pytest.raises(InputError, match=r"agreement A–B formed.*overflow.*±5 log points"):
+        simulate(base, [shock])
+    with pytest.raises(InputError, match="at most 50"):
+        check_sigma(1e6)

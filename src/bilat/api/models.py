@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bilat.scenarios.schema import SIGMA_MAX
+from bilat.scenarios.schema import SIGMA_MAX, Level
 
 Cell = str | int | float | bool | None
 
@@ -173,9 +173,7 @@ class ScenarioIn(BaseModel):
     draws: int | None = Field(
         None, ge=2, le=200, description="Monte Carlo draws of the agreement effect (intervals)."
     )
-    level: float = Field(
-        0.9, gt=0.0, lt=1.0, allow_inf_nan=False, description="Interval level with draws."
-    )
+    level: Level = Field(0.9, allow_inf_nan=False, description="Interval level with draws.")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Random seed with draws.")
     deficits: Literal["multiplicative", "additive"] | None = Field(
         None,

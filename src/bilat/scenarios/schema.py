@@ -4,7 +4,8 @@ Every key a file may hold is declared here, with its type and its bounds; an unk
 wrong type, a number out of range or an ``action``/``type``/``method`` outside its choices is
 refused before anything is built, as :class:`~bilat.errors.DataFormatError` naming the file,
 the line, the field (``[[shock]] #2 'actoin'``) and, for a misspelt key, the closest valid one.
-The API's scenario jobs validate their options with the same bounds (:data:`SIGMA_MAX`, …).
+The API's scenario jobs validate their options with the same bounds (:data:`SIGMA_MAX`,
+:data:`Level`, …); ``simulate`` and the CLI's ``--sigma`` share ``SIGMA_MAX``.
 
 Bounds are those of the model, not of taste: σ in (1, 50]; an agreement effect within ±5 log
 points (e⁵ ≈ 148× trade; estimated effects lie within ±2); cost and distance changes above
@@ -24,8 +25,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from bilat.errors import DataFormatError
+from bilat.scenarios.ge.solve import SIGMA_MAX
 
-SIGMA_MAX = 50.0
 EFFECT_BOUND = 5.0  # |agreement effect| in log points
 PERCENT_MAX = 1000.0  # % increase of a cost, distance or productivity
 KM_MAX = 40075.0  # Earth's circumference at the equator, km
@@ -43,6 +44,7 @@ Percent = Annotated[float, Field(gt=-100.0, le=PERCENT_MAX)]
 Km = Annotated[float, Field(gt=0.0, le=KM_MAX)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Elasticity = Annotated[float, Field(ge=-10.0, lt=0.0)]
+Level = Annotated[float, Field(gt=0.0, lt=1.0)]
 
 
 class _Table(BaseModel):
@@ -148,7 +150,7 @@ class UncertaintyTable(_Table):
     """``[uncertainty]``: Monte Carlo or pairs-bootstrap intervals."""
 
     draws: Annotated[int, Field(ge=2, le=DRAWS_MAX)] = 200
-    level: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.9
+    level: Level = 0.9
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0
     n_jobs: Annotated[int, Field(ge=1, le=64)] = 1
     method: Literal["normal", "bootstrap"] = "normal"

@@ -69,10 +69,18 @@ def shocked_costs(
     for shock in shocks:
         if isinstance(shock, TechnologyChange):
             continue
-        if isinstance(shock, CostChange | DistanceChange):
-            costs, more = shock.apply(baseline, costs, sigma)
-        else:
-            costs, more = shock.apply(baseline, costs)
+        with np.errstate(over="ignore"):  # an overflow is reported just below, by name
+            if isinstance(shock, CostChange | DistanceChange):
+                costs, more = shock.apply(baseline, costs, sigma)
+            else:
+                costs, more = shock.apply(baseline, costs)
+        if not np.all(np.isfinite(costs)):
+            # e.g. an agreement effect of 1000 log points: exp(1000) overflows
+            raise InputError(
+                f"shock '{shock}' makes the trade-cost terms t_ij^(1-σ) overflow to inf: its "
+                "effect or percent is too large (scenario files allow agreement effects within "
+                "±5 log points and changes up to +1,000 %)"
+            )
         notes += more
     return costs, notes
 
