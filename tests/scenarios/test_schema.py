@@ -182,7 +182,9 @@ def test_shipped_files_pass_their_schema():
 
 
 def test_key_lines_follow_array_tables_and_skip_array_items():
-    text = 'a = 1\nb = [\n  "x = 1",\n]\n[[shock]]\nc = 2\n[[shock]]\nc = 3\n[t.u]\nd = 4\n'
+    text = (
+        'a = 1\nb = [\n  "x = 1", "[",  # ]\n]\n[[shock]]\nc = 2\n[[shock]]\nc = 3\n[t.u]\nd = 4\n'
+    )
     lines = key_lines(text)
     assert lines[("a",)] == 1 and lines[("b",)] == 2
     assert lines[("shock", 0, "c")] == 6 and lines[("shock", 1, "c")] == 8

@@ -231,6 +231,7 @@ class RouteFile(_Table):
 
 # ------------------------------------------------------------------------------ locating keys
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 _KEY = re.compile(r"""^\s*("[^"]+"|'[^']+'|[A-Za-z0-9_-]+)\s*=""")
 
 
@@ -245,7 +246,8 @@ def key_lines(text: str) -> dict[tuple[Any, ...], int]:
     table: tuple[Any, ...] = ()
     depth = 0  # open brackets of a multi-line array value
     for n, line in enumerate(text.splitlines(), start=1):
-        stripped = line.split("#", 1)[0] if '"' not in line and "'" not in line else line
+        # brackets inside strings and comments do not open or close an array
+        stripped = _STRING.sub("", line).split("#", 1)[0]
         if depth == 0:
             m = _HEADER.match(line)
             if m and "=" not in line.split("]", 1)[0]:
