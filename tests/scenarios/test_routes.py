@@ -303,3 +303,25 @@ def test_cli_lists_routes(tmp_path):
     bad = _write(tmp_path, ROUTE.replace("usable_share = 0.4", "usable_share = 7"), "bad.toml")
     r = runner.invoke(app, ["scenario", "routes", str(bad)])
     assert r.exit_code == 3 and "usable_share" in r.output  # 3: bad input data
+
+
+def test_the_two_rail_link_files_model_one_link_from_one_source():
+    """Issue 20: the files modelled the same link 12× apart, one with no source; now both start
+    from the same 2.5 days saved and each explains the other."""
+    cost = sc.load("rus_kor_rail_link.toml")
+    dist = sc.load("korea_rail_link.toml")
+    (shock,) = cost.shocks
+    assert isinstance(shock, CostChange)
+    days, per_day = 2.5, (0.6 + 2.1) / 2  # Korea Shippers' Council; Hummels and Schaur (2013)
+    assert shock.percent == pytest.approx(-days * per_day)
+    assert shock.percent > -days * 2.1 and shock.percent < -days * 0.6
+    (route,) = dist.shocks
+    assert route.ratio == pytest.approx(1 - days / 25)  # 2.5 of 25 days: −10 % effective
+    texts = {"cost": " ".join(cost.notes), "dist": " ".join(dist.notes)}
+    assert "korea_rail_link.toml" in texts["cost"] and "rus_kor_rail_link.toml" in texts["dist"]
+    for text in texts.values():
+        assert "Korea Shippers' Council" in text or "Hummels" in text
+    # the files' own arithmetic: cost cut through σ − 1, distance through δ ≈ −0.655
+    assert (1 + shock.percent / 100) ** (1 - cost.sigma) == pytest.approx(1.23, abs=0.005)
+    delta = -0.655
+    assert route.ratio**delta == pytest.approx(1.07, abs=0.005)

@@ -122,8 +122,12 @@ def test_estimation_inside_a_scenario_matches_bare_pyfixest(bundle_store):
     x = _independent_panel(bundle_store, years, SAMPLE)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        # Stata ppmlhdfe's small-sample convention (bilat's default): G/(G−1) only
         bare = pf.fepois(
-            "value_usd ~ rta | exp_year + imp_year + pair", data=x, vcov={"CRV1": "pid"}
+            "value_usd ~ rta | exp_year + imp_year + pair",
+            data=x,
+            vcov={"CRV1": "pid"},
+            ssc=pf.ssc(k_adj=False, G_adj=True),
         )
     assert res.effect.origin == "estimated"
     assert res.effect.value == pytest.approx(bare.coef()["rta"], abs=1e-6)
@@ -244,3 +248,74 @@ def test_cli_draws_need_an_agreement_shock(bundle_store):
 def test_empty_store_says_how_to_load_data(tmp_path):
     with pytest.raises(NoDataError, match="bilat data bundle"):
         sc.run(sc.load("kor_eaeu_fta.toml"), tmp_path / "empty")
+
+
+def test_the_book_s_data_run_from_the_cli(bundle_store, bundle, tmp_path):
+    """data = "agtpa": the book's panel is stored as manufacturing (MANUF), with its own home
+    trade; a scenario on it runs (it said "no total-goods flows … load it" before)."""
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from bilat.cli.main import app
+
+    toml = tmp_path / "nafta.toml"
+    toml.write_text(
+        'name = "NAFTA ends"\nyear = 1994\ndata = "agtpa"\nfocus = ["USA", "MEX"]\n'
+        '[groups]\nNAFTA = ["USA", "CAN", "MEX"]\n'
+        '[[shock]]\ntype = "agreement"\naction = "end"\nbetween = ["NAFTA"]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "nafta.json"
+    args = ["scenario", "run", str(toml), "--store", str(bundle_store.root)]
+    r = CliRunner().invoke(app, [*args, "--format", "json", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    res = sc.run(sc.load(toml), bundle_store)
+    assert len(res.ge.baseline.countries) == 69
+    notes = (*res.ge.baseline.notes, *res.ge.notes)
+    assert any("manufacturing (MANUF)" in n for n in notes)
+    assert not any("derived as GDP" in n for n in notes)  # its own domestic sales
+    # the calibrated baseline is the book's 1994 flows (millions of USD in the file)
+    raw = pd.read_csv(bundle / "gravity/advanced_guide/agtpa_applications.csv.gz")
+    usa_mex = raw[(raw.year == 1994) & (raw.exporter == "USA") & (raw.importer == "MEX")]
+    assert res.focus.loc["USA→MEX", "baseline_usd"] == pytest.approx(
+        float(usa_mex["trade"].iloc[0]) * 1e6, rel=1e-9
+    )
+    assert res.countries.loc["MEX", "exports_conditional_pct"] < 0  # ending NAFTA
+    # true advice for a source the store does not hold
+    toml.write_text(toml.read_text().replace('"agtpa"', '"agtpx"'))
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 1
+    assert "no annual flows from source 'agtpx'" in r.output and "'agtpa'" in r.output
+
+
+def test_dropped_economies_are_listed_with_the_groups_that_lose_them(bundle_store, tmp_path):
+    """Issue 20: "Northern Europe" silently lost Belgium (the flows report BLX, which has no
+    WDI GDP) and TWN was only an "e.g."; every dropped economy and every group member left
+    out are now in the result, its summary and its JSON."""
+    from bilat.scenarios.inputs import read_inputs
+
+    toml = tmp_path / "north.toml"
+    toml.write_text(
+        'name = "north"\nyear = 2016\ndistance_elasticity = -0.9\n'
+        '[groups]\nNORTH = ["NLD", "BEL", "DEU"]\n'
+        '[[shock]]\ntype = "distance"\nbetween = ["KOR"]\nand = ["NORTH"]\npercent = -10\n',
+        encoding="utf-8",
+    )
+    r = sc.run(sc.load(toml), bundle_store)
+    inputs = read_inputs(bundle_store, [2016])
+    codes = set(inputs.flows["exporter"]) | set(inputs.flows["importer"])
+    dropped = dict(zip(r.dropped["economy"], r.dropped["reason"], strict=True))
+    # every economy of the data is either in the baseline or listed, never both
+    assert set(dropped) | set(r.ge.baseline.countries) == codes
+    assert not set(dropped) & set(r.ge.baseline.countries)
+    no_gdp = codes - set(inputs.gdp["country"])
+    assert {"BLX", "TWN"} <= no_gdp
+    assert all("no GDP" in dropped[c] for c in no_gdp)
+    lost = r.left_out
+    assert list(lost["group"]) == ["NORTH"] and list(lost["economy"]) == ["BEL"]
+    assert "as BLX" in lost["reason"].iloc[0] and "no GDP" in lost["reason"].iloc[0]
+    assert "NORTH: BEL (reported with LUX as BLX" in r.summary()
+    assert any(n.startswith("NORTH loses BEL") for n in r.ge.notes)
+    payload = r.to_dict()
+    assert {"economy": "TWN", "reason": dropped["TWN"]} in payload["dropped"]
+    assert payload["left_out"][0]["economy"] == "BEL"

@@ -74,6 +74,47 @@ def load_shipped(name: str) -> Any:
         return load(path)
 
 
+class RequestError(InputError):
+    """A scenario request that cannot run, tied to the request field (``field``) to blame."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+def prepare(request: ScenarioRequest) -> Any:
+    """The shipped scenario with the request's options applied, checked as a run would check
+    it (σ, deficits, normalisation, draws), so that a bad job is refused at submission."""
+    from bilat.scenarios import UncertaintySpec
+    from bilat.scenarios.scenario import check_uncertainty
+
+    scenario = load_shipped(request.name)
+    try:
+        if request.sigma is not None:
+            scenario = scenario.with_sigma(request.sigma)
+    except InputError as exc:
+        raise RequestError("sigma", str(exc)) from None
+    try:
+        if request.deficits is not None:
+            scenario = scenario.with_deficits(request.deficits)  # type: ignore[arg-type]
+    except InputError as exc:
+        raise RequestError("deficits", str(exc)) from None
+    try:
+        if request.normalisation is not None:
+            scenario = scenario.with_normalisation(request.normalisation)  # type: ignore[arg-type]
+    except InputError as exc:
+        raise RequestError("normalisation", str(exc)) from None
+    try:
+        if request.draws is not None:
+            scenario = scenario.with_uncertainty(
+                UncertaintySpec(draws=request.draws, level=request.level, seed=request.seed)
+            )
+        check_uncertainty(scenario)
+    except InputError as exc:
+        raise RequestError("draws", f"{request.name}: {exc}") from None
+    return scenario
+
+
 class JobQueue:
     """Runs scenario jobs one at a time on a worker thread; keeps the last ``keep`` finished.
 
@@ -109,9 +150,11 @@ class JobQueue:
     def submit(self, request: ScenarioRequest) -> Job:
         """Queue a run (InputError for an unknown scenario or too many draws, QueueFull when
         too many wait)."""
-        load_shipped(request.name)  # fail now, not in the background, on a bad name
         if request.draws is not None and request.draws > self.max_draws:
-            raise InputError(f"at most {self.max_draws} Monte Carlo draws on this server")
+            raise RequestError(
+                "draws", f"at most {self.max_draws} Monte Carlo draws on this server"
+            )
+        prepare(request)  # fail now, not in the background: bad name, options or draws
         with self._lock:
             pending = sum(j.state not in _FINISHED for j in self._jobs.values())
             if pending >= self.max_pending:
@@ -142,22 +185,12 @@ class JobQueue:
 
     def _run(self, job_id: str, request: ScenarioRequest) -> None:
         from bilat.api import serialize
-        from bilat.scenarios import UncertaintySpec, baseline_for, run
+        from bilat.scenarios import baseline_for, run
 
         step = self._update
         try:
             step(job_id, state="running", progress=0.05, stage="reading the scenario")
-            scenario = load_shipped(request.name)
-            if request.sigma is not None:
-                scenario = scenario.with_sigma(request.sigma)
-            if request.deficits is not None:
-                scenario = scenario.with_deficits(request.deficits)  # type: ignore[arg-type]
-            if request.normalisation is not None:
-                scenario = scenario.with_normalisation(request.normalisation)  # type: ignore[arg-type]
-            if request.draws is not None:
-                scenario = scenario.with_uncertainty(
-                    UncertaintySpec(draws=request.draws, level=request.level, seed=request.seed)
-                )
+            scenario = prepare(request)
             step(job_id, progress=0.15, stage="building the baseline from the store")
             store = self.store.open_store()
             base = baseline_for(scenario, store)

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bilat.scenarios.schema import SIGMA_MAX, Level
+
 Cell = str | int | float | bool | None
 
 
@@ -192,11 +194,14 @@ class ScenarioIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: ShippedName = Field(description="Shipped scenario file name (GET /api/scenarios).")
-    sigma: float | None = Field(None, gt=1.0, le=50.0, description="Elasticity of substitution.")
+    # the bounds of the scenario files' schema (bilat.scenarios.schema)
+    sigma: float | None = Field(
+        None, gt=1.0, le=SIGMA_MAX, allow_inf_nan=False, description="Elasticity of substitution."
+    )
     draws: int | None = Field(
         None, ge=2, le=200, description="Monte Carlo draws of the agreement effect (intervals)."
     )
-    level: float = Field(0.9, gt=0.0, lt=1.0, description="Interval level with draws.")
+    level: Level = Field(0.9, allow_inf_nan=False, description="Interval level with draws.")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Random seed with draws.")
     deficits: Literal["multiplicative", "additive"] | None = Field(
         None,

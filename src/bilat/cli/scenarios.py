@@ -199,7 +199,10 @@ def register(app: typer.Typer) -> None:
         text = render(result, fmt)
         if out:
             out.write_text(text, encoding="utf-8")
-            console.print(f"wrote {out}", highlight=False)
+            from rich.markup import escape
+
+            # a path may hold [brackets]: print it, never read it as markup
+            console.print(f"wrote {escape(str(out))}", highlight=False, emoji=False)
         else:
             typer.echo(text)
 

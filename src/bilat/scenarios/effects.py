@@ -81,13 +81,16 @@ class AgreementEffect:
         return f"<p>{html.escape(str(self))}</p>"
 
 
-# Yotov et al. (2016), ch. 1 app. 3, pair fixed effects; reproduced in tests/scenarios.
+# Yotov et al. (2016), ch. 1 app. 3, pair fixed effects: the book prints 0.557 (0.102), Stata
+# ppmlhdfe clustered by pair; bilat reproduces 0.557185 (0.1022) with ppmlhdfe's small-sample
+# convention (tests/scenarios/test_book_replication.py).
 BOOK_EFFECT = AgreementEffect(
     value=0.557185,
-    std_error=0.1084,
+    std_error=0.102,
     origin="book",
     description="Yotov et al. (2016), ch. 1 app. 3: PPML with exporter-year, importer-year and "
-    "pair fixed effects, 69 countries, manufacturing, 1986–2006",
+    "pair fixed effects, 69 countries, manufacturing, 1986–2006; s.e. 0.102 clustered by pair "
+    "(Stata ppmlhdfe)",
 )
 
 
@@ -122,12 +125,25 @@ class EstimationSpec:
             )
         if self.every < 1 or self.periods < 2:
             raise InputError("estimation needs every ≥ 1 and periods ≥ 2 (a panel of years)")
+        if self.years is not None and self.method == "pair" and len(set(self.years)) < 2:
+            raise InputError(
+                f"estimation method 'pair' needs at least two years, got {list(self.years)}: "
+                "with pair fixed effects the agreement effect is identified only from changes "
+                "within pairs over time; give two or more years (e.g. --years 2012,2016 or "
+                "years = [2012, 2016]), or use method 'geodist' for one cross-section"
+            )
 
     def years_for(self, held: Sequence[int], last: int) -> list[int]:
         """The estimation years among those ``held`` by the store."""
         wanted = self.years or tuple(last - self.every * k for k in range(self.periods))
         years = sorted(set(wanted) & set(held))
-        if len(years) < (2 if self.method == "pair" else 1):
+        if self.method == "pair" and len(years) == 1:
+            raise NoDataError(
+                f"estimation method 'pair' needs at least two years; of {sorted(wanted)} the "
+                f"store's flows hold only {years[0]} (held: {held[0]}–{held[-1]}, "
+                f"{len(held)} years); set [estimation] years = [...] to two held years"
+            )
+        if not years:
             raise NoDataError(
                 f"estimation years {sorted(wanted)} not in the store's flows "
                 f"(held: {held[0] if held else '-'}–{held[-1] if held else '-'}); "
@@ -260,7 +276,8 @@ def estimate_effect(
         agreements=inputs.agreements,
         macro=inputs.gdp,
         distances=inputs.distances,
-        internal="gdp",
+        # the book's panel has its own domestic sales; the all-pairs flows need GDP
+        internal="data" if inputs.home_trade else "gdp",
         need=("rta", "dist") if spec.method == "geodist" else ("rta",),
         exports_exceed_gdp=exports_exceed_gdp,
     )

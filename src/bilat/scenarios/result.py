@@ -61,6 +61,19 @@ class ScenarioResult:
         return frame
 
     @property
+    def dropped(self) -> pd.DataFrame:
+        """Economies of the data left out of the baseline, and why (economy, reason)."""
+        return pd.DataFrame(list(self.ge.baseline.dropped), columns=["economy", "reason"])
+
+    @property
+    def left_out(self) -> pd.DataFrame:
+        """Members of the shocks' groups (route sides, agreement members) not in the baseline:
+        shock, group, economy, reason."""
+        from bilat.scenarios.dropped import left_out
+
+        return left_out(self.scenario, self.ge.baseline)
+
+    @property
     def route_pairs(self) -> pd.DataFrame:
         """Every directed pair whose trade costs the shocks changed: USD and % changes."""
         f = self.ge.flows
@@ -127,6 +140,8 @@ class ScenarioResult:
         routes = self.routes
         if routes is not None:
             out["routes"] = json.loads(routes.reset_index().to_json(orient="records"))
+        out["dropped"] = self.dropped.to_dict(orient="records")
+        out["left_out"] = self.left_out.to_dict(orient="records")
         if self.uncertainty is not None:
             u = self.uncertainty
             out["uncertainty"] = {
@@ -170,6 +185,12 @@ class ScenarioResult:
         routes = self.routes
         if routes is not None:
             text += "\n\ntrade between the route's sides:\n" + routes.round(3).to_string()
+        lost = self.left_out
+        if len(lost):
+            text += "\n\nnot in the baseline, though the shocks' groups name them:\n" + "\n".join(
+                f"  {g}: {e} ({r})"
+                for g, e, r in zip(lost["group"], lost["economy"], lost["reason"], strict=True)
+            )
         if self.focus is not None:
             text += "\n\n" + self.focus.round(3).to_string()
         return text

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from bilat.errors import DataFormatError, InputError, UnknownCodeError
 from bilat.reference import countries
 from bilat.reference._toml import read_toml
+from bilat.scenarios.dropped import dropped_from_panel
+from bilat.scenarios.dropped import notes as dropped_notes
 from bilat.scenarios.effects import (
     BOOK_EFFECT,
     AgreementEffect,
@@ -43,6 +45,7 @@ from bilat.scenarios.ge.solve import (
 from bilat.scenarios.inputs import read_inputs
 from bilat.scenarios.result import ScenarioResult
 from bilat.scenarios.routes import Route, all_routes, find_route, parse_routes
+from bilat.scenarios.schema import validate_scenario
 from bilat.scenarios.uncertainty import UncertaintySpec, bootstrap, monte_carlo
 
 if TYPE_CHECKING:
@@ -462,6 +465,8 @@ def load(path: str | Path) -> Scenario:
                 f"scenario file {path} not found; shipped ones: {', '.join(shipped_names())}"
             )
     raw, text = read_toml(p)
+    # every key, type, bound and choice first (one schema, shared with the API's jobs)
+    validate_scenario(raw, text, p)
     where = _Where(p, text)
     defined = _groups(raw.get("groups"), where)
     routes = parse_routes(raw, text, p, defined)
@@ -547,19 +552,32 @@ def baseline_for(
     active = d[(d["exporter"] != d["importer"]) & (d["trade"] > 0)]
     keep = set(active["exporter"]) & set(active["importer"])
     d = d[d["exporter"].isin(keep) & d["importer"].isin(keep)]
+    year_flows = inputs.flows[inputs.flows["year"] == scenario.year]
+    gdp_year = inputs.gdp[inputs.gdp["year"] == scenario.year] if len(inputs.gdp) else inputs.gdp
+    dropped = dropped_from_panel(
+        set(year_flows["exporter"]) | set(year_flows["importer"]),
+        set(panel.data["exporter"]),
+        set(gdp_year["country"]) if len(gdp_year) else set(),
+        scenario.year,
+        home_from_gdp=panel.internal_trade == "gdp",
+        exporters=set(year_flows.loc[year_flows["exporter"] != year_flows["importer"], "exporter"]),
+        trading=keep,
+    )
     base = Baseline.from_frame(
         d,
         reference=scenario.reference,
         agreements="rta",
         year=scenario.year,
         notes=(
-            f"baseline: observed {scenario.year} flows ({scenario.data}, release "
+            f"baseline: observed {scenario.year} flows ({scenario.data}, "
+            f"{'all goods' if inputs.product == 'TOTAL' else 'manufacturing (MANUF)'}, release "
             f"{', '.join(inputs.releases)}, read from the store) calibrated exactly "
             "(t_ij^(1-σ) ∝ X_ij / (Y_i E_j)); pairs with no trade stay at zero",
             f"agreements in force: the store's agreements table (DESTA-derived), {scenario.year}",
             *panel.notes,
         ),
     )
+    base = replace(base, dropped=dropped)
     if needs_distances(scenario):
         dist = read_distances(open_store(store))
         base = base.with_distances(
@@ -692,6 +710,8 @@ def run(
         )
     if effect is not None:
         notes.insert(0, str(effect))
+    # economies the baseline left out, and the groups of the shocks that lose them
+    notes = dropped_notes(scenario, base) + notes
     ge = replace(ge, notes=ge.notes + tuple(notes))
     uncertainty = None
     if scenario.uncertainty is not None:
@@ -771,6 +791,48 @@ def _intervals(
         deficits=scenario.deficits,
         normalisation=scenario.normalisation,
     )
+
+
+def check_uncertainty(scenario: Scenario) -> None:
+    """InputError now, before any data are read, if the scenario's intervals cannot be drawn.
+
+    The checks :func:`run` would make after the solve: the pairs bootstrap needs an effect bilat
+    estimates; normal draws need a shock that takes the agreement effect or the distance
+    elasticity, with a standard error. The API calls this at submission (a 422, not a failed
+    job).
+    """
+    spec = scenario.uncertainty
+    if spec is None:
+        return
+    if spec.method == "bootstrap":
+        if not (scenario.uses_effect and scenario.estimation is not None):
+            raise InputError(
+                "the pairs bootstrap re-estimates the agreement effect, so the scenario must "
+                "estimate it ([estimation] with a cluster variable, or --estimate) and have an "
+                "agreement shock that takes it; a supplied or book effect can only be drawn "
+                "with method = 'normal'"
+            )
+        return
+    missing = []
+    if scenario.uses_effect and scenario.estimation is None and scenario.effect.std_error is None:
+        missing.append("the agreement effect (give agreement_effect_se or estimate it)")
+    if (
+        scenario.uses_elasticity
+        and scenario.elasticity is not None
+        and scenario.elasticity.std_error is None
+    ):
+        missing.append("the distance elasticity (give distance_elasticity_se or estimate it)")
+    if missing or not (scenario.uses_effect or scenario.uses_elasticity):
+        raise InputError(
+            "uncertainty needs an agreement effect or a distance elasticity with a standard "
+            "error: "
+            + (
+                "; ".join(missing)
+                if missing
+                else "no shock of this scenario takes one (trade-cost shocks and shocks with "
+                "their own effect or elasticity are fixed numbers), so there is nothing to draw"
+            )
+        )
 
 
 def focus_table(result: Any, pair: tuple[str, str]) -> Any:

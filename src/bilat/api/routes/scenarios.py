@@ -63,7 +63,7 @@ def submit(body: ScenarioIn, ctx: Ctx, request: Request) -> JSONResponse:
     except QueueFull as exc:
         return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": "5"})
     except InputError as exc:
-        where = "draws" if "draws" in str(exc) else "name"
+        where = getattr(exc, "field", None) or ("draws" if "draws" in str(exc) else "name")
         raise field(("body", where), exc) from None
     url = str(request.url_for("job", job_id=job.id))
     return JSONResponse(job.to_dict(), status_code=202, headers={"Location": url})

@@ -63,16 +63,40 @@ def shocked_costs(
     costs = np.array(baseline.trade_costs if new_trade_costs is None else new_trade_costs, float)
     if costs.shape != baseline.trade_costs.shape:
         raise InputError(f"new_trade_costs must be {baseline.trade_costs.shape}, got {costs.shape}")
+    if new_trade_costs is not None:
+        _check_costs(costs, baseline.countries)
     notes: list[str] = []
     for shock in shocks:
         if isinstance(shock, TechnologyChange):
             continue
-        if isinstance(shock, CostChange | DistanceChange):
-            costs, more = shock.apply(baseline, costs, sigma)
-        else:
-            costs, more = shock.apply(baseline, costs)
+        with np.errstate(over="ignore"):  # an overflow is reported just below, by name
+            if isinstance(shock, CostChange | DistanceChange):
+                costs, more = shock.apply(baseline, costs, sigma)
+            else:
+                costs, more = shock.apply(baseline, costs)
+        if not np.all(np.isfinite(costs)):
+            # e.g. an agreement effect of 1000 log points: exp(1000) overflows
+            raise InputError(
+                f"shock '{shock}' makes the trade-cost terms t_ij^(1-σ) overflow to inf: its "
+                "effect or percent is too large (scenario files allow agreement effects within "
+                "±5 log points and changes up to +1,000 %)"
+            )
         notes += more
     return costs, notes
+
+
+def _check_costs(costs: np.ndarray, names: Sequence[str]) -> None:
+    """t_ij^(1-σ) must be finite and ≥ 0 (0: a pair that does not trade); InputError naming
+    the first bad pair and how many there are, before any solver sees them."""
+    bad = ~np.isfinite(costs) | (costs < 0)
+    if bad.any():
+        i, j = (int(k[0]) for k in np.nonzero(bad))
+        raise InputError(
+            f"new_trade_costs[{names[i]}, {names[j]}] (exporter {names[i]}, importer "
+            f"{names[j]}) is {costs[i, j]!r}; t_ij^(1-σ) must be a finite number ≥ 0 (0 for a "
+            f"pair that does not trade): {int(bad.sum())} of {bad.size} entries are negative, "
+            "inf or nan"
+        )
 
 
 def simulate(

@@ -33,6 +33,8 @@ class Baseline:
     notes: tuple[str, ...] = field(default_factory=tuple)
     agreements: np.ndarray | None = None  # 1 where a trade agreement is in force for i→j
     distances: np.ndarray | None = None  # km between i and j (GeoDist); NaN where unknown
+    # economies of the data left out of this baseline, with why (e.g. no GDP to derive home trade)
+    dropped: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.countries)

@@ -77,16 +77,21 @@ def check_option(value: str, allowed: type, what: str) -> str:
     return value
 
 
+# The largest σ bilat accepts (scenario files, the API, the CLI and simulate alike): estimates
+# of the trade elasticity σ − 1 lie well below 49 (Head and Mayer 2014: median about 5).
+SIGMA_MAX = 50.0
+
+
 def check_sigma(sigma: float) -> float:
     """Validate the elasticity of substitution σ (must be > 1)."""
     try:
         s = float(sigma)
     except (TypeError, ValueError):
         raise InputError(f"sigma must be a number > 1, got {sigma!r}") from None
-    if not np.isfinite(s) or s <= 1.0:
+    if not np.isfinite(s) or s <= 1.0 or s > SIGMA_MAX:
         raise InputError(
-            f"sigma must be > 1 (the trade elasticity is 1 - σ < 0), got {sigma!r}; "
-            "the literature's default is 7"
+            f"sigma must be > 1 (the trade elasticity is 1 - σ < 0) and at most {SIGMA_MAX:g}, "
+            f"got {sigma!r}; the literature's default is 7"
         )
     return s
 

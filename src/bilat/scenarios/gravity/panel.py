@@ -91,7 +91,7 @@ def add_internal_trade(
     no_gdp = sorted(home.loc[home["gdp"].isna() | (home["gdp"] <= 0), "exporter"].unique())
     if no_gdp:
         notes.append(
-            f"{len(no_gdp)} economies without GDP in some year dropped in those years "
+            f"{len(no_gdp)} exporting economies without GDP in some year dropped in those years "
             f"(e.g. {', '.join(no_gdp[:8])})"
         )
     home = home[home["gdp"] > 0].copy()
