@@ -39,6 +39,20 @@ def test_profile_page_autocomplete_and_numbers(tab, live_server, bundle_store):
     tab.assert_clean()
 
 
+def test_profile_chart_leaves_gaps_for_years_without_data(tab, live_server):
+    # penppml holds every 4th year: 2008, 2012, 2016 are points, the years between are gaps
+    page = tab.page
+    page.goto(live_server + "/?a=RUS&b=KOR&from=2008&to=2016")
+    page.wait_for_selector("#chart-flows .main-svg")
+    trace = page.evaluate(
+        "() => { const d = document.getElementById('chart-flows').data[0];"
+        " return {x: Array.from(d.x), y: Array.from(d.y), gaps: d.connectgaps}; }"
+    )
+    assert trace["x"] == list(range(2008, 2017))
+    present = [x for x, y in zip(trace["x"], trace["y"], strict=True) if y is not None]
+    assert present == [2008, 2012, 2016] and trace["gaps"] is False
+
+
 def test_profile_page_reports_unknown_economy(tab, live_server):
     page = tab.page
     page.goto(live_server + "/")

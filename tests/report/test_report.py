@@ -96,3 +96,18 @@ def test_html_renders_in_headless_chromium(rus_kor, tmp_path):
         check=True,
     )
     assert shot.stat().st_size > 50_000  # a blank page is a few kB
+
+
+@pytest.mark.bundle
+def test_html_charts_leave_gaps_for_years_without_data(bundle_store):
+    import math
+
+    from bilat.report import profile
+    from bilat.report.html import _chart_flows
+
+    p = profile(bundle_store, "RUS", "KOR", years=range(2008, 2017))
+    fig = _chart_flows(p)
+    turnover = next(t for t in fig.data if t.name == "turnover")
+    assert list(turnover.x) == list(range(2008, 2017))
+    drawn = [x for x, y in zip(turnover.x, turnover.y, strict=True) if not math.isnan(y)]
+    assert drawn == [2008, 2012, 2016]  # every 4th year: the years between are gaps

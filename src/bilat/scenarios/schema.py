@@ -378,8 +378,8 @@ def _message(err: dict[str, Any], loc: tuple[Any, ...], root: type, raw: dict[st
         return f"{what}needs {key!r}"
     rule = RULES.get(key)
     if rule and kind in _TYPE_ERRORS:
-        rest = rule.removeprefix("must be ")
-        return f"{what}{key} must be a number: it {rest}; got {err.get('input')!r}"
+        # a number is expected, not text: say so, then the rule for the number
+        return f"{what}{key} must be a number ({rule}); got {err.get('input')!r}"
     if rule and kind in _NUMBER_ERRORS:
         return f"{what}{key} {rule}, got {err.get('input')!r}"
     if kind == "literal_error":
