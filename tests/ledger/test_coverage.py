@@ -308,7 +308,9 @@ def _check_total(store: Store, result, what: str) -> None:
 @pytest.mark.bundle
 @pytest.mark.slow
 def test_every_verb_answers_from_covering_data_or_says_not_covered(bundle_store):
+    from bilat.ledger.growth import growth
     from bilat.ledger.indices import trade_intensity
+    from bilat.ledger.mirror import mirror_gaps
 
     scopes = bundle_store.coverage()
     answered = refused = 0
@@ -322,6 +324,9 @@ def test_every_verb_answers_from_covering_data_or_says_not_covered(bundle_store)
                 "intensity": (trade_intensity, (a, b, year), {}),
                 "hhi-market": (hhi, (a, year), {"by": "market"}),
                 "composition": (composition, (a, b), {"years": year}),
+                "growth": (growth, (a, b), {"years": [year - 4, year]}),
+                "mirror": (mirror_gaps, (a, b), {"years": year}),
+                "grubel-lloyd": (grubel_lloyd, (a, b, year), {}),
             }
             for verb, (fn, args, kw) in calls.items():
                 what = f"{verb} {a} {b} {year}"
@@ -331,11 +336,14 @@ def test_every_verb_answers_from_covering_data_or_says_not_covered(bundle_store)
                     refused += 1
                     continue
                 answered += 1
-                if verb == "composition":
+                if verb in ("composition", "mirror"):
                     for y in set(int(v) for v in r.table.year):
                         scope = scopes[(r.provenance.source, y)]
                         if not scope.all_goods:  # partial detail: said in the title
                             assert scope.describe().removesuffix(" only") in r.title, what
+                elif verb == "grubel-lloyd":
+                    scope = scopes[(r.provenance.source, year)]
+                    assert r.partial == (not scope.all_goods), what  # flagged in its headline
                 else:
                     _check_total(bundle_store, r, what)
                 if verb == "flows":
