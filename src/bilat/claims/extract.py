@@ -39,13 +39,15 @@ _BLOCK = re.compile(
 _UP = re.compile(
     r"\b(?:rose|rise[sn]?|rising|grew|grow(?:s|n|th)?|increased?|increases|increasing|up|jumped|jump|"
     r"climbed|climb|gained|surged|soared|rebounded|expanded|higher|an increase of|a rise of|"
-    r"growth of|added|recovered|was up|were up)\b",
+    r"growth of|added|recovered|was up|were up|surging|soaring|soars?|surges?|gaining|gains|jumps|"
+    r"climbs|rises|grows|expanding|advanced|an? (?:jump|gain|growth|surge) of|growth)\b",
     re.IGNORECASE,
 )
 _DOWN = re.compile(
     r"\b(?:fell|fall(?:s|en)?|falling|declined?|declining|dropped|drop|slumped|slid|down|decreased?|"
     r"shrank|shrunk|contracted|plunged|plummeted|tumbled|lower|a drop of|a decline of|a fall of|"
-    r"halved|lost)\b",
+    r"halved|lost|shrinking|shrinks|dipped|dips|sank|sinks|dwindled|dwindling|slipped|slips|"
+    r"declines|falls|drops|decrease of|a reduction of|plunging|tumbling|slumping|contracting)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
@@ -70,6 +72,15 @@ _TURNOVER_WORD = re.compile(
     re.IGNORECASE,
 )
 _BALANCE_WORD = re.compile(r"\b(?:surplus|deficit)\b", re.IGNORECASE)
+# a change named after its figure: "a 15.7 percent fall", "a 6.5 percent decrease", "20 % growth"
+_AFTER_CHANGE = re.compile(
+    r"\s+(?:up|down|higher|lower|increase|rise|drop|decline|fall|decrease|growth|jump|gain|surge|"
+    r"reduction|contraction|plunge|slump)\b",
+    re.IGNORECASE,
+)
+_DOWN_AFTER = re.compile(
+    r"(?:down|lower|drop|decline|fall|decrease|reduction|contraction|plunge|slump)", re.IGNORECASE
+)
 _CLAUSE_BREAK = re.compile(
     r";|: |\bwhile\b|, but\b|, and (?=the\b|its\b|it\b|[A-Z])|, giving\b|, leaving\b|"
     r", compared with\b|, with (?!a\b)"
@@ -111,6 +122,14 @@ _WORLD_TOTAL = re.compile(
 )
 
 
+# Words that put a whole sentence at world level: its unnamed "exports" are not the passage's pair.
+_WORLD_SENTENCE = re.compile(
+    r"\b(?:with the world|in the world|world's|worldwide|globally|global|foreign trade|"
+    r"(?:total|overall) (?:exports|imports|trade))\b",
+    re.IGNORECASE,
+)
+
+
 def _blocked(s: str, fig: Figure, lo: int, hi: int) -> bool:
     """True when a non-trade word (investment, GDP, tourists...) is nearer the figure than any
     trade word in its clause: "$36 billion of foreign direct investment", not "$30 billion in trade
@@ -135,6 +154,17 @@ class _Context:
     pair: tuple[str, str] | None
     home: str | None
     last_group: str | None = None
+    # the pair the latest sentence naming an economy was about ("Trade with Japan remains in
+    # trouble. Exports fell 13.1 percent ..."): home first
+    topic: tuple[str, str] | None = None
+    topic_age: int = 99  # sentences since the topic was named or used
+    world: bool = False  # the current sentence is about trade with the whole world
+
+    def passage_pair(self) -> tuple[str, str] | None:
+        """The topic, while it is fresh (named or used in the previous sentence) and the
+        sentence is not about trade with the world."""
+        return self.topic if self.topic_age <= 1 and not self.world else None
+
     last_claim: Claim | None = None
     last_year: int | None = None
     claims: list[Claim] = field(default_factory=list)
@@ -270,6 +300,26 @@ def _resolve_anaphors(ms: list[Mention], ctx: _Context) -> list[Mention]:
     return out
 
 
+def _counterpart(ctx: _Context, code: str | None) -> str | None:
+    """The other side for ``code`` in the passage's pair; None when the passage has none (then
+    "Korea's exports" are most likely Korea's exports to the world)."""
+    t = ctx.passage_pair()
+    if t and code in t:
+        return t[1] if t[0] == code else t[0]
+    return None
+
+
+def _update_topic(ctx: _Context, ms: list[Mention]) -> None:
+    codes = list(dict.fromkeys(m.code for m in ms if m.code and m.form != "pair"))
+    if len(codes) >= 2:
+        a, b = codes[0], codes[1]
+        ctx.topic = (b, a) if ctx.home == b else (a, b)
+        ctx.topic_age = 0
+    elif len(codes) == 1 and ctx.home and codes[0] != ctx.home:
+        ctx.topic = (ctx.home, codes[0])
+        ctx.topic_age = 0
+
+
 def _other(ctx: _Context, code: str | None) -> str | None:
     """The side of the article's pair that is not ``code``; the home economy when unclear."""
     if ctx.pair and code in ctx.pair:
@@ -298,6 +348,7 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         s, ctx.published, ctx.last_year or (ctx.published.year if ctx.published else None)
     )
     figures = find_figures(s)
+    ctx.world = bool(_WORLD_SENTENCE.search(s))
     claims: list[Claim] = []
     sentence_trade = bool(_TRADE.search(s))
     concrete = [m for m in ms if m.code and m.form != "pair"]
@@ -321,6 +372,10 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
     for p in periods:
         if p.role == "point" and is_annual(p.period):
             ctx.last_year = int(p.period)  # type: ignore[arg-type]
+    ctx.topic_age += 1
+    if ctx.topic and any(set(c.economies) == set(ctx.topic) for c in claims):
+        ctx.topic_age = 0
+    _update_topic(ctx, ms)
     return claims
 
 
@@ -342,7 +397,8 @@ def _figure_claim(
         return None
     if fig.kind == "rank" and _BLOCK.search(s[fig.start : min(len(s), fig.end + 15)]):
         return None
-    if fig.kind not in {"rank", "top"} and _WORLD_TOTAL.search(s[lo : fig.start]):
+    wt = _WORLD_TOTAL.search(s[lo : fig.start]) if fig.kind not in {"rank", "top"} else None
+    if wt and not re.match(r"\s+(?:with|between|to|from)\b", s[lo + wt.end() :]):
         return None  # "the overall trade surplus": a total with the world, not a bilateral figure
     refers_back = (
         fig.kind == "multiple"
@@ -382,20 +438,14 @@ def _figure_claim(
         )
         if (share_m and of_total) or compared:
             kind = "share"
-        elif (
-            up
-            or down
-            or paren
-            or re.match(r"\s+(?:up|down|higher|lower|increase|rise|drop|decline)\b", s[fig.end :])
-        ):
+        elif up or down or paren or _AFTER_CHANGE.match(s[fig.end :]):
             kind = "change"
             last_up = up.start() if up else -1
             last_down = down.start() if down else -1
-            after = s[fig.end : fig.end + 12].lower()
-            if (
-                last_down > last_up
-                or after.strip().startswith(("down", "lower", "drop", "decline"))
-            ) and value > 0:
+            after_m = _AFTER_CHANGE.match(s[fig.end :])
+            after_down = bool(after_m and _DOWN_AFTER.match(after_m.group(0).strip()))
+            after_up = bool(after_m and not after_down)
+            if ((last_down > last_up and not after_up) or after_down) and value > 0:
                 value = -value
         else:
             return None
@@ -558,7 +608,14 @@ def _economies(
             return (o, partner.code) if o else None
         if owner and partner:
             return (owner.code, partner.code)  # type: ignore[return-value]
-        return ctx.pair if pair_word else None
+        if (
+            owner and not pair_word
+        ):  # "The US trade deficit stood at ...": with the passage's partner
+            o = _counterpart(ctx, owner.code)
+            return (owner.code, o) if o else None
+        if pair_word:
+            return ctx.pair
+        return ctx.passage_pair() if not concrete else None
     # flows: value, change, target
     if flow in {"exports", "imports"} and flow_m is not None:
         fpos = flow_m.start()
@@ -594,11 +651,17 @@ def _economies(
                 o = _other(ctx, own.code)
                 return (own.code, o) if o else None
             alt = next((m for m in concrete if m.code != own.code), None)
-            return (own.code, alt.code) if alt else None  # type: ignore[return-value]
+            if alt is None:  # "India's exports stood at ...": the partner of the passage
+                o = _counterpart(ctx, own.code)
+                return (own.code, o) if o else None
+            return (own.code, alt.code)  # type: ignore[return-value]
         if own is None and other is None:
             if it_subject and ctx.last_claim:
                 return ctx.last_claim.economies
-            return ctx.pair if pair_word else None
+            if pair_word:
+                return ctx.pair
+            # "Exports fell 13.1 percent to $5.5 billion": no economy named, the passage's pair
+            return ctx.passage_pair() if not concrete else None
     # turnover (or a flow word without economies around it)
     codes = [m.code for m in clause_ms if m.code]
     if len(set(codes)) < 2:

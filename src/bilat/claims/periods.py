@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["PeriodMention", "find_periods", "previous_period", "year_of"]
+__all__ = ["PeriodMention", "find_periods", "month_range", "previous_period", "year_of"]
 
 PeriodRole = Literal["point", "range", "since", "base", "target", "now", "same", "yoy", "record"]
 
@@ -21,6 +21,7 @@ _MONTH_NAMES = (
 MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_NAMES.split())}
 _COUNTS = "one two three four five six seven eight nine ten eleven twelve"
 _NUMBER_WORDS = {w: i + 1 for i, w in enumerate(_COUNTS.split())}
+_NUMBER_WORDS.update({str(i): i for i in range(1, 13)})
 _ORD_WORDS = {
     "first": 1,
     "second": 2,
@@ -67,10 +68,33 @@ _PATTERNS: list[tuple[str, str]] = [
     ("quarter", rf"\b(?P<q>Q[1-4]) (?P<y>{_YEAR})\b"),
     (
         "months",
-        rf"\b(?:in )?the first (?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven) months"
+        rf"\b(?:in |over |during )?(?:the )?(?:year's )?(?:first|past|last) "
+        rf"(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01]) months"
         rf"(?: of)?(?: {_THIS_OR_YEAR})?",
     ),
-    ("mrange", rf"\b(?:in )?(?P<m1>{_MONTH_NAME})-(?P<m2>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?"),
+    # "in 10 months" (a headline's count of this year's months so far)
+    (
+        "months",
+        r"\bin (?P<n>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven) months\b",
+    ),
+    (
+        "mrange",
+        rf"\b(?:in |over |during )?(?P<m1>{_MONTH_NAME})-(?P<m2>{_MONTH_NAME})"
+        rf"(?: {_THIS_OR_YEAR})?",
+    ),
+    (
+        "mrange",
+        rf"\b(?:from|between) (?P<m1>{_MONTH_NAME}) (?:to|and|through) (?P<m2>{_MONTH_NAME})"
+        rf"(?: {_THIS_OR_YEAR})?",
+    ),
+    # "by the end of November", "until the end of October", "as of the end of June": from January
+    (
+        "ytd",
+        rf"\b(?:by|until|till|to|through|as of|as at|at) the end of (?P<m2>{_MONTH_NAME})"
+        rf"(?: {_THIS_OR_YEAR})?",
+    ),
+    ("lastmonth", r"\blast month\b"),
+    ("lastfiscal", r"\b(?:the )?(?:last|previous) (?:fiscal|financial year)(?: year)?\b"),
     (
         "record",
         rf"\b(?:highest|lowest|biggest|largest|smallest|best|worst|first time)(?: level)? "
@@ -80,7 +104,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("base", rf"\b(?:compared (?:with|to)|on|from|over|against) (?P<y>{_YEAR})\b(?! to)"),
     ("target", rf"\bby (?:the end of )?(?P<y>{_YEAR})\b"),
     ("asof", rf"\bas of (?:the end of )?(?P<y>{_YEAR})\b"),
-    ("fiscal", rf"\b(?P<y>{_YEAR})-(?P<yy>\d\d)\b"),
+    ("fiscal", rf"\b(?:FY ?)?(?P<y>{_YEAR})-(?P<yy>\d\d)\b"),
     ("month", rf"\b(?:in )?(?P<m>{_MONTH_NAME})(?: (?P<y>{_YEAR}))?\b(?! \d)"),
     ("rel", r"\b(?P<rel>last|this|previous|the previous) year\b"),
     (
@@ -94,7 +118,7 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 # Month names keep their capital ("May" the month, "may" the verb); the rest ignore case.
 _COMPILED = [
-    (kind, re.compile(p) if kind in {"month", "mrange"} else re.compile(p, re.IGNORECASE))
+    (kind, re.compile(p) if kind in {"month", "mrange", "ytd"} else re.compile(p, re.IGNORECASE))
     for kind, p in _PATTERNS
 ]
 
@@ -150,7 +174,23 @@ def _mention(
         y, yy = int(gd["y"]), int(gd["yy"])
         if (y + 1) % 100 != yy:  # "2023-24" is a fiscal year; "2014-16" is not
             return None
-        return PeriodMention(s, e, str(y), "point")
+        return PeriodMention(s, e, f"FY{y}", "point")  # India's April-March year, by its first year
+    if kind == "lastfiscal":
+        if published is None:
+            return PeriodMention(s, e, "FY????", "point")
+        # the fiscal year that ended last: FY2024 (Apr 2024 - Mar 2025) seen from Aug 2025
+        return PeriodMention(
+            s, e, f"FY{published.year - (1 if published.month >= 4 else 2)}", "point"
+        )
+    if kind == "lastmonth":
+        if published is None:
+            return None
+        y, mo = (
+            (published.year, published.month - 1)
+            if published.month > 1
+            else (published.year - 1, 12)
+        )
+        return PeriodMention(s, e, f"{y}-{mo:02d}", "point")
     if kind == "year":
         return PeriodMention(s, e, gd["y"], "point")
     if kind == "yoy":
@@ -162,12 +202,13 @@ def _mention(
         return PeriodMention(s, e, str(y) if y else None, "now")
     if kind == "rel":
         if published is None:
-            return None
+            return PeriodMention(s, e, "????", "point")
         year = published.year - (0 if gd["rel"] == "this" else 1)
         return PeriodMention(s, e, str(year), "point")
-    year = _year(m, published, default)
-    if year is None:
-        return None
+    y_ = _year(m, published, default)
+    # a year the page does not give is written "????" (the annotation rules' notation): the
+    # period's shape is still known, and the checker treats it as unresolved
+    year = str(y_) if y_ is not None else "????"
     if kind == "half":
         n = 1 if (gd.get("n") == "first" or gd.get("h") == "H1") else 2
         return PeriodMention(s, e, f"{year}-H{n}", "point")
@@ -175,18 +216,37 @@ def _mention(
         n = int(gd["q"][1]) if gd.get("q") else _ORD_WORDS[gd["n"]]
         return PeriodMention(s, e, f"{year}-Q{n}", "point")
     if kind == "months":
-        n = _NUMBER_WORDS[gd["n"]]
-        return PeriodMention(s, e, f"{year}-01/{year}-{n:02d}", "point")
+        return PeriodMention(s, e, month_range(year, 1, _NUMBER_WORDS[gd["n"].lower()]), "point")
     if kind == "mrange":
         a, b = MONTHS[gd["m1"].lower()], MONTHS[gd["m2"].lower()]
-        return PeriodMention(s, e, f"{year}-{a:02d}/{year}-{b:02d}", "point")
+        if b < a:
+            return None
+        return PeriodMention(s, e, month_range(year, a, b), "point")
+    if kind == "ytd":
+        b = MONTHS[gd["m2"].lower()]
+        if not gd.get("y") and not gd.get("rel") and published is not None:
+            year = str(published.year if b <= published.month else published.year - 1)
+        return PeriodMention(s, e, month_range(year, 1, b), "point")
     if kind == "month":
         mo = MONTHS[gd["m"].lower()]
         if not gd.get("y") and published is not None:
             # a month without a year is the latest such month before publication
-            year = published.year if mo <= published.month else published.year - 1
+            year = str(published.year if mo <= published.month else published.year - 1)
         return PeriodMention(s, e, f"{year}-{mo:02d}", "point")
     return None
+
+
+def month_range(year: str, a: int, b: int) -> str:
+    """Months a..b of one year, named as the annotation rules do: a whole quarter or half by its
+    name (January-March is ``2019-Q1``, January-June ``2019-H1``), a single month as ``2019-05``,
+    anything else as ``2019-01/2019-07``."""
+    if a == b:
+        return f"{year}-{a:02d}"
+    if b - a == 2 and a % 3 == 1:
+        return f"{year}-Q{(a + 2) // 3}"
+    if b - a == 5 and a in (1, 7):
+        return f"{year}-H{1 if a == 1 else 2}"
+    return f"{year}-{a:02d}/{year}-{b:02d}"
 
 
 def _shift(p: str, years: int) -> str:

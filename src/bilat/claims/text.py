@@ -42,7 +42,8 @@ class Document:
 # Pages reach us with UTF-8 decoded as Windows-1252 or Latin-1 ("Russiaâ€™s"), sometimes twice, and
 # with HTML entities left in. ftfy (a maintained library with a tested model of these accidents)
 # repairs them; a hand table would only know the cases we had seen. Its own normalisations that
-# could move text or change characters (NFC, quote uncurling, line breaks) are left to ``normalise`` below.
+# could move text or change characters (NFC, quote uncurling, line breaks) are left to
+# ``normalise`` below.
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
     fix_line_breaks=False,
@@ -271,7 +272,11 @@ _ABBREV_WORDS = (
     "ltd vs etc e.g i.e rep gov gen sen approx fig art para pp"
 )
 _ABBREV = frozenset(_ABBREV_WORDS.split())
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# A sentence ends at . ! ? before a space and a capital; pages that lost the space after a full
+# stop ("in the country.According to data") end one where a lower-case word meets a capitalised one.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]{2})"
+)
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
