@@ -68,13 +68,21 @@ _EXPORT_WORD = re.compile(
 )
 _IMPORT_WORD = re.compile(r"\b(?:imports?|imported|purchases|bought|suppliers?)\b", re.IGNORECASE)
 _TURNOVER_WORD = re.compile(
-    r"\b(?:trade|turnover|traded|two-way|bilateral|trading partners?|trade partners?|partners?)\b",
+    r"\b(?:trade|(?<!export )(?<!import )turnover|traded|two-way|bilateral|trading partners?|"
+    r"trade partners?|partners?)\b",
     re.IGNORECASE,
 )
-_BALANCE_WORD = re.compile(r"\b(?:surplus|deficit)\b", re.IGNORECASE)
+_BALANCE_WORD = re.compile(
+    r"\b(?:surplus(?:es)?|deficits?|trade balance|imbalance)\b", re.IGNORECASE
+)
 # a change named after its figure: "a 15.7 percent fall", "a 6.5 percent decrease", "20 % growth"
+_MONEY_CHANGE = re.compile(
+    r"\b(?:(?:rose|grew|increased|jumped|fell|dropped|declined|decreased|shrank) by|"
+    r"(?:an? )?(?:increase|decrease|rise|drop|decline|fall|reduction|growth) of|up|down)\s+$",
+    re.IGNORECASE,
+)
 _AFTER_CHANGE = re.compile(
-    r"\s+(?:up|down|higher|lower|increase|rise|drop|decline|fall|decrease|growth|jump|gain|surge|"
+    r"\s+(?:(?:year-on-year|on-year|annual|yearly|y/y)\s+)?(?:up|down|higher|lower|increase|rise|drop|decline|fall|decrease|growth|jump|gain|surge|"
     r"reduction|contraction|plunge|slump)\b",
     re.IGNORECASE,
 )
@@ -90,7 +98,12 @@ _PREP_BEFORE = re.compile(
     r"through|against|including)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-_DATELINE = re.compile(r"^(?:[A-Z][A-Z./ ]{2,}|[A-Z][a-z]+)(?:,[^-]{0,40})?(?: ?\([^)]*\))?\s+-\s+")
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z./ ]{2,}|[A-Z][a-z]+)(?:,[^-]{0,40})?(?: ?\([^)]*\))?\s+-\s+"
+    # the search tool's " date 2021-07-02 " prefix, then a city in capitals and the outlet:
+    # "MOSCOW (UrduPoint News / Sputnik - 02nd July, 2021) "
+    r"|^(?:date \d{4}-\d\d-\d\d )?[A-Z]{3,}(?:[ ,]+[A-Z]{3,})*(?: ?\([^)]*\))?\s+(?=[A-Z])"
+)
 _PRODUCT_STOP = frozenset(
     {
         "goods",
@@ -259,7 +272,14 @@ def _strip_product(p: str, ms: list[Mention], s: str) -> str | None:
 
 
 # ", its biggest export item," describes a noun; its flow word is not the figure's flow
-_APPOSITIVE = re.compile(r", (?:its|their|the) [^,]{3,40},")
+_APPOSITIVE = re.compile(
+    r", (?:its|their|the) [^,]{3,40},"
+    # ", South Korea's largest trading partner,": a possessive name and a partner noun
+    r"|, (?:[A-Z][\w.]*\s){0,2}[A-Z][\w.]*'s? (?:[\w-]+ ){0,3}"
+    r"(?:partner|market|destination|supplier|source|buyer|customer)s?,"
+    # "(difference between imports and exports)": a gloss, not the figure's flow
+    r"|\([^()]{3,80}\)"
+)
 
 
 def _nearest_flow(s: str, lo: int, hi: int, pos: int) -> tuple[Flow | None, re.Match[str] | None]:
@@ -322,7 +342,7 @@ def _update_topic(ctx: _Context, ms: list[Mention]) -> None:
 
 def _other(ctx: _Context, code: str | None) -> str | None:
     """The side of the article's pair that is not ``code``; the home economy when unclear."""
-    if ctx.pair and code in ctx.pair:
+    if ctx.pair and code in ctx.pair and (ctx.home is None or ctx.home in ctx.pair):
         return ctx.pair[1] if ctx.pair[0] == code else ctx.pair[0]
     if ctx.home and ctx.home != code:
         return ctx.home
@@ -369,6 +389,10 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
             claims.append(claim)
             ctx.claims.append(claim)
             ctx.last_claim = claim
+            if claim.kind == "rank" and claim.unit == "rank":
+                for item in _list_ranks(s, sent, fig, claim, concrete):
+                    claims.append(item)
+                    ctx.claims.append(item)
     for p in periods:
         if p.role == "point" and is_annual(p.period):
             ctx.last_year = int(p.period)  # type: ignore[arg-type]
@@ -377,6 +401,70 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         ctx.topic_age = 0
     _update_topic(ctx, ms)
     return claims
+
+
+# A list after a rank names the partners ahead of it ("fourth-largest partner after China, the US
+# and Japan": China 1st, the US 2nd, Japan 3rd) or behind it ("tops the list, followed by China,
+# the UAE and Saudi Arabia": China 2nd ...). Each item is a rank claim of its own pair.
+_AHEAD = re.compile(r"\s*(?:,\s*)?(?:after|behind|following|trailing(?: only)?)\s+", re.IGNORECASE)
+_BEHIND = re.compile(r"\s*(?:,\s*)?(?:and\s+)?followed by\s+", re.IGNORECASE)
+_LIST_GAP = re.compile(
+    r"(?:the\s+)?|\s*(?:\([^)]{0,40}\))?\s*(?:,|,?\s+and|,?\s+then)\s+(?:the\s+)?"
+)
+
+
+def _list_ranks(
+    s: str, sent: Sentence, fig: Figure, claim: Claim, concrete: list[Mention]
+) -> list[Claim]:
+    """Rank claims for the partners a list after ``fig`` places ahead of or behind it."""
+    tail = s[fig.end :]
+    # the trigger may follow the rank's noun ("the third spot, following China")
+    lead = re.match(
+        r"[\w' -]{0,40}?(?=\s*,?\s*(?:after|behind|following|trailing|and followed|"
+        r"followed)\b)",
+        tail,
+    )
+    off = fig.end + (lead.end() if lead else 0)
+    ahead, behind = _AHEAD.match(s, off), _BEHIND.match(s, off)
+    trig = ahead or behind
+    if trig is None:
+        return []
+    items: list[Mention] = []
+    pos = trig.end()
+    for m in sorted(concrete, key=lambda m: m.start):
+        if m.start < pos:
+            continue
+        if not _LIST_GAP.fullmatch(s[pos : m.start]):
+            break
+        if m.code in claim.economies[:1]:
+            break
+        items.append(m)
+        pos = m.end
+    out = []
+    for i, m in enumerate(items):
+        rank = float(i + 1) if ahead else claim.value + i + 1
+        if ahead and rank >= claim.value:
+            break  # more items ahead than the rank allows: not a list of those ahead
+        out.append(
+            Claim(
+                kind="rank",
+                economies=(claim.economies[0], m.code),  # type: ignore[arg-type]
+                flow=claim.flow,
+                period=claim.period,
+                value=rank,
+                unit="rank",
+                base=None,
+                product=None,
+                approx=None,
+                sentence=s,
+                start=sent.start,
+                end=sent.end,
+                value_text=m.text,
+                value_start=sent.start + m.start,
+                value_end=sent.start + m.end,
+            )
+        )
+    return out
 
 
 def _figure_claim(
@@ -463,8 +551,16 @@ def _figure_claim(
             kind = "change"
     else:  # money
         bals = list(_BALANCE_WORD.finditer(s[max(lo, fig.start - 50) : fig.start]))
-        bal = bals[-1] if bals else None
-        if (future and targety) or (
+        # "the $19.03 billion deficit": the balance word right after the figure
+        bal_after = _BALANCE_WORD.match(s, fig.end + 1) if s[fig.end : fig.end + 1] == " " else None
+        bal = bals[-1] if bals else bal_after
+        money_change = _MONEY_CHANGE.search(s[max(0, fig.start - 30) : fig.start])
+        if money_change and not targety:
+            # "down $4.69 billion", "a decrease of $3.2 billion": a difference, signed
+            kind = "change"
+            if _DOWN.search(money_change.group(0)) and value > 0:
+                value = -value
+        elif (future and targety) or (
             targety
             and target_p is None
             and re.search(r"\b(?:expects?|expected|forecasts?|projected|will)\b", s[: fig.start])
@@ -472,8 +568,10 @@ def _figure_claim(
             kind = "target"
         elif bal:
             kind = "balance"
-            if "deficit" in bal.group(0).lower():
-                value = -value
+            if "deficit" in bal.group(0).lower() and value > 0:
+                value = (
+                    -value
+                )  # a deficit is negative from its owner's side; "-US$1.5 bn" already is
         else:
             kind = "value"
     # --- flow ------------------------------------------------------------------------------------
@@ -502,6 +600,8 @@ def _figure_claim(
             pass
         elif flow == "balance" and kind == "value":
             kind = "balance"
+            if flow_m is not None and "deficit" in flow_m.group(0).lower() and value > 0:
+                value = -value
     # --- economies ------------------------------------------------------------------------------
     economies = _economies(
         s, kind, flow, fig, flow_m, ms, concrete, lo, hi, ctx, pair_word, it_subject, refers_back
@@ -643,8 +743,10 @@ def _economies(
         if own and other and own.code != other.code:
             return (own.code, other.code)  # type: ignore[return-value]
         if other is not None and own is None:
-            alt = next((m for m in concrete if m.code != other.code), None)
-            o = alt.code if alt else _other(ctx, other.code)
+            # "Exports to China and the United States": the second item is another destination,
+            # not the exporter; the exporter is an unprepositioned economy, else the passage's
+            alt = _subject([m for m in concrete if m.code != other.code], s)
+            o = alt.code if alt else (_counterpart(ctx, other.code) or _other(ctx, other.code))
             return (o, other.code) if o else None
         if own is not None and other is None:
             if pair_word or it_subject:

@@ -89,7 +89,8 @@ _CUR_PRE_RX = "|".join(re.escape(c) for c in sorted(_CUR_PRE, key=len, reverse=T
 _CUR_POST_RX = "|".join(re.escape(c) for c in sorted(_CUR_POST, key=len, reverse=True))
 
 _MONEY_PRE = re.compile(
-    rf"(?:{_APPROX} )?(?P<cur>{_CUR_PRE_RX}) ?(?P<num>{_NUM})(?:[ -]?(?P<scale>{_SCALE})\b)?",
+    rf"(?:{_APPROX} )?(?:(?<![\w-])(?P<neg>-))?(?P<cur>{_CUR_PRE_RX}) ?(?P<num>{_NUM})"
+    rf"(?:[ -]?(?P<scale>{_SCALE})\b)?",
     re.IGNORECASE,
 )
 _MONEY_POST = re.compile(
@@ -192,6 +193,15 @@ _TOP_N = re.compile(
     re.IGNORECASE,
 )
 _RANK_IN_REGION = re.compile(rf"\bthe {_ORD_RX} (?:in|among) the\b", re.IGNORECASE)
+# Ranks without "largest": "to retain the third spot", "surged to fourth place", "ranked 25th",
+# "rank second", "tops the list", "No. 1". Read only in a sentence about trade (the caller's rule).
+_RANK_PLACE = re.compile(
+    rf"\b(?:the )?{_ORD_RX} (?:spot|place|position)\b"
+    rf"|\brank(?:s|ed)? (?:as )?(?:the )?{_ORD_RX.replace('?P<ord>', '?P<ord2>')}\b"
+    r"|\b(?P<tops>tops|topped|topping) (?:the list|the ranking|the table)\b"
+    r"|\b(?:No\.|number) ?(?P<no>[1-9])\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -248,9 +258,10 @@ def find_figures(s: str) -> list[Figure]:
             if rx is _MONEY_PRE and m["scale"] is None and _num(m["num"]) < 1e5:
                 continue  # "$65.40 a barrel": a price, not a trade figure
             if free(*m.span()):
-                out.append(
-                    Figure(*m.span(), "money", _num(m["num"]) * scale, unit, m["approx"], m[0])
-                )
+                # "-US$1.78 billion": a balance written with its sign
+                sign = -1.0 if m.groupdict().get("neg") else 1.0
+                v = sign * _num(m["num"]) * scale
+                out.append(Figure(*m.span(), "money", v, unit, m["approx"], m[0]))
     for m in _PERCENT.finditer(s):
         if free(*m.span()):
             v = _num(m["num"]) * (-1 if m["sign"] == "-" else 1)
@@ -291,6 +302,17 @@ def find_figures(s: str) -> list[Figure]:
         ordv = m["ord"].lower() if m["ord"] else "first"
         v = float(_ORDINALS.get(ordv) or int(re.sub(r"\D", "", ordv)))
         out.append(Figure(*m.span(), "rank", v, "rank", None, m[0], noun or None))
+    for m in _RANK_PLACE.finditer(s):
+        if not free(*m.span()):
+            continue
+        if m["tops"]:
+            v = 1.0
+        elif m["no"]:
+            v = float(m["no"])
+        else:
+            ordv = (m["ord"] or m["ord2"]).lower()
+            v = float(_ORDINALS.get(ordv) or int(re.sub(r"\D", "", ordv)))
+        out.append(Figure(*m.span(), "rank", v, "rank", None, m[0], None))
     ranks = [f for f in out if f.kind in {"rank", "top"}]
     if ranks:
         for m in _RANK_IN_REGION.finditer(s):
