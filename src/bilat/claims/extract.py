@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bilat.claims.dating import find_published
 from bilat.claims.figures import Figure, find_figures
 from bilat.claims.mentions import Mention, find_mentions
 from bilat.claims.model import Claim, Flow
@@ -76,6 +77,14 @@ _BALANCE_WORD = re.compile(
     r"\b(?:surplus(?:es)?|deficits?|trade balance|imbalance)\b", re.IGNORECASE
 )
 # a change named after its figure: "a 15.7 percent fall", "a 6.5 percent decrease", "20 % growth"
+# Words that make a money figure a goal or a forecast, when no target year follows it.
+_FORWARD = re.compile(
+    r"\b(?:expects?|expected|forecasts?|projected|will|may|could|might|should|would|can|hopes?|"
+    r"hoped|hopefully|plans?|planned|aims?|aimed|target|goal|seeks?|want(?:s|ed)?|intends?|"
+    r"agreed to|to reach|realis(?:e|ing)|realiz(?:e|ing)|(?:increase|raise|lift|boost|bring|expand)"
+    r"(?:ing)?\b[^.]{0,60}\bto)\b",
+    re.IGNORECASE,
+)
 _MONEY_CHANGE = re.compile(
     r"\b(?:(?:rose|grew|increased|jumped|fell|dropped|declined|decreased|shrank) by|"
     r"(?:an? )?(?:increase|decrease|rise|drop|decline|fall|reduction|growth) of|up|down)\s+$",
@@ -555,15 +564,24 @@ def _figure_claim(
         bal_after = _BALANCE_WORD.match(s, fig.end + 1) if s[fig.end : fig.end + 1] == " " else None
         bal = bals[-1] if bals else bal_after
         money_change = _MONEY_CHANGE.search(s[max(0, fig.start - 30) : fig.start])
+        from_level = (
+            targety
+            and re.search(
+                r"\bfrom (?:about |around |some )?$", s[max(0, fig.start - 20) : fig.start]
+            )
+            and re.match(r"\s+to\s+(?:about |around |over )?(?:US)?\$|\s+to\s+\d", s[fig.end :])
+        )
         if money_change and not targety:
             # "down $4.69 billion", "a decrease of $3.2 billion": a difference, signed
             kind = "change"
             if _DOWN.search(money_change.group(0)) and value > 0:
                 value = -value
+        elif from_level:
+            kind = "value"  # "rise from $62 bln to $100 bln": the level now, then the goal
         elif (future and targety) or (
             targety
             and target_p is None
-            and re.search(r"\b(?:expects?|expected|forecasts?|projected|will)\b", s[: fig.start])
+            and _FORWARD.search(s[max(lo, fig.start - 120) : fig.start])
         ):
             kind = "target"
         elif bal:
@@ -890,7 +908,8 @@ def _period(
         if rng:
             return rng.period, rng.base
         same = any(p.role == "same" for p in periods)
-        if same and ctx.last_period:
+        own = any(p.role == "point" for p in periods)
+        if same and ctx.last_period and not own:
             return ctx.last_period, previous_period(ctx.last_period)
     if kind == "target":
         t = next((p for p in periods if p.role == "target" and p.start > fig.start), None)
@@ -901,6 +920,9 @@ def _period(
     points = [p for p in periods if p.role in {"point", "now"}]
     if kind in {"rank", "share"}:
         points = [p for p in points if is_annual(p.period)]
+    anaphor = any(p.role == "anaphor" for p in periods)
+    if anaphor and ctx.last_period and not any(lo <= p.start < hi for p in points):
+        return ctx.last_period, base  # "in the period": the one the passage is about
     in_clause_after = [p for p in points if lo <= p.start < hi and p.start >= fig.end]
     in_clause_before = [p for p in points if lo <= p.start < hi and p.end <= fig.start]
     near_after = [p for p in in_clause_after if p.start - fig.end <= 40]
@@ -948,7 +970,14 @@ def _home_and_pair(
 
 
 def extract_document(doc: Document, published: dt.date | None = None) -> tuple[Claim, ...]:
-    """Claims in an already cleaned document."""
+    """Claims in an already cleaned document.
+
+    Without ``published``, the date is looked for in the text (``bilat.claims.dating``): a date
+    line, else the latest year the text gives a figure for.
+    """
+    if published is None:
+        found = find_published(doc)
+        published = found.date if found else None
     raw = [find_mentions(s.text) for s in doc.sentences]
     home, pair = _home_and_pair(doc, raw)
     ctx = _Context(published=published, pair=pair, home=home)

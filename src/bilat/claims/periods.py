@@ -13,7 +13,9 @@ from typing import Literal
 
 __all__ = ["PeriodMention", "find_periods", "month_range", "previous_period", "year_of"]
 
-PeriodRole = Literal["point", "range", "since", "base", "target", "now", "same", "yoy", "record"]
+PeriodRole = Literal[
+    "point", "range", "since", "base", "target", "now", "same", "yoy", "record", "anaphor"
+]
 
 _MONTH_NAMES = (
     "january february march april may june july august september october november december"
@@ -90,10 +92,19 @@ _PATTERNS: list[tuple[str, str]] = [
     # "by the end of November", "until the end of October", "as of the end of June": from January
     (
         "ytd",
-        rf"\b(?:by|until|till|to|through|as of|as at|at) the end of (?P<m2>{_MONTH_NAME})"
+        rf"\b(?i:by|until|till|to|through|as of|as at|at) the end of (?P<m2>{_MONTH_NAME})"
         rf"(?: {_THIS_OR_YEAR})?",
     ),
     ("lastmonth", r"\blast month\b"),
+    # "from the same period last year", "on the same period of the previous year": the base of a
+    # change, not a period of its own (read before "last year" below)
+    (
+        "yoy",
+        r"\b(?:from|on|over|against|compared (?:with|to)|than) the same (?:period|month|quarter|"
+        r"time) (?:of |in )?(?:last|the previous|a|the) year(?: earlier| before)?\b",
+    ),
+    # "in the period", "during the reviewed period": the period the passage is about
+    ("anaphor", r"\b(?:in|during|over|for) the (?:reviewed |said |same |reporting )?period\b"),
     ("lastfiscal", r"\b(?:the )?(?:last|previous) (?:fiscal|financial year)(?: year)?\b"),
     (
         "record",
@@ -197,6 +208,8 @@ def _mention(
         return PeriodMention(s, e, None, "yoy")
     if kind == "same":
         return PeriodMention(s, e, None, "same")
+    if kind == "anaphor":
+        return PeriodMention(s, e, None, "anaphor")
     if kind == "now":
         y = published.year - 1 if published else default
         return PeriodMention(s, e, str(y) if y else None, "now")

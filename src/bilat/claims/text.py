@@ -275,7 +275,7 @@ _ABBREV = frozenset(_ABBREV_WORDS.split())
 # A sentence ends at . ! ? before a space and a capital; pages that lost the space after a full
 # stop ("in the country.According to data") end one where a lower-case word meets a capitalised one.
 _BOUNDARY = re.compile(
-    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]{2})"
+    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]+\s)"
 )
 
 
