@@ -842,6 +842,12 @@ def _rank_economies(
         poss2 = [m for m in concrete if m.possessive and m.start < fig.start]
         owner = poss2[-1].code if poss2 else owner
     if owner is None:
+        # "Viet Nam ... retained the third spot", "The United States tops the list": the ranking
+        # is the passage's other economy's (its partners are ranked)
+        subj = _subject(concrete, s, 0, fig.start)
+        if subj is not None:
+            o = _counterpart(ctx, subj.code) or _other(ctx, subj.code)
+            return (o, subj.code) if o else None  # type: ignore[return-value]
         return None
     # the ranked partner: the subject of the rank's own clause, else of the sentence
     lo, _ = _clause_bounds(s, fig.start)

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 __all__ = ["Figure", "find_figures"]
 
 # --- figures -------------------------------------------------------------------------------------
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DIGITS = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    # "$130.\n4 billion" on a hard-wrapped page: the break is inside the number
+    r"|\d+\.\s\d+(?=\s?(?:trillion|billion|million|bn|mn|bln|mln)\b)"
+    r"|\d+(?:\.\d+)?"
+)
 # Numbers in words, as broadcasters' scripts write them: "fifty", "twenty-one", "eleven-point-two",
 # "21-point-eight", "15-point-18". Units and teens are listed longest first so "seventeen" is not
 # read as "seven".
@@ -128,6 +133,10 @@ _MULT_WORDS = {
     "quadruple": 4,
     "quadrupled": 4,
     "halved": 0.5,
+    "doubles": 2,
+    "triples": 3,
+    "quadruples": 4,
+    "halves": 0.5,
     "halve": 0.5,
 }
 _NUMWORDS = {
@@ -144,8 +153,8 @@ _NUMWORDS = {
     "hundred": 100,
 }
 _MULTIPLE = re.compile(
-    rf"(?:{_APPROX} )?(?:(?P<word>doubled|doubling|double|tripled|tripling|triple|quadrupled|"
-    r"quadruple|halved|halve)\b"
+    rf"(?:{_APPROX} )?(?:(?P<word>doubled|doubling|doubles|double|tripled|tripling|triples|triple|"
+    r"quadrupled|quadruples|quadruple|halved|halves|halve)\b"
     # false friends: "double-digit growth" (a size, not x2), "a double blow"
     r"(?![- ]digits?\b| (?:blow|whammy|taxation|standards?|burden|edged)\b)"
     r"|(?P<fold>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred)"
@@ -178,7 +187,7 @@ _RANK = re.compile(
     rf"(?:{_ORD_RX}[- ])?(?P<sup>largest|biggest|most important|leading|top|main)"
     r"(?: (?P<noun>(?:trading|trade|commercial|export|import) "
     r"(?:partner|market|destination|source)s?|"
-    r"(?:partner|market|buyer|supplier|customer|export market|export destination)s?"
+    r"(?:partner|market|buyer|supplier|customer|trader|export market|export destination)s?"
     r"(?= of| after| in| for| within| among|,|\.|$| and| behind| with)))?",
     re.IGNORECASE,
 )
@@ -237,7 +246,7 @@ def _num(s: str) -> float:
         digits = "".join(d if d.isdigit() else str(_UNITS[d.lower()]) for d in frac.split("-"))
         return _word_int(whole) + float("0." + digits)
     if s[0].isdigit():
-        return float(s.replace(",", ""))
+        return float(re.sub(r"[,\s]", "", s))
     return _word_int(s)
 
 

@@ -292,6 +292,11 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         for m in _BOUNDARY.finditer(line):
             before = line[cut : m.start()].rstrip(".!?\"')]")
             last = before.rsplit(" ", 1)[-1]
+            if (
+                line[m.start() - 2 : m.start() - 1].isdigit()
+                and line[m.end() : m.end() + 1].isdigit()
+            ):
+                continue  # "$130. 4 billion": a number broken at its decimal point
             # "U.S." and "Feb." end an abbreviation, not a sentence
             if last.lower().rstrip(".") in _ABBREV or re.fullmatch(
                 r"(?:[A-Za-z]\.)*[A-Za-z]", last
@@ -313,5 +318,9 @@ def clean(text: str, *, is_html: bool | None = None) -> Document:
     if is_html:
         text = html_to_text(text)
     text = normalise(text.replace("\r\n", "\n").replace("\r", "\n"))
+    # a hard-wrapped page breaks sentences (and numbers: "$130.\n4 billion") across lines; a
+    # line that does not end a sentence and a next line that starts in lower case or with a
+    # digit are one line (a space for the break keeps every offset)
+    text = re.sub(r"(?<=[^\s.!?:\"'])\n(?=[a-z0-9$(])(?!\d+[.)]\s)|(?<=\d\.)\n(?=\d)", " ", text)
     text = drop_boilerplate("\n".join(ln.strip() for ln in text.split("\n")))
     return Document(text, split_sentences(text))
