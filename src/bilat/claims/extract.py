@@ -100,7 +100,7 @@ _DOWN_AFTER = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r";|: |\bwhile\b|, but\b|, and (?=the\b|its\b|it\b|[A-Z])|, giving\b|, leaving\b|"
-    r", compared with\b|, with (?!a\b)"
+    r", compared with\b|, with (?!a\b)|\beven as\b|, whereas\b"
 )
 _PREP_BEFORE = re.compile(
     r"\b(?:to|from|with|between|of|after|than|in|for|by|and|at|on|into|behind|within|among|as|via|"
@@ -373,9 +373,13 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
     dl = _DATELINE.match(s)
     body_start = dl.end() if dl else 0
     ms = [m for m in all_ms if m.start >= body_start]
-    periods = find_periods(
-        s, ctx.published, ctx.last_year or (ctx.published.year if ctx.published else None)
-    )
+    periods = [
+        p  # a dateline's date is when the story was filed, not a figure's period
+        for p in find_periods(
+            s, ctx.published, ctx.last_year or (ctx.published.year if ctx.published else None)
+        )
+        if p.start >= body_start
+    ]
     figures = find_figures(s)
     ctx.world = bool(_WORLD_SENTENCE.search(s))
     claims: list[Claim] = []
@@ -919,13 +923,23 @@ def _period(
             return ctx.last_period, previous_period(ctx.last_period)
     if kind == "target":
         t = next((p for p in periods if p.role == "target" and p.start > fig.start), None)
+        # "to $30 billion in 2020": a year right after the goal; "..., the Ministry announced in
+        # March 2015" further on is when it was said, not the goal's year
         t = t or next(
-            (p for p in periods if p.role in {"target", "point"} and p.start > fig.start), None
+            (
+                p
+                for p in periods
+                if p.role in {"target", "point"} and fig.end <= p.start <= fig.end + 25
+            ),
+            None,
         )
         return (t.period if t else None), None
     points = [p for p in periods if p.role in {"point", "now"}]
-    if kind in {"rank", "share"}:
+    if kind in {"rank", "share"} and not any(lo <= p.start < hi for p in points):
         points = [p for p in points if is_annual(p.period)]
+        if not points and _PRESENT.search(s) and ctx.published:
+            # "South Korea is the EU's eighth largest export destination": the last full year
+            return str(ctx.published.year - 1), base
     anaphor = any(p.role == "anaphor" for p in periods)
     if anaphor and ctx.last_period and not any(lo <= p.start < hi for p in points):
         return ctx.last_period, base  # "in the period": the one the passage is about
@@ -933,7 +947,17 @@ def _period(
     in_clause_before = [p for p in points if lo <= p.start < hi and p.end <= fig.start]
     near_after = [p for p in in_clause_after if p.start - fig.end <= 40]
     if near_after and (not in_clause_before or near_after[0].start - fig.end <= 25):
-        return near_after[0].period, base
+        p0 = near_after[0]
+        between = s[fig.end : p0.start]
+        if re.search(r"\bfrom (?:the )?(?:US ?)?\$|\bfrom (?:the )?\d", between):
+            # "$31.9 billion, up from $21.2 billion in 2016": 2016 is the earlier figure's
+            return _next_period(p0.period), base
+        if re.search(r"\bfrom (?:about |around )?$", s[max(0, fig.start - 20) : fig.start]) and (
+            re.match(r"\s+to\s", s[fig.end :])
+        ):
+            # "decreased from $36.5 billion to $35.6 billion in the first half": the base's
+            return previous_period(p0.period), base
+        return p0.period, base
     if in_clause_before:
         return in_clause_before[-1].period, base
     if rng and lo <= rng.start < hi:
@@ -952,6 +976,14 @@ def _period(
     if ctx.last_year:
         return str(ctx.last_year), base
     return (str(ctx.published.year - 1) if ctx.published else None), base
+
+
+_PRESENT = re.compile(r"\b(?:is|are|remains?|has become|have become|ranks)\b")
+
+
+def _next_period(period: str | None) -> str | None:
+    """The same period one year later (the inverse of ``previous_period``)."""
+    return re.sub(r"\d{4}", lambda m: str(int(m.group(0)) + 1), period) if period else None
 
 
 def _home_and_pair(

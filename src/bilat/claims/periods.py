@@ -96,6 +96,9 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?: {_THIS_OR_YEAR})?",
     ),
     ("lastmonth", r"\blast month\b"),
+    # "that year", "a year later": the year the passage last named (``default_year``)
+    ("that", r"\b(?:that|the same) year\b"),
+    ("later", r"\b(?:a|one) year later\b"),
     # "from the same period last year", "on the same period of the previous year": the base of a
     # change, not a period of its own (read before "last year" below)
     (
@@ -208,6 +211,10 @@ def _mention(
         return PeriodMention(s, e, None, "yoy")
     if kind == "same":
         return PeriodMention(s, e, None, "same")
+    if kind in {"that", "later"}:
+        if default is None:
+            return None
+        return PeriodMention(s, e, str(default + (kind == "later")), "point")
     if kind == "anaphor":
         return PeriodMention(s, e, None, "anaphor")
     if kind == "now":
