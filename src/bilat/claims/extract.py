@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bilat.claims.dating import find_published
 from bilat.claims.figures import Figure, find_figures
-from bilat.claims.mentions import Mention, find_mentions
+from bilat.claims.mentions import GROUPS, Mention, find_mentions
 from bilat.claims.model import Claim, Flow
 from bilat.claims.periods import PeriodMention, find_periods, is_annual, previous_period
 from bilat.claims.text import Document, Sentence, clean
@@ -81,10 +81,13 @@ _BALANCE_WORD = re.compile(
 _FORWARD = re.compile(
     r"\b(?:expects?|expected|forecasts?|projected|will|may|could|might|should|would|can|hopes?|"
     r"hoped|hopefully|plans?|planned|aims?|aimed|target|goal|seeks?|want(?:s|ed)?|intends?|"
-    r"agreed to|to reach|realis(?:e|ing)|realiz(?:e|ing)|(?:increase|raise|lift|boost|bring|expand)"
+    r"agreed to|to reach|realis(?:e|ing)|realiz(?:e|ing)|(?:un)?likely|set to|on track to|"
+    r"(?:increase|raise|lift|boost|bring|expand)"
     r"(?:ing)?\b[^.]{0,60}\bto)\b",
     re.IGNORECASE,
 )
+# "the $100 bln target", "the 20 billion mark": the figure names a goal
+_GOAL_AFTER = re.compile(r"\s+(?:target|goal|mark|milestone|threshold)\b", re.IGNORECASE)
 _MONEY_CHANGE = re.compile(
     r"\b(?:(?:rose|grew|increased|jumped|fell|dropped|declined|decreased|shrank) by|"
     r"(?:an? )?(?:increase|decrease|rise|drop|decline|fall|reduction|growth) of|up|down)\s+$",
@@ -340,6 +343,8 @@ def _counterpart(ctx: _Context, code: str | None) -> str | None:
 
 def _update_topic(ctx: _Context, ms: list[Mention]) -> None:
     codes = list(dict.fromkeys(m.code for m in ms if m.code and m.form != "pair"))
+    if sum(c not in GROUPS for c in codes) >= 2:
+        codes = [c for c in codes if c not in GROUPS]  # "the two countries", not the bloc
     if len(codes) >= 2:
         a, b = codes[0], codes[1]
         ctx.topic = (b, a) if ctx.home == b else (a, b)
@@ -498,6 +503,9 @@ def _figure_claim(
         return None
     if fig.kind == "rank" and _BLOCK.search(s[fig.start : min(len(s), fig.end + 15)]):
         return None
+    ws = list(_WORLD_SENTENCE.finditer(s, lo, fig.start))
+    if ws and not any(ws[-1].end() <= m.start < fig.start for m in concrete):
+        return None  # "Japan's total exports with the world decreased 2.4 percent"
     wt = _WORLD_TOTAL.search(s[lo : fig.start]) if fig.kind not in {"rank", "top"} else None
     if wt and not re.match(r"\s+(?:with|between|to|from)\b", s[lo + wt.end() :]):
         return None  # "the overall trade surplus": a total with the world, not a bilateral figure
@@ -539,6 +547,8 @@ def _figure_claim(
         )
         if (share_m and of_total) or compared:
             kind = "share"
+        elif future and _FORWARD.search(before[-80:]):
+            kind = "target"  # "expects the annual trade growth ... would be 35% by 2020"
         elif up or down or paren or _AFTER_CHANGE.match(s[fig.end :]):
             kind = "change"
             last_up = up.start() if up else -1
@@ -582,10 +592,10 @@ def _figure_claim(
                 value = -value
         elif from_level:
             kind = "value"  # "rise from $62 bln to $100 bln": the level now, then the goal
-        elif (future and targety) or (
-            targety
-            and target_p is None
-            and _FORWARD.search(s[max(lo, fig.start - 120) : fig.start])
+        elif (
+            (future and targety)
+            or (target_p is None and _FORWARD.search(s[max(lo, fig.start - 120) : fig.start]))
+            or _GOAL_AFTER.match(s[fig.end :])
         ):
             kind = "target"
         elif bal:
@@ -992,6 +1002,8 @@ def _home_and_pair(
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     pair: tuple[str, str] | None = None
+    together: Counter[tuple[str, ...]] = Counter()
+    order: dict[tuple[str, ...], tuple[int, tuple[str, str]]] = {}
     for i, ms in enumerate(mentions):
         s = doc.sentences[i].text
         dl = _DATELINE.match(s)
@@ -1001,8 +1013,17 @@ def _home_and_pair(
                 counts[m.code] += 2 if m.possessive else 1
                 first.setdefault(m.code, i)
         uniq = list(dict.fromkeys(codes))
-        if pair is None and len(uniq) >= 2:
-            pair = (uniq[0], uniq[1])
+        if len(uniq) >= 2:
+            # the pair the article is about: named together most often (first seen on a tie);
+            # a pair of two countries ("the two countries") before one with a group
+            countries = [c for c in uniq if c not in GROUPS] or uniq
+            a, b = (countries + [c for c in uniq if c not in countries])[:2]
+            key = tuple(sorted((a, b)))
+            together[key] += 1
+            order.setdefault(key, (i, (a, b)))
+    if together:
+        best = max(together, key=lambda k: (together[k], -order[k][0]))
+        pair = order[best][1]
     home = max(counts, key=lambda c: (counts[c], -first[c])) if counts else None
     return home, pair
 
