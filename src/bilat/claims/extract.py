@@ -654,7 +654,9 @@ def _figure_claim(
             r"\s+of\s+(?:[\w.' ]+?(?:'s?|s')\s+)?(?P<p>[a-z ]+?)\s(?:exports|imports)", s[fig.end :]
         )
         product = _strip_product(sm["p"], ms, s) if sm else None
-        if re.search(r"exports", s[fig.end : fig.end + 40]):
+        if re.search(r"deficit|surplus|imbalance", s[fig.end : fig.end + 50]):
+            flow = "balance"  # "35 per cent of India's total trade imbalance"
+        elif re.search(r"exports", s[fig.end : fig.end + 40]):
             flow = "exports"
         elif re.search(r"imports", s[fig.end : fig.end + 40]):
             flow = "imports"
@@ -904,6 +906,9 @@ def _share_economies(
         return None
     partner = next((m for m in concrete if m.code != owner and m.end <= fig.start), None)
     if partner is None:
+        # "75 percent of Vietnam's imports from Russia": the partner follows the total
+        partner = _after_prep(concrete, s, "from|to|with", fig.end, fig.end + 80)
+    if partner is None or partner.code == owner:
         return None
     return (owner, partner.code)  # type: ignore[return-value]
 
@@ -970,6 +975,8 @@ def _period(
         return p0.period, base
     if in_clause_before:
         return in_clause_before[-1].period, base
+    if in_clause_after and kind in {"rank", "share"}:
+        return in_clause_after[0].period, base  # "... of India's total trade imbalance in FY2024"
     if rng and lo <= rng.start < hi:
         return rng.period, base
     if points and not (ctx.last_period and all(abs(p.start - fig.start) > 40 for p in points)):
@@ -977,7 +984,9 @@ def _period(
     if rng:
         return rng.period, base
     if kind in {"rank", "share"}:
-        return ctx.last_annual() or (str(ctx.published.year - 1) if ctx.published else None), base
+        # a present-tense rank or share: the last full year before publication ("????" when
+        # the page gives no date at all)
+        return ctx.last_annual() or (str(ctx.published.year - 1) if ctx.published else "????"), base
     if ctx.last_period and kind != "target":
         if ctx.last_claim is not None and ctx.last_claim.kind == "target":
             prev = [c.period for c in ctx.claims if c.kind != "target"]
