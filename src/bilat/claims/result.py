@@ -62,7 +62,13 @@ class CheckResult:
                     "data": ev.label if ev else None,
                     "data_value": ev.figure if ev else None,
                     "reading": ev.reading if ev else None,
+                    "evidence_period": ev.period if ev else None,
+                    "evidence_source": ev.data_source if ev else None,
+                    "evidence_release": ev.release if ev else None,
+                    "sides": "; ".join(f"{x.side}: {x.label} {x.verdict}" for x in c.sides) or None,
+                    "conversion": c.conversion or None,
                     "reason": c.reason,
+                    "why": c.why,
                     "sentence": cl.sentence,
                     "start": cl.start,
                     "end": cl.end,
@@ -103,8 +109,13 @@ class CheckResult:
         for i, c in enumerate(self.checks, 1):
             ev = c.used
             data = f" | data: {ev.label}" if ev else ""
-            lines.append(f"{i:>2}. [{c.verdict}] {c.claim}{data}")
-            lines.append(f"    {c.reason}")
+            cite = f" ({ev.cite})" if ev and ev.cite else ""
+            lines.append(f"{i:>2}. [{c.verdict}] {c.claim}{data}{cite}")
+            lines.append(f"    why: {c.reason}")
+            for x in c.sides:
+                lines.append(f"    {x.side}: {x.label} -> {x.verdict} ({x.cite})")
+            if c.conversion:
+                lines.append(f"    {c.conversion}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -140,21 +151,31 @@ class CheckResult:
             colour = VERDICT_COLOURS[c.verdict]
             ev_rows = "".join(
                 f"<tr><td>{'&#9733;' if k == 0 else ''}</td><td>{html.escape(e.reading)}</td>"
-                f"<td>{html.escape(e.label)}</td><td><code>{html.escape(e.query)}</code></td>"
-                f"<td>{html.escape(e.source)}</td></tr>"
+                f"<td>{html.escape(e.label)}</td><td>{html.escape(e.period)}</td>"
+                f"<td>{html.escape(e.data_source)}</td><td>{html.escape(e.release)}</td>"
+                f"<td><code>{html.escape(e.query)}</code></td></tr>"
                 for k, e in enumerate(c.evidence)
             )
             table = (
-                "<table><tr><th></th><th>reading</th><th>data</th><th>query</th><th>source</th></tr>"
-                f"{ev_rows}</table>"
+                "<table><tr><th></th><th>reading</th><th>data</th><th>period</th><th>source</th>"
+                f"<th>release</th><th>query</th></tr>{ev_rows}</table>"
                 if ev_rows
                 else ""
             )
+            if c.sides:
+                table += "<table class='sides'><tr><th>side</th><th>figure</th><th>verdict</th>"
+                table += "<th>source</th></tr>"
+                table += "".join(
+                    f"<tr><td>{html.escape(x.side)}</td><td>{html.escape(x.label)}</td>"
+                    f"<td>{html.escape(x.verdict)}</td><td>{html.escape(x.cite)}</td></tr>"
+                    for x in c.sides
+                )
+                table += "</table>"
             items.append(
                 f'<details id="claim-{i}"><summary>'
                 f'<b style="color:{colour}">{html.escape(c.verdict)}</b> '
                 f"{i}. {html.escape(str(c.claim))}</summary><p>{html.escape(c.claim.sentence)}</p>"
-                f"<p>{html.escape(c.reason)}</p>{table}</details>"
+                f"<p>{html.escape(c.why)}</p>{table}</details>"
             )
         return "".join(items)
 
