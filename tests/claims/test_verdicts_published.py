@@ -187,3 +187,47 @@ def test_other_currency_without_any_series_is_no_data_in_usd() -> None:
     )
     (c,) = check("Korea's exports to Russia reached 5.8 trillion won in 2016.", flows)
     assert c.verdict == "no data" and "no data in USD" in c.reason and "PA.NUS.FCRF" in c.reason
+
+
+# --- the ledger answers kept between processes ---------------------------------------------
+
+
+def test_answers_are_reused_by_a_new_verifier_and_dropped_when_the_store_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bilat.claims import verify
+    from bilat.claims.cache import cache_for
+    from bilat.store import Store
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    trade = _write(
+        tmp_path / "trade.csv",
+        "exp,imp,time,export,id,agreement\nKOR,RUS,2016,5000000000,1,0\n",
+    )
+    store = Store(tmp_path / "store")
+    store.ingest([trade])
+    text = "Korea's exports to Russia were $5 billion in 2016."
+    first = check(text, store, "2017-06-01")
+    files = list((tmp_path / "cache").rglob("*.pkl"))
+    assert len(files) == 1
+    # a new process: no verifier in memory, the answers come from the file
+    verify._VERIFIERS.clear()
+    again = Store(tmp_path / "store")
+    v = verify.verifier_for(again)
+    assert v.disk is not None and ("KOR", "RUS", "annual", "auto") in v._flows
+    second = check(text, again, "2017-06-01")
+    assert [c.why for c in second.checks] == [c.why for c in first.checks]
+    assert first.checks[0].verdict == "supported"
+    # the store changes (2017 added): another key, and the old file is removed
+    old = cache_for(again)
+    more = _write(
+        tmp_path / "trade2017.csv",
+        "exp,imp,time,export,id,agreement\nKOR,RUS,2017,6000000000,1,0\n",
+    )
+    again.ingest([more])
+    verify._VERIFIERS.clear()
+    (c,) = check("Korea's exports to Russia were $6 billion in 2017.", again, "2018-06-01")
+    assert c.verdict == "supported"
+    new = cache_for(again)
+    assert old is not None and new is not None and new.path != old.path
+    assert [p.name for p in (tmp_path / "cache").rglob("*.pkl")] == [new.path.name]

@@ -11,6 +11,7 @@ that change what was claimed (another flow) can make a claim at most "approximat
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections import OrderedDict
@@ -20,6 +21,7 @@ from typing import Literal
 
 import pandas as pd
 
+from bilat.claims.cache import cache_for
 from bilat.claims.currency import ExchangeRates, convert
 from bilat.claims.model import Claim
 from bilat.claims.tolerance import APPROX_POINTS, APPROX_RELATIVE, Bounds, bounds, near, rounding
@@ -248,6 +250,15 @@ def _period_parts(period: str | None) -> tuple[int, str, tuple[str, ...]] | None
     return None
 
 
+def _nearest_years(available: list[int], year: int) -> list[int]:
+    """The covered years closest before and after ``year`` (as bilat.ledger.coverage.nearest,
+    without loading ibis for it)."""
+    avail = sorted(set(available))
+    before = [a for a in avail if a < year][-1:]
+    after = [a for a in avail if a > year][:1]
+    return before + after
+
+
 _GRANULARITY = {"annual": "annual", "half": "half-year", "quarter": "quarterly", "month": "monthly"}
 
 
@@ -270,25 +281,43 @@ class Verifier:
 
     def __init__(self, data: object):
         self.data = data
-        self._flows: dict[tuple[str, str, str, str], pd.DataFrame | Exception] = {}
-        self._ranks: dict[tuple[str, str, int, str, str], pd.DataFrame | Exception] = {}
-        self._meta: dict[tuple[object, ...], tuple[str, str]] = {}  # (data set, release)
+        # the answers of earlier processes for this state of the store (bilat.claims.cache)
+        self.disk = cache_for(data)
+        d = self.disk
+        self._flows: dict = d.section("flows") if d else {}  # (a, b, freq, basis) -> frame
+        self._ranks: dict = d.section("ranks") if d else {}  # (a, b, year, by, basis) -> frame
+        self._meta: dict = d.section("meta") if d else {}  # key -> (data set, release)
         self._rates: ExchangeRates | None = None
+
+    def _remember(self, where: dict, key: tuple[object, ...], value: object) -> None:
+        if isinstance(value, BaseException):
+            # kept as the message: what the verdict says; pickles without the original's state
+            value = NoDataError(str(value))
+        where[key] = value
+        if self.disk is not None:
+            self.disk.dirty = True
+
+    def save(self) -> None:
+        """Keep the answers on disk for the next process (no-op without a disk cache)."""
+        if self.disk is not None:
+            with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
+                self.disk.save()
 
     # --- ledger calls (cached) ----------------------------------------------------------------
     def flows(self, a: str, b: str, frequency: str, basis: str) -> tuple[pd.DataFrame, str]:
         """The ledger's bilateral flows of A with B (all years), with its provenance text."""
-        from bilat.ledger.flows import bilateral_flows
-
         key = (a, b, frequency, basis)
         if key not in self._flows:
+            # imported on a miss only: with every answer cached, ibis is never loaded
+            from bilat.ledger.flows import bilateral_flows
+
             try:
                 r = bilateral_flows(self.data, a, b, frequency=frequency, basis=basis)  # type: ignore[arg-type]
                 frame = r.table.assign(_source=str(r.provenance))
-                self._meta[key] = (r.provenance.source, r.provenance.release)
-                self._flows[key] = frame
+                self._remember(self._meta, key, (r.provenance.source, r.provenance.release))
+                self._remember(self._flows, key, frame)
             except BilatError as e:
-                self._flows[key] = e
+                self._remember(self._flows, key, e)
         got = self._flows[key]
         if isinstance(got, Exception):
             raise got
@@ -296,16 +325,16 @@ class Verifier:
 
     def rank(self, a: str, b: str, year: int, by: str, basis: str) -> tuple[pd.Series, str]:
         """The ledger's rank row of B among A's partners in ``year``."""
-        from bilat.ledger.ranks import partner_rank
-
         key = (a, b, year, by, basis)
         if key not in self._ranks:
+            from bilat.ledger.ranks import partner_rank
+
             try:
                 r = partner_rank(self.data, a, b, years=year, by=by, basis=basis)  # type: ignore[arg-type]
-                self._ranks[key] = r.table.assign(_source=str(r.provenance))
-                self._meta[key] = (r.provenance.source, r.provenance.release)
+                self._remember(self._ranks, key, r.table.assign(_source=str(r.provenance)))
+                self._remember(self._meta, key, (r.provenance.source, r.provenance.release))
             except BilatError as e:
-                self._ranks[key] = e
+                self._remember(self._ranks, key, e)
         got = self._ranks[key]
         if isinstance(got, Exception):
             raise got
@@ -371,7 +400,14 @@ class Verifier:
     def rates(self) -> ExchangeRates:
         """The store's exchange-rate series (WDI PA.NUS.FCRF), read once."""
         if self._rates is None:
-            self._rates = ExchangeRates.from_data(self.data)
+            key = ("PA.NUS.FCRF",)
+            cached = self.disk.section("rates").get(key) if self.disk else None
+            if cached is not None:
+                self._rates = ExchangeRates(cached)  # type: ignore[arg-type]
+            else:
+                self._rates = ExchangeRates.from_data(self.data)
+                if self.disk is not None:
+                    self._remember(self.disk.section("rates"), key, self._rates.frame)
         return self._rates
 
     def _check_converted(self, claim: Claim) -> CheckedClaim:
@@ -510,8 +546,6 @@ class Verifier:
     def _context(self, a: str, b: str, measure: str, year: int) -> str:
         """'nearest covered years: 2012: 24.57 bn USD, 2016: 15.33 bn USD (penppml …)' when
         the store does not cover ``year`` for the pair; '' when it does."""
-        from bilat.ledger.coverage import nearest
-
         try:
             frame, source = self.flows(a, b, "annual", "auto")
         except BilatError:
@@ -519,7 +553,7 @@ class Verifier:
         have = frame[frame[measure].notna()]
         if year in set(int(y) for y in have.year):
             return ""
-        near = nearest([int(y) for y in have.year], [year])
+        near = _nearest_years([int(y) for y in have.year], year)
         if not near:
             return ""
         figures = ", ".join(
@@ -679,4 +713,5 @@ def check_claims(
         if progress:
             progress(c)
         out.append(v.check(c))
+    v.save()
     return tuple(out)
