@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from bilat.claims.skipped import Skipped
 from bilat.claims.verify import CheckedClaim
 
 __all__ = ["CheckResult"]
@@ -29,6 +30,10 @@ class CheckResult:
     text: str
     published: dt.date | None
     checks: tuple[CheckedClaim, ...]
+    #: sentences with numbers that gave no claim, each with why (bilat.claims.skipped)
+    skipped: tuple[Skipped, ...] = ()
+    #: where the publication date came from ("given", "date line", "latest year ...")
+    published_source: str = "given"
 
     def __len__(self) -> int:
         return len(self.checks)
@@ -95,7 +100,9 @@ class CheckResult:
         """JSON-ready dict: published date and one object per claim."""
         return {
             "published": self.published.isoformat() if self.published else None,
+            "published_source": self.published_source,
             "claims": [c.to_dict() for c in self.checks],
+            "skipped": [x.to_dict() for x in self.skipped],
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -139,6 +139,8 @@ class CheckedClaim:
     sides: tuple[SideVerdict, ...] = field(default=())
     #: how a claim in another currency was put in US dollars ("" when it was in USD)
     conversion: str = ""
+    #: for "no data": the nearest covered figures, as context (never as evidence)
+    context: str = ""
 
     @property
     def used(self) -> Evidence | None:
@@ -163,6 +165,7 @@ class CheckedClaim:
             "evidence": [e.to_dict() for e in self.evidence],
             "sides": [x.to_dict() for x in self.sides],
             "conversion": self.conversion,
+            "context": self.context,
         }
 
 
@@ -494,6 +497,8 @@ class Verifier:
             if context:
                 missing = f"{missing}; {context}"
         checked = self._settle(claim, readings, missing)
+        if not readings and context:
+            checked = replace(checked, context=context)
         if readings and claim.kind in {"value", "balance"}:
             checked = self._with_sides(checked, a, b, measure, year, freq, codes)
         return checked
@@ -518,28 +523,32 @@ class Verifier:
                 continue
             if fig == 0:
                 continue  # no report from that side (the ledger sums nothing to 0)
-            if measure == "exports":
-                who = a if basis == "exporter" else b
-            elif measure == "imports":
-                who = b if basis == "exporter" else a
+            if measure in {"exports", "imports"}:
+                who = (
+                    (a if basis == "exporter" else b)
+                    if measure == "exports"
+                    else (b if basis == "exporter" else a)
+                )
+                mirror = (measure == "exports") == (basis == "importer")
+                label = f"{who} ({basis}'s report{', mirror' if mirror else ''})"
             else:
-                who = "each flow's exporter" if basis == "exporter" else "each flow's importer"
+                who = "exporters'" if basis == "exporter" else "importers'"
+                label = f"the {who} reports"
             verdict, why = _grade(claim, fig, True)
             src, rel = self._meta.get((a, b, freq, basis), ("", ""))
             when = str(year) if freq == "annual" else f"{year} {'+'.join(codes)}"
             cite = ", ".join(x for x in (src, f"release {rel}" if rel else "", when) if x)
-            sides.append(
-                SideVerdict(f"{who} ({basis})", basis, fig, _label(fig, "USD"), verdict, why, cite)
-            )
+            sides.append(SideVerdict(label, basis, fig, _label(fig, "USD"), verdict, why, cite))
         if len(sides) < 2 or sides[0].figure == sides[1].figure:
             return replace(checked, sides=tuple(sides))
         hi, lo = max(sides, key=lambda x: x.figure), min(sides, key=lambda x: x.figure)
         gap = (hi.figure - lo.figure) / hi.figure * 100 if hi.figure else 0.0
+        name = lo.side.split(" (")[0]
+        whose = f"{name}'s figure" if len(name) == 3 else f"the figure of {name}"
         both = (
             f"; {sides[0].side}: {sides[0].label}, {sides[0].verdict}; {sides[1].side}: "
-            f"{sides[1].label}, {sides[1].verdict} ({lo.side.split(' (')[0]}'s figure is "
-            f"{gap:.0f} % lower: the usual CIF/FOB and partner-attribution gap between the two "
-            "reports)"
+            f"{sides[1].label}, {sides[1].verdict} ({whose} is {gap:.0f} % lower: the usual "
+            "CIF/FOB and partner-attribution gap between the two reports)"
         )
         return replace(checked, sides=tuple(sides), reason=checked.reason + both)
 
