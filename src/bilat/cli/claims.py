@@ -68,15 +68,24 @@ def _table(result: object) -> None:
         cl = c.claim
         what = f"{cl.kind}: {'-'.join(cl.economies)} {cl.flow} {cl.period or ''}"
         data = c.used.label if c.used else "–"
+        if c.used is not None and c.used.cite:
+            data += f"\n[dim]{c.used.cite}[/]"
+        why = c.why.split(": ", 1)[1] if ": " in c.why else c.why
+        for x in c.sides:  # each side's report, with the verdict under it
+            why += f"\n{x.side}: {x.label} -> {x.verdict}"
         t.add_row(
             str(i),
             f"{what}\n[dim]{cl.sentence}[/]",
             cl.value_label,
             f"[{_STYLE[c.verdict]}]{c.verdict}[/]",
             data,
-            c.reason,
+            why,
         )
     console.print(t)
+    if result.skipped:  # type: ignore[attr-defined]
+        console.print(f"{len(result.skipped)} sentence(s) with numbers gave no claim:")  # type: ignore[attr-defined]
+        for x in result.skipped:  # type: ignore[attr-defined]
+            console.print(f"  [dim]{x.sentence}[/] - {x.why}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
