@@ -79,7 +79,7 @@ _BALANCE_WORD = re.compile(
 # a change named after its figure: "a 15.7 percent fall", "a 6.5 percent decrease", "20 % growth"
 # Words that make a money figure a goal or a forecast, when no target year follows it.
 _FORWARD = re.compile(
-    r"\b(?:expects?|expected|forecasts?|projected|will|may|could|might|should|would|can|hopes?|"
+    r"\b(?:expects?|expected|forecasts?|projected|will|(?-i:may|can)|could|might|should|would|hopes?|"
     r"hoped|hopefully|plans?|planned|aims?|aimed|target|goal|seeks?|want(?:s|ed)?|intends?|"
     r"agreed to|to reach|realis(?:e|ing)|realiz(?:e|ing)|(?:un)?likely|set to|on track to|"
     r"(?:increase|raise|lift|boost|bring|expand)"
@@ -642,6 +642,15 @@ def _figure_claim(
         return None
     # --- period ----------------------------------------------------------------------------------
     period, base = _period(s, kind, fig, periods, lo, hi, ctx, refers_back)
+    if (
+        fig.kind == "money"
+        and kind == "value"
+        and targety
+        and re.search(r"\bfrom (?:about |around |some )?$", s[max(0, fig.start - 20) : fig.start])
+        and not any(lo <= p.start < hi and p.role == "point" for p in periods)
+        and ctx.published is not None
+    ):
+        period = str(ctx.published.year - 1)  # the level a goal starts from: the last full year
     if kind == "change" and base is None:
         base = previous_period(period)
     if kind == "target" and unit == "x" and refers_back and ctx.last_claim:
@@ -944,7 +953,14 @@ def _period(
             (
                 p
                 for p in periods
-                if p.role in {"target", "point"} and fig.end <= p.start <= fig.end + 25
+                if p.role in {"target", "point"}
+                and (
+                    fig.end <= p.start <= fig.end + 25
+                    or (
+                        fig.end <= p.start < hi
+                        and re.match(r"(?:this|next) year", s[p.start : p.end].lower())
+                    )
+                )
             ),
             None,
         )

@@ -74,6 +74,13 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01]) months"
         rf"(?: of)?(?: {_THIS_OR_YEAR})?",
     ),
+    # "in the ten months of the 2022-2023 financial year": India's fiscal year runs from April
+    (
+        "fymonths",
+        r"\b(?:in |during )?(?:the )?(?:first )?(?P<n>two|three|four|five|six|seven|eight|nine|ten|"
+        rf"eleven|[2-9]|1[01]) months of (?:the )?(?:FY ?)?(?P<y>{_YEAR})-(?:\d\d){{1,2}} "
+        r"(?:financial|fiscal)(?: years?)?",
+    ),
     # "in 10 months" (a headline's count of this year's months so far)
     (
         "months",
@@ -189,6 +196,11 @@ def _mention(
         if (y + 1) % 100 != yy:  # "2023-24" is a fiscal year; "2014-16" is not
             return None
         return PeriodMention(s, e, f"FY{y}", "point")  # India's April-March year, by its first year
+    if kind == "fymonths":
+        y, n = int(gd["y"]), _NUMBER_WORDS[gd["n"].lower()]
+        end = 4 + n - 1  # April is month 1 of the fiscal year
+        ey, em = (y, end) if end <= 12 else (y + 1, end - 12)
+        return PeriodMention(s, e, f"{y}-04/{ey}-{em:02d}", "point")
     if kind == "lastfiscal":
         if published is None:
             return PeriodMention(s, e, "FY????", "point")
