@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bilat.claims.dating import find_published
 from bilat.claims.figures import Figure, find_figures
@@ -414,6 +414,10 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
     for p in periods:
         if p.role == "point" and is_annual(p.period):
             ctx.last_year = int(p.period)  # type: ignore[arg-type]
+    claims = _respectively(s, claims, concrete, figures, sent.start)
+    ctx.claims[len(ctx.claims) - len(claims) :] = claims
+    if claims:
+        ctx.last_claim = claims[-1]
     ctx.topic_age += 1
     if ctx.topic and any(set(c.economies) == set(ctx.topic) for c in claims):
         ctx.topic_age = 0
@@ -482,6 +486,48 @@ def _list_ranks(
                 value_end=sent.start + m.end,
             )
         )
+    return out
+
+
+_LIST_SEP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s+and\s+)(?:the\s+)?")
+
+
+def _runs(items: list, s: str) -> list[list]:
+    """Maximal runs of items (spans) separated only by ", " / " and " (a written list)."""
+    runs: list[list] = []
+    for it in items:
+        if runs and _LIST_SEP.fullmatch(s[runs[-1][-1].end : it.start]):
+            runs[-1].append(it)
+        else:
+            runs.append([it])
+    return [r for r in runs if len(r) >= 2]
+
+
+def _respectively(
+    s: str, claims: list[Claim], concrete: list[Mention], figures: list[Figure], offset: int
+) -> list[Claim]:
+    """ "Exports to China and the United States rose 21.1 and 11.0 per cent (respectively)",
+    "India, Germany and Malaysia saw their surpluses decrease 9.7, 5.5 and 3.8 percent": the
+    i-th figure of a list belongs to the i-th economy of a list before it."""
+    econ_runs = _runs(sorted(concrete, key=lambda m: m.start), s)
+    fig_runs = _runs([f for f in figures if f.kind in {"money", "percent"}], s)
+    if not econ_runs or not fig_runs:
+        return claims
+    out = list(claims)
+    for figs in fig_runs:
+        ms = next((r for r in reversed(econ_runs) if r[-1].end <= figs[0].start), None)
+        if ms is None or len(ms) != len(figs):
+            continue
+        codes = [m.code for m in ms]
+        for f, m in zip(figs, ms, strict=True):
+            for k, c in enumerate(out):
+                if c.value_start != offset + f.start:
+                    continue
+                if m.code in c.economies:
+                    continue
+                swapped = tuple(m.code if e in codes else e for e in c.economies)
+                if swapped != c.economies and len(set(swapped)) == len(swapped):
+                    out[k] = replace(c, economies=swapped)  # type: ignore[arg-type]
     return out
 
 

@@ -55,9 +55,9 @@ _CAPITALS = {
 # Short names news wires use that the country tables do not hold ("the RoK's exports").
 _PROSE_NAMES = {"RoK": "KOR", "R.O.K.": "KOR", "S. Korea": "KOR"}
 # Institutions whose names contain a country but which are not a side of a trade claim,
-# and currencies written with a country code ("US$20 billion", "HK$").
+# and currencies written with a country code ("US$20 billion", "US $ 100 billion", "HK$").
 _NOT_A_SIDE = re.compile(
-    r"^(?:\$|[ -](?:International Trade Association|Customs Service|Tourism Organization|"
+    r"^(?: ?\$|[ -](?:International Trade Association|Customs Service|Tourism Organization|"
     r"Development Bank|Times|Herald|Daily|Electric|Gas|Railways|Post|dollars?|cents?)\b|-[a-z])"
 )
 _NOT_A_SIDE_BEFORE = re.compile(
