@@ -164,7 +164,13 @@ def _blocked(s: str, fig: Figure, lo: int, hi: int) -> bool:
     def dist(m: re.Match[str]) -> int:
         return fig.start - m.end() if m.end() <= fig.start else m.start() - fig.end
 
-    blocks = [dist(m) for m in _BLOCK.finditer(s, lo2, hi2)]
+    # a word after the figure behind a comma is another clause's ("$7 billion, although growth
+    # rates ...")
+    blocks = [
+        dist(m)
+        for m in _BLOCK.finditer(s, lo2, hi2)
+        if m.end() <= fig.start or "," not in s[fig.end : m.start()]
+    ]
     if not blocks:
         return False
     trades = [dist(m) for m in _TRADE.finditer(s, lo2, hi2)]
@@ -188,7 +194,11 @@ class _Context:
     def passage_pair(self) -> tuple[str, str] | None:
         """The topic, while it is fresh (named or used in the previous sentence) and the
         sentence is not about trade with the world."""
-        return self.topic if self.topic_age <= 1 and not self.world else None
+        if self.world:
+            return None
+        if self.topic and self.topic_age <= 1:
+            return self.topic
+        return None
 
     last_claim: Claim | None = None
     last_year: int | None = None
@@ -398,7 +408,7 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
             r"jumped|was|stood|reached|amounted|totalled|totaled|halved|doubled)\b",
             s,
         )
-    ) or bool(re.match(r"^(?:A: )?It\b", s))
+    ) or bool(re.match(r"^(?:A: )?(?:It|(?:The|This|That) (?:figure|number|amount|value))\b", s))
     for fig in figures:
         claim = _figure_claim(
             s, sent, fig, figures, ms, concrete, periods, ctx, sentence_trade, pair_word, it_subject
