@@ -452,7 +452,7 @@ def _list_ranks(
     tail = s[fig.end :]
     # the trigger may follow the rank's noun ("the third spot, following China")
     lead = re.match(
-        r"[\w' -]{0,40}?(?=\s*,?\s*(?:after|behind|following|trailing|and followed|"
+        r"(?:[\w' $-]|\.(?=\d)){0,60}?(?=\s*,?\s*(?:after|behind|following|trailing|and followed|"
         r"followed)\b)",
         tail,
     )
