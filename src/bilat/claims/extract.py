@@ -41,14 +41,16 @@ _UP = re.compile(
     r"\b(?:rose|rise[sn]?|rising|grew|grow(?:s|n|th)?|increased?|increases|increasing|up|jumped|jump|"
     r"climbed|climb|gained|surged|soared|rebounded|expanded|higher|an increase of|a rise of|"
     r"growth of|added|recovered|was up|were up|surging|soaring|soars?|surges?|gaining|gains|jumps|"
-    r"climbs|rises|grows|expanding|advanced|an? (?:jump|gain|growth|surge) of|growth)\b",
+    r"climbs|rises|grows|expanding|advanced|an? (?:jump|gain|growth|surge) of|growth|leapt|leaped|"
+    r"skyrocketed|spiked|edged up|went up|picked up|widened|widening|accelerated)\b",
     re.IGNORECASE,
 )
 _DOWN = re.compile(
     r"\b(?:fell|fall(?:s|en)?|falling|declined?|declining|dropped|drop|slumped|slid|down|decreased?|"
     r"shrank|shrunk|contracted|plunged|plummeted|tumbled|lower|a drop of|a decline of|a fall of|"
     r"halved|lost|shrinking|shrinks|dipped|dips|sank|sinks|dwindled|dwindling|slipped|slips|"
-    r"declines|falls|drops|decrease of|a reduction of|plunging|tumbling|slumping|contracting)\b",
+    r"declines|falls|drops|decrease of|a reduction of|plunging|tumbling|slumping|contracting|"
+    r"eased|edged down|went down|narrowed|narrowing|retreated|sagged)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
@@ -417,7 +419,12 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
             claims.append(claim)
             ctx.claims.append(claim)
             ctx.last_claim = claim
-            if claim.kind == "rank" and claim.unit == "rank":
+            regional = _REGIONAL.match(s[fig.end :]) or re.search(
+                r"\b(?:in|among|within) the$", fig.text
+            )
+            if claim.kind == "rank" and claim.unit == "rank" and not regional:
+                # ("the third in the Asia-Pacific region after China and Japan": ranks within a
+                # region, not among all partners)
                 for item in _list_ranks(s, sent, fig, claim, concrete):
                     claims.append(item)
                     ctx.claims.append(item)
@@ -499,6 +506,11 @@ def _list_ranks(
     return out
 
 
+# "... in Asia after China and Japan", "the third in the Asia-Pacific region": a regional ranking
+_REGIONAL = re.compile(
+    r"\s+(?:in|among|within) (?:the\b|(?!January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)[A-Z][a-z])"
+)
 _LIST_SEP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s+and\s+)(?:the\s+)?")
 
 

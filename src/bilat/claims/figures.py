@@ -38,7 +38,7 @@ _NUM = (
     rf"(?:{_WORDNUM}|\d+)-point-(?:\d+|{_DIGIT_WORD}(?:-{_DIGIT_WORD})*)(?![\w-])"
     rf"|{_DIGITS}|(?<![\w-]){_WORDNUM}(?![\w])"
 )
-_SCALE = r"trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|b|m|k"
+_SCALE = r"lakh crore|trillion|billion|million|thousand|crore|tn|trn|bn|bln|mn|mln|b|m|k"
 _SCALES = {
     "trillion": 1e12,
     "tn": 1e12,
@@ -52,6 +52,8 @@ _SCALES = {
     "mln": 1e6,
     "m": 1e6,
     "thousand": 1e3,
+    "crore": 1e7,  # Indian numbering: 1 crore = 10 million, 1 lakh crore = 1 trillion
+    "lakh crore": 1e12,
     "k": 1e3,
 }
 _CUR_PRE = {
@@ -68,6 +70,16 @@ _CUR_PRE = {
     "USD": "USD",
     "EUR": "EUR",
     "RUB": "RUB",
+    "CNY": "CNY",
+    "RMB": "CNY",
+    "JPY": "JPY",
+    "KRW": "KRW",
+    "INR": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "₹": "INR",
+    "Rs.": "INR",
+    "Rs": "INR",
 }
 _CUR_POST = {
     "dollars": "USD",
@@ -82,6 +94,9 @@ _CUR_POST = {
     "roubles": "RUB",
     "rubles": "RUB",
     "yuan": "CNY",
+    "renminbi": "CNY",
+    "rupees": "INR",
+    "rupee": "INR",
     "pounds": "GBP",
     "australian dollars": "AUD",
     "canadian dollars": "CAD",
@@ -94,7 +109,7 @@ _CUR_PRE_RX = "|".join(re.escape(c) for c in sorted(_CUR_PRE, key=len, reverse=T
 _CUR_POST_RX = "|".join(re.escape(c) for c in sorted(_CUR_POST, key=len, reverse=True))
 
 _MONEY_PRE = re.compile(
-    rf"(?:{_APPROX} )?(?:(?<![\w-])(?P<neg>-))?(?P<cur>{_CUR_PRE_RX}) ?(?P<num>{_NUM})"
+    rf"(?:{_APPROX} )?(?:(?<![\w-])(?P<neg>-))?(?<![A-Za-z])(?P<cur>{_CUR_PRE_RX}) ?(?P<num>{_NUM})"
     rf"(?:[ -]?(?P<scale>{_SCALE})\b)?",
     re.IGNORECASE,
 )

@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["PeriodMention", "find_periods", "month_range", "previous_period", "year_of"]
+__all__ = [
+    "PeriodMention",
+    "canonical_period",
+    "find_periods",
+    "month_range",
+    "previous_period",
+    "year_of",
+]
 
 PeriodRole = Literal[
     "point", "range", "since", "base", "target", "now", "same", "yoy", "record", "anaphor"
@@ -279,6 +286,19 @@ def month_range(year: str, a: int, b: int) -> str:
     if b - a == 5 and a in (1, 7):
         return f"{year}-H{1 if a == 1 else 2}"
     return f"{year}-{a:02d}/{year}-{b:02d}"
+
+
+def canonical_period(period: str | None) -> str | None:
+    """A period in month-range notation where it has one: ``2017-H1`` -> ``2017-01/2017-06``,
+    ``2019-Q1`` -> ``2019-01/2019-03`` (years, months and other forms unchanged)."""
+    if not period:
+        return period
+    m = re.fullmatch(r"(\d{4}|\?{4})-([HQ])([1-4])", period)
+    if not m:
+        return period
+    y, kind, n = m[1], m[2], int(m[3])
+    a, b = ((n - 1) * 6 + 1, n * 6) if kind == "H" else ((n - 1) * 3 + 1, n * 3)
+    return f"{y}-{a:02d}/{y}-{b:02d}"
 
 
 def _shift(p: str, years: int) -> str:
