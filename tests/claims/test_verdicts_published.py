@@ -231,3 +231,17 @@ def test_answers_are_reused_by_a_new_verifier_and_dropped_when_the_store_changes
     new = cache_for(again)
     assert old is not None and new is not None and new.path != old.path
     assert [p.name for p in (tmp_path / "cache").rglob("*.pkl")] == [new.path.name]
+
+
+def test_one_direction_of_a_turnover_does_not_contradict_it() -> None:
+    # only Korea's exports to Vietnam (300 mn) are in the store for 1992, not Vietnam's to Korea:
+    # a turnover of $500 million can be neither supported nor contradicted by them
+    flows = canonical_flows(
+        [
+            {"year": 1992, "exporter": "KOR", "importer": "VNM", "value_usd": 300e6},
+            {"year": 1992, "exporter": "JPN", "importer": "KOR", "value_usd": 300e6},
+        ]
+    )
+    (c,) = check("Trade between Korea and Vietnam was $500 million in 1992.", flows, "1993-06-01")
+    assert c.verdict == "no data"
+    assert "only exports of KOR to VNM" in c.reason and "300.00 mn USD" in c.reason

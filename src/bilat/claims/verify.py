@@ -431,8 +431,19 @@ class Verifier:
         for ev, fig in readings:
             verdict, why = _grade(claim, fig, ev.exact)
             graded.append((_RANK[verdict], not ev.primary, ev, verdict, why))
-        graded.sort(key=lambda t: (t[0], t[1]))
+        # best verdict first; on a tie the claim as written (primary, then same flow and year):
+        # a "contradicted" never rests on a reading that changed the flow
+        graded.sort(key=lambda t: (t[0], t[1], not t[2].exact))
         _, _, best, verdict, why = graded[0]
+        if verdict == "contradicted" and not any(g[2].exact for g in graded):
+            # only another flow is in the store (one direction of a turnover): that cannot
+            # contradict the claim as written
+            return CheckedClaim(
+                claim,
+                "no data",
+                f"{missing or 'the flow claimed is not in the store'}; only {best.reading} is "
+                f"({best.label}), which is not what the claim is about",
+            )
         primary = next((g for g in graded if g[2].primary), None)
         if primary is not None and primary[2] is not best:
             why += f"; read as {best.reading}"
