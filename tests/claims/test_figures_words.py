@@ -49,3 +49,28 @@ def test_figure_as_written(text: str, value: float, unit: str) -> None:
 )
 def test_false_friends_are_no_figures(text: str) -> None:
     assert find_figures(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("in the first 20 days of November", "2017-11-01/2017-11-20"),
+        ("during March 1-10", "2017-03-01/2017-03-10"),
+        ("in the fourth week of January", "2017-01-W4"),
+        ("in January-March", "2017-Q1"),  # a whole quarter by its name
+        ("in January-June", "2017-H1"),
+        ("by the end of October", "2017-01/2017-10"),  # cumulative from January
+        ("until the end of October", "2017-01/2017-10"),
+        ("in the first 10 months of this year", "2017-01/2017-10"),
+        ("in 2024-25", "FY2024"),
+        ("in the ten months of the 2022-2023 financial year", "2022-04/2023-01"),
+        ("last month", "2017-10"),
+    ],
+)
+def test_periods_real_pages_write(text: str, period: str) -> None:
+    import datetime as dt
+
+    from bilat.claims.periods import find_periods
+
+    (p,) = find_periods(text, dt.date(2017, 11, 22))
+    assert p.period == period

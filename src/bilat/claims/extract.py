@@ -1023,7 +1023,7 @@ def _period(
                 for p in periods
                 if p.role in {"target", "point"}
                 and (
-                    fig.end <= p.start <= fig.end + 25
+                    (fig.end <= p.start <= fig.end + 25 and "," not in s[fig.end : p.start])
                     or (
                         fig.end <= p.start < hi
                         and re.match(r"(?:this|next) year", s[p.start : p.end].lower())

@@ -88,6 +88,23 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"eleven|[2-9]|1[01]) months of (?:the )?(?:FY ?)?(?P<y>{_YEAR})-(?:\d\d){{1,2}} "
         r"(?:financial|fiscal)(?: years?)?",
     ),
+    # Korea's customs report the first 10 and 20 days of a month: "in the first 20 days of
+    # November", "March 1-10", "the fourth week of January"
+    (
+        "days",
+        rf"\b(?:in |during |for )?the first (?P<d>\d{{1,2}}|ten|twenty) days of "
+        rf"(?P<m>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?",
+    ),
+    (
+        "days",
+        rf"\b(?P<m>{_MONTH_NAME}) (?P<d1>[1-9]|[12]\d)-(?P<d>[12]?\d|3[01])\b"
+        rf"(?:,? (?P<y>{_YEAR}))?",
+    ),
+    (
+        "week",
+        rf"\b(?:in |during )?the (?P<w>first|second|third|fourth|1st|2nd|3rd|4th) week of "
+        rf"(?P<m>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?",
+    ),
     # "in 10 months" (a headline's count of this year's months so far)
     (
         "months",
@@ -146,7 +163,12 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 # Month names keep their capital ("May" the month, "may" the verb); the rest ignore case.
 _COMPILED = [
-    (kind, re.compile(p) if kind in {"month", "mrange", "ytd"} else re.compile(p, re.IGNORECASE))
+    (
+        kind,
+        re.compile(p)
+        if kind in {"month", "mrange", "ytd", "days", "week"}
+        else re.compile(p, re.IGNORECASE),
+    )
     for kind, p in _PATTERNS
 ]
 
@@ -261,6 +283,15 @@ def _mention(
         if b < a:
             return None
         return PeriodMention(s, e, month_range(year, a, b), "point")
+    if kind in {"days", "week"}:
+        mo = MONTHS[gd["m"].lower()]
+        if not gd.get("y") and not gd.get("rel") and published is not None:
+            year = str(published.year if mo <= published.month else published.year - 1)
+        if kind == "week":
+            return PeriodMention(s, e, f"{year}-{mo:02d}-W{_ORD_WORDS[gd['w']]}", "point")
+        d = {"ten": 10, "twenty": 20}.get(gd["d"]) or int(gd["d"])
+        d1 = int(gd.get("d1") or 1)
+        return PeriodMention(s, e, f"{year}-{mo:02d}-{d1:02d}/{year}-{mo:02d}-{d:02d}", "point")
     if kind == "ytd":
         b = MONTHS[gd["m2"].lower()]
         if not gd.get("y") and not gd.get("rel") and published is not None:
