@@ -901,6 +901,9 @@ def _economies(
     ):
         # "Trade halved within two years": no economy named, so the pair the article is about
         return ctx.pair
+    if not concrete:
+        # "The surplus represents a decrease of $3.2 billion": the pair of the sentence before
+        return ctx.passage_pair()
     return None
 
 
