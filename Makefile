@@ -76,6 +76,7 @@ bench-ge: install
 bench-claims: install
 	$(PY) benchmarks/bench_claims.py
 	$(PY) benchmarks/bench_claims_real.py
+	$(PY) benchmarks/bench_claims_speed.py
 
 bench-serve: install
 	$(PY) benchmarks/bench_serve.py

@@ -73,7 +73,9 @@ def _period_equal(g: str | None, p: str | None) -> bool:
     if g is None or p is None:
         return g is None and p is None
     if "????" in g:
-        return re.fullmatch(re.escape(g).replace(r"\?\?\?\?", r"\d{4}"), p) is not None
+        # a predicted "????" (the extractor's own notation for a year it cannot resolve) is right
+        # where the gold one is
+        return re.fullmatch(re.escape(g).replace(r"\?\?\?\?", r"(?:\d{4}|\?{4})"), p) is not None
     return g == p
 
 

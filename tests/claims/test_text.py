@@ -61,3 +61,21 @@ def test_sentence_spans_point_into_the_text():
     for s in doc.sentences:
         assert doc.text[s.start : s.end] == s.text
     assert len(doc.sentences) == 3
+
+
+def test_mojibake_twice_over_and_latin1_are_repaired_by_ftfy():
+    # UTF-8 decoded as Windows-1252 twice over, and UTF-8 decoded as Latin-1 (C1 controls left
+    # in): cases a hand table of single cp1252 runs did not know
+    s = "Russia’s exports – up 5 % to Seoul"
+    twice = s.encode().decode("cp1252").encode().decode("cp1252")
+    latin1 = s.encode().decode("latin-1")
+    assert twice != s and latin1 != s
+    assert repair_mojibake(twice) == s
+    assert repair_mojibake(latin1) == s
+
+
+def test_hard_line_breaks_inside_a_sentence_keep_offsets():
+    raw = "Trade amounted to $130.\n4 billion, an increase\nof 33.6 percent.\n\nNext paragraph."
+    doc = clean(raw)
+    assert doc.text == raw.replace(".\n4", ". 4").replace("increase\nof", "increase of")
+    assert len(doc.sentences) == 2

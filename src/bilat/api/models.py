@@ -134,6 +134,30 @@ class EvidenceOut(BaseModel):
     source: str
     primary: bool
     exact: bool
+    period: str = ""
+    data_source: str = ""
+    release: str = ""
+
+
+class SideOut(BaseModel):
+    """The claim under one side's report (the exporter's or the importer's)."""
+
+    side: str
+    basis: str
+    figure: float
+    label: str
+    verdict: str
+    why: str
+    cite: str
+
+
+class SkippedOut(BaseModel):
+    """A sentence with numbers that gave no claim, and why."""
+
+    start: int
+    end: int
+    sentence: str
+    why: str
 
 
 class ClaimOut(BaseModel):
@@ -156,6 +180,10 @@ class ClaimOut(BaseModel):
     verdict: str
     reason: str
     evidence: list[EvidenceOut]
+    why: str = ""
+    sides: list[SideOut] = []
+    conversion: str = ""
+    context: str = ""
 
 
 class ClaimsOut(BaseModel):
@@ -163,8 +191,10 @@ class ClaimsOut(BaseModel):
 
     text: str
     published: dt.date | None
+    published_source: str = "given"
     counts: dict[str, int]
     claims: list[ClaimOut]
+    skipped: list[SkippedOut] = []
 
 
 class ScenarioInfo(BaseModel):

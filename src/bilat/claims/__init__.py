@@ -28,10 +28,20 @@ def check(
     ``data`` is a ``bilat.store.Store`` or an ibis flows table; ``published`` (date or ISO string)
     resolves "last year" and months without a year. Without data, claims are listed as "no data".
     """
+    from bilat.claims.dating import find_published
     from bilat.claims.extract import extract_document
+    from bilat.claims.skipped import skipped_sentences
 
     if isinstance(published, str):
         published = dt.date.fromisoformat(published)
     doc = clean(text, is_html=is_html)
-    claims = extract_document(doc, published)
-    return CheckResult(doc.text, published, check_claims(claims, data))
+    # the date the relative periods were resolved with: given, else found in the text
+    found = find_published(doc, published)
+    claims = extract_document(doc, found.date if found else None)
+    return CheckResult(
+        doc.text,
+        found.date if found else None,
+        check_claims(claims, data),
+        skipped=tuple(skipped_sentences(doc, claims)),
+        published_source=found.source if found else "unknown",
+    )

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from bilat.claims.dating import find_published
 from bilat.claims.figures import Figure, find_figures
-from bilat.claims.mentions import Mention, find_mentions
+from bilat.claims.mentions import GROUPS, Mention, find_mentions
 from bilat.claims.model import Claim, Flow
 from bilat.claims.periods import PeriodMention, find_periods, is_annual, previous_period
 from bilat.claims.text import Document, Sentence, clean
@@ -39,13 +40,17 @@ _BLOCK = re.compile(
 _UP = re.compile(
     r"\b(?:rose|rise[sn]?|rising|grew|grow(?:s|n|th)?|increased?|increases|increasing|up|jumped|jump|"
     r"climbed|climb|gained|surged|soared|rebounded|expanded|higher|an increase of|a rise of|"
-    r"growth of|added|recovered|was up|were up)\b",
+    r"growth of|added|recovered|was up|were up|surging|soaring|soars?|surges?|gaining|gains|jumps|"
+    r"climbs|rises|grows|expanding|advanced|an? (?:jump|gain|growth|surge) of|growth|leapt|leaped|"
+    r"skyrocketed|spiked|edged up|went up|picked up|widened|widening|accelerated)\b",
     re.IGNORECASE,
 )
 _DOWN = re.compile(
     r"\b(?:fell|fall(?:s|en)?|falling|declined?|declining|dropped|drop|slumped|slid|down|decreased?|"
     r"shrank|shrunk|contracted|plunged|plummeted|tumbled|lower|a drop of|a decline of|a fall of|"
-    r"halved|lost)\b",
+    r"halved|lost|shrinking|shrinks|dipped|dips|sank|sinks|dwindled|dwindling|slipped|slips|"
+    r"declines|falls|drops|decrease of|a reduction of|plunging|tumbling|slumping|contracting|"
+    r"eased|edged down|went down|narrowed|narrowing|retreated|sagged)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
@@ -66,20 +71,53 @@ _EXPORT_WORD = re.compile(
 )
 _IMPORT_WORD = re.compile(r"\b(?:imports?|imported|purchases|bought|suppliers?)\b", re.IGNORECASE)
 _TURNOVER_WORD = re.compile(
-    r"\b(?:trade|turnover|traded|two-way|bilateral|trading partners?|trade partners?|partners?)\b",
+    r"\b(?:trade|(?<!export )(?<!import )turnover|traded|two-way|bilateral|trading partners?|"
+    r"trade partners?|partners?)\b",
     re.IGNORECASE,
 )
-_BALANCE_WORD = re.compile(r"\b(?:surplus|deficit)\b", re.IGNORECASE)
+_BALANCE_WORD = re.compile(
+    r"\b(?:surplus(?:es)?|deficits?|trade balance|imbalance)\b", re.IGNORECASE
+)
+# a change named after its figure: "a 15.7 percent fall", "a 6.5 percent decrease", "20 % growth"
+# Words that make a money figure a goal or a forecast, when no target year follows it.
+_FORWARD = re.compile(
+    r"\b(?:expects?|expected|forecasts?|projected|will|(?-i:may|can)|could|might|should|would|hopes?|"
+    r"hoped|hopefully|plans?|planned|aims?|aimed|target|goal|seeks?|want(?:s|ed)?|intends?|"
+    r"agreed to|to reach|realis(?:e|ing)|realiz(?:e|ing)|(?:un)?likely|set to|on track to|"
+    r"(?:increase|raise|lift|boost|bring|expand)"
+    r"(?:ing)?\b[^.]{0,60}\bto)\b",
+    re.IGNORECASE,
+)
+# "the $100 bln target", "the 20 billion mark": the figure names a goal
+_GOAL_AFTER = re.compile(r"\s+(?:target|goal|mark|milestone|threshold)\b", re.IGNORECASE)
+_MONEY_CHANGE = re.compile(
+    r"\b(?:(?:rose|grew|increased|jumped|fell|dropped|declined|decreased|shrank) by|"
+    r"(?:an? )?(?:increase|decrease|rise|drop|decline|fall|reduction|growth) of|up|down)\s+$",
+    re.IGNORECASE,
+)
+_AFTER_CHANGE = re.compile(
+    r"\s+(?:(?:year-on-year|on-year|annual|yearly|y/y)\s+)?(?:up|down|higher|lower|increase|rise|drop|decline|fall|decrease|growth|jump|gain|surge|"
+    r"reduction|contraction|plunge|slump)\b",
+    re.IGNORECASE,
+)
+_DOWN_AFTER = re.compile(
+    r"(?:down|lower|drop|decline|fall|decrease|reduction|contraction|plunge|slump)", re.IGNORECASE
+)
 _CLAUSE_BREAK = re.compile(
     r";|: |\bwhile\b|, but\b|, and (?=the\b|its\b|it\b|[A-Z])|, giving\b|, leaving\b|"
-    r", compared with\b|, with (?!a\b)"
+    r", compared with\b|, with (?!a\b)|\beven as\b|, whereas\b"
 )
 _PREP_BEFORE = re.compile(
     r"\b(?:to|from|with|between|of|after|than|in|for|by|and|at|on|into|behind|within|among|as|via|"
     r"through|against|including)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-_DATELINE = re.compile(r"^(?:[A-Z][A-Z./ ]{2,}|[A-Z][a-z]+)(?:,[^-]{0,40})?(?: ?\([^)]*\))?\s+-\s+")
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z./ ]{2,}|[A-Z][a-z]+)(?:,[^-]{0,40})?(?: ?\([^)]*\))?\s+-\s+"
+    # the search tool's " date 2021-07-02 " prefix, then a city in capitals and the outlet:
+    # "MOSCOW (UrduPoint News / Sputnik - 02nd July, 2021) "
+    r"|^(?:date \d{4}-\d\d-\d\d )?[A-Z]{3,}(?:[ ,]+[A-Z]{3,})*(?: ?\([^)]*\))?\s+(?=[A-Z])"
+)
 _PRODUCT_STOP = frozenset(
     {
         "goods",
@@ -111,6 +149,14 @@ _WORLD_TOTAL = re.compile(
 )
 
 
+# Words that put a whole sentence at world level: its unnamed "exports" are not the passage's pair.
+_WORLD_SENTENCE = re.compile(
+    r"\b(?:with the world|in the world|world's|worldwide|globally|global|foreign trade|"
+    r"(?:total|overall) (?:exports|imports|trade))\b",
+    re.IGNORECASE,
+)
+
+
 def _blocked(s: str, fig: Figure, lo: int, hi: int) -> bool:
     """True when a non-trade word (investment, GDP, tourists...) is nearer the figure than any
     trade word in its clause: "$36 billion of foreign direct investment", not "$30 billion in trade
@@ -120,7 +166,13 @@ def _blocked(s: str, fig: Figure, lo: int, hi: int) -> bool:
     def dist(m: re.Match[str]) -> int:
         return fig.start - m.end() if m.end() <= fig.start else m.start() - fig.end
 
-    blocks = [dist(m) for m in _BLOCK.finditer(s, lo2, hi2)]
+    # a word after the figure behind a comma is another clause's ("$7 billion, although growth
+    # rates ...")
+    blocks = [
+        dist(m)
+        for m in _BLOCK.finditer(s, lo2, hi2)
+        if m.end() <= fig.start or "," not in s[fig.end : m.start()]
+    ]
     if not blocks:
         return False
     trades = [dist(m) for m in _TRADE.finditer(s, lo2, hi2)]
@@ -135,6 +187,21 @@ class _Context:
     pair: tuple[str, str] | None
     home: str | None
     last_group: str | None = None
+    # the pair the latest sentence naming an economy was about ("Trade with Japan remains in
+    # trouble. Exports fell 13.1 percent ..."): home first
+    topic: tuple[str, str] | None = None
+    topic_age: int = 99  # sentences since the topic was named or used
+    world: bool = False  # the current sentence is about trade with the whole world
+
+    def passage_pair(self) -> tuple[str, str] | None:
+        """The topic, while it is fresh (named or used in the previous sentence) and the
+        sentence is not about trade with the world."""
+        if self.world:
+            return None
+        if self.topic and self.topic_age <= 1:
+            return self.topic
+        return None
+
     last_claim: Claim | None = None
     last_year: int | None = None
     claims: list[Claim] = field(default_factory=list)
@@ -229,7 +296,14 @@ def _strip_product(p: str, ms: list[Mention], s: str) -> str | None:
 
 
 # ", its biggest export item," describes a noun; its flow word is not the figure's flow
-_APPOSITIVE = re.compile(r", (?:its|their|the) [^,]{3,40},")
+_APPOSITIVE = re.compile(
+    r", (?:its|their|the) [^,]{3,40},"
+    # ", South Korea's largest trading partner,": a possessive name and a partner noun
+    r"|, (?:[A-Z][\w.]*\s){0,2}[A-Z][\w.]*'s? (?:[\w-]+ ){0,3}"
+    r"(?:partner|market|destination|supplier|source|buyer|customer)s?,"
+    # "(difference between imports and exports)": a gloss, not the figure's flow
+    r"|\([^()]{3,80}\)"
+)
 
 
 def _nearest_flow(s: str, lo: int, hi: int, pos: int) -> tuple[Flow | None, re.Match[str] | None]:
@@ -270,9 +344,31 @@ def _resolve_anaphors(ms: list[Mention], ctx: _Context) -> list[Mention]:
     return out
 
 
+def _counterpart(ctx: _Context, code: str | None) -> str | None:
+    """The other side for ``code`` in the passage's pair; None when the passage has none (then
+    "Korea's exports" are most likely Korea's exports to the world)."""
+    t = ctx.passage_pair()
+    if t and code in t:
+        return t[1] if t[0] == code else t[0]
+    return None
+
+
+def _update_topic(ctx: _Context, ms: list[Mention]) -> None:
+    codes = list(dict.fromkeys(m.code for m in ms if m.code and m.form != "pair"))
+    if sum(c not in GROUPS for c in codes) >= 2:
+        codes = [c for c in codes if c not in GROUPS]  # "the two countries", not the bloc
+    if len(codes) >= 2:
+        a, b = codes[0], codes[1]
+        ctx.topic = (b, a) if ctx.home == b else (a, b)
+        ctx.topic_age = 0
+    elif len(codes) == 1 and ctx.home and codes[0] != ctx.home:
+        ctx.topic = (ctx.home, codes[0])
+        ctx.topic_age = 0
+
+
 def _other(ctx: _Context, code: str | None) -> str | None:
     """The side of the article's pair that is not ``code``; the home economy when unclear."""
-    if ctx.pair and code in ctx.pair:
+    if ctx.pair and code in ctx.pair and (ctx.home is None or ctx.home in ctx.pair):
         return ctx.pair[1] if ctx.pair[0] == code else ctx.pair[0]
     if ctx.home and ctx.home != code:
         return ctx.home
@@ -294,10 +390,15 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
     dl = _DATELINE.match(s)
     body_start = dl.end() if dl else 0
     ms = [m for m in all_ms if m.start >= body_start]
-    periods = find_periods(
-        s, ctx.published, ctx.last_year or (ctx.published.year if ctx.published else None)
-    )
+    periods = [
+        p  # a dateline's date is when the story was filed, not a figure's period
+        for p in find_periods(
+            s, ctx.published, ctx.last_year or (ctx.published.year if ctx.published else None)
+        )
+        if p.start >= body_start
+    ]
     figures = find_figures(s)
+    ctx.world = bool(_WORLD_SENTENCE.search(s))
     claims: list[Claim] = []
     sentence_trade = bool(_TRADE.search(s))
     concrete = [m for m in ms if m.code and m.form != "pair"]
@@ -309,7 +410,7 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
             r"jumped|was|stood|reached|amounted|totalled|totaled|halved|doubled)\b",
             s,
         )
-    ) or bool(re.match(r"^(?:A: )?It\b", s))
+    ) or bool(re.match(r"^(?:A: )?(?:It|(?:The|This|That) (?:figure|number|amount|value))\b", s))
     for fig in figures:
         claim = _figure_claim(
             s, sent, fig, figures, ms, concrete, periods, ctx, sentence_trade, pair_word, it_subject
@@ -318,10 +419,138 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
             claims.append(claim)
             ctx.claims.append(claim)
             ctx.last_claim = claim
+            regional = _REGIONAL.match(s[fig.end :]) or re.search(
+                r"\b(?:in|among|within) the$", fig.text
+            )
+            if claim.kind == "rank" and claim.unit == "rank" and not regional:
+                # ("the third in the Asia-Pacific region after China and Japan": ranks within a
+                # region, not among all partners)
+                for item in _list_ranks(s, sent, fig, claim, concrete):
+                    claims.append(item)
+                    ctx.claims.append(item)
     for p in periods:
         if p.role == "point" and is_annual(p.period):
             ctx.last_year = int(p.period)  # type: ignore[arg-type]
+    claims = _respectively(s, claims, concrete, figures, sent.start)
+    ctx.claims[len(ctx.claims) - len(claims) :] = claims
+    if claims:
+        ctx.last_claim = claims[-1]
+    ctx.topic_age += 1
+    if ctx.topic and any(set(c.economies) == set(ctx.topic) for c in claims):
+        ctx.topic_age = 0
+    _update_topic(ctx, ms)
     return claims
+
+
+# A list after a rank names the partners ahead of it ("fourth-largest partner after China, the US
+# and Japan": China 1st, the US 2nd, Japan 3rd) or behind it ("tops the list, followed by China,
+# the UAE and Saudi Arabia": China 2nd ...). Each item is a rank claim of its own pair.
+_AHEAD = re.compile(r"\s*(?:,\s*)?(?:after|behind|following|trailing(?: only)?)\s+", re.IGNORECASE)
+_BEHIND = re.compile(r"\s*(?:,\s*)?(?:and\s+)?followed by\s+", re.IGNORECASE)
+_LIST_GAP = re.compile(
+    r"(?:the\s+)?|\s*(?:\([^)]{0,40}\))?\s*(?:,|,?\s+and|,?\s+then)\s+(?:the\s+)?"
+)
+
+
+def _list_ranks(
+    s: str, sent: Sentence, fig: Figure, claim: Claim, concrete: list[Mention]
+) -> list[Claim]:
+    """Rank claims for the partners a list after ``fig`` places ahead of or behind it."""
+    tail = s[fig.end :]
+    # the trigger may follow the rank's noun ("the third spot, following China")
+    lead = re.match(
+        r"(?:[\w' $-]|\.(?=\d)){0,60}?(?=\s*,?\s*(?:after|behind|following|trailing|and followed|"
+        r"followed)\b)",
+        tail,
+    )
+    off = fig.end + (lead.end() if lead else 0)
+    ahead, behind = _AHEAD.match(s, off), _BEHIND.match(s, off)
+    trig = ahead or behind
+    if trig is None:
+        return []
+    items: list[Mention] = []
+    pos = trig.end()
+    for m in sorted(concrete, key=lambda m: m.start):
+        if m.start < pos:
+            continue
+        if not _LIST_GAP.fullmatch(s[pos : m.start]):
+            break
+        if m.code in claim.economies[:1]:
+            break
+        items.append(m)
+        pos = m.end
+    out = []
+    for i, m in enumerate(items):
+        rank = float(i + 1) if ahead else claim.value + i + 1
+        if ahead and rank >= claim.value:
+            break  # more items ahead than the rank allows: not a list of those ahead
+        out.append(
+            Claim(
+                kind="rank",
+                economies=(claim.economies[0], m.code),  # type: ignore[arg-type]
+                flow=claim.flow,
+                period=claim.period,
+                value=rank,
+                unit="rank",
+                base=None,
+                product=None,
+                approx=None,
+                sentence=s,
+                start=sent.start,
+                end=sent.end,
+                value_text=m.text,
+                value_start=sent.start + m.start,
+                value_end=sent.start + m.end,
+            )
+        )
+    return out
+
+
+# "... in Asia after China and Japan", "the third in the Asia-Pacific region": a regional ranking
+_REGIONAL = re.compile(
+    r"\s+(?:in|among|within) (?:the\b|(?!January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)[A-Z][a-z])"
+)
+_LIST_SEP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s+and\s+)(?:the\s+)?")
+
+
+def _runs(items: list, s: str) -> list[list]:
+    """Maximal runs of items (spans) separated only by ", " / " and " (a written list)."""
+    runs: list[list] = []
+    for it in items:
+        if runs and _LIST_SEP.fullmatch(s[runs[-1][-1].end : it.start]):
+            runs[-1].append(it)
+        else:
+            runs.append([it])
+    return [r for r in runs if len(r) >= 2]
+
+
+def _respectively(
+    s: str, claims: list[Claim], concrete: list[Mention], figures: list[Figure], offset: int
+) -> list[Claim]:
+    """ "Exports to China and the United States rose 21.1 and 11.0 per cent (respectively)",
+    "India, Germany and Malaysia saw their surpluses decrease 9.7, 5.5 and 3.8 percent": the
+    i-th figure of a list belongs to the i-th economy of a list before it."""
+    econ_runs = _runs(sorted(concrete, key=lambda m: m.start), s)
+    fig_runs = _runs([f for f in figures if f.kind in {"money", "percent"}], s)
+    if not econ_runs or not fig_runs:
+        return claims
+    out = list(claims)
+    for figs in fig_runs:
+        ms = next((r for r in reversed(econ_runs) if r[-1].end <= figs[0].start), None)
+        if ms is None or len(ms) != len(figs):
+            continue
+        codes = [m.code for m in ms]
+        for f, m in zip(figs, ms, strict=True):
+            for k, c in enumerate(out):
+                if c.value_start != offset + f.start:
+                    continue
+                if m.code in c.economies:
+                    continue
+                swapped = tuple(m.code if e in codes else e for e in c.economies)
+                if swapped != c.economies and len(set(swapped)) == len(swapped):
+                    out[k] = replace(c, economies=swapped)  # type: ignore[arg-type]
+    return out
 
 
 def _figure_claim(
@@ -342,7 +571,11 @@ def _figure_claim(
         return None
     if fig.kind == "rank" and _BLOCK.search(s[fig.start : min(len(s), fig.end + 15)]):
         return None
-    if fig.kind not in {"rank", "top"} and _WORLD_TOTAL.search(s[lo : fig.start]):
+    ws = list(_WORLD_SENTENCE.finditer(s, lo, fig.start))
+    if ws and not any(ws[-1].end() <= m.start < fig.start for m in concrete):
+        return None  # "Japan's total exports with the world decreased 2.4 percent"
+    wt = _WORLD_TOTAL.search(s[lo : fig.start]) if fig.kind not in {"rank", "top"} else None
+    if wt and not re.match(r"\s+(?:with|between|to|from)\b", s[lo + wt.end() :]):
         return None  # "the overall trade surplus": a total with the world, not a bilateral figure
     refers_back = (
         fig.kind == "multiple"
@@ -382,20 +615,16 @@ def _figure_claim(
         )
         if (share_m and of_total) or compared:
             kind = "share"
-        elif (
-            up
-            or down
-            or paren
-            or re.match(r"\s+(?:up|down|higher|lower|increase|rise|drop|decline)\b", s[fig.end :])
-        ):
+        elif future and _FORWARD.search(before[-80:]):
+            kind = "target"  # "expects the annual trade growth ... would be 35% by 2020"
+        elif up or down or paren or _AFTER_CHANGE.match(s[fig.end :]):
             kind = "change"
             last_up = up.start() if up else -1
             last_down = down.start() if down else -1
-            after = s[fig.end : fig.end + 12].lower()
-            if (
-                last_down > last_up
-                or after.strip().startswith(("down", "lower", "drop", "decline"))
-            ) and value > 0:
+            after_m = _AFTER_CHANGE.match(s[fig.end :])
+            after_down = bool(after_m and _DOWN_AFTER.match(after_m.group(0).strip()))
+            after_up = bool(after_m and not after_down)
+            if ((last_down > last_up and not after_up) or after_down) and value > 0:
                 value = -value
         else:
             return None
@@ -413,17 +642,36 @@ def _figure_claim(
             kind = "change"
     else:  # money
         bals = list(_BALANCE_WORD.finditer(s[max(lo, fig.start - 50) : fig.start]))
-        bal = bals[-1] if bals else None
-        if (future and targety) or (
+        # "the $19.03 billion deficit": the balance word right after the figure
+        bal_after = _BALANCE_WORD.match(s, fig.end + 1) if s[fig.end : fig.end + 1] == " " else None
+        bal = bals[-1] if bals else bal_after
+        money_change = _MONEY_CHANGE.search(s[max(0, fig.start - 30) : fig.start])
+        from_level = (
             targety
-            and target_p is None
-            and re.search(r"\b(?:expects?|expected|forecasts?|projected|will)\b", s[: fig.start])
+            and re.search(
+                r"\bfrom (?:about |around |some )?$", s[max(0, fig.start - 20) : fig.start]
+            )
+            and re.match(r"\s+to\s+(?:about |around |over )?(?:US)?\$|\s+to\s+\d", s[fig.end :])
+        )
+        if money_change and not targety:
+            # "down $4.69 billion", "a decrease of $3.2 billion": a difference, signed
+            kind = "change"
+            if _DOWN.search(money_change.group(0)) and value > 0:
+                value = -value
+        elif from_level:
+            kind = "value"  # "rise from $62 bln to $100 bln": the level now, then the goal
+        elif (
+            (future and targety)
+            or (target_p is None and _FORWARD.search(s[max(lo, fig.start - 120) : fig.start]))
+            or _GOAL_AFTER.match(s[fig.end :])
         ):
             kind = "target"
         elif bal:
             kind = "balance"
-            if "deficit" in bal.group(0).lower():
-                value = -value
+            if "deficit" in bal.group(0).lower() and value > 0:
+                value = (
+                    -value
+                )  # a deficit is negative from its owner's side; "-US$1.5 bn" already is
         else:
             kind = "value"
     # --- flow ------------------------------------------------------------------------------------
@@ -452,6 +700,8 @@ def _figure_claim(
             pass
         elif flow == "balance" and kind == "value":
             kind = "balance"
+            if flow_m is not None and "deficit" in flow_m.group(0).lower() and value > 0:
+                value = -value
     # --- economies ------------------------------------------------------------------------------
     economies = _economies(
         s, kind, flow, fig, flow_m, ms, concrete, lo, hi, ctx, pair_word, it_subject, refers_back
@@ -460,6 +710,15 @@ def _figure_claim(
         return None
     # --- period ----------------------------------------------------------------------------------
     period, base = _period(s, kind, fig, periods, lo, hi, ctx, refers_back)
+    if (
+        fig.kind == "money"
+        and kind == "value"
+        and targety
+        and re.search(r"\bfrom (?:about |around |some )?$", s[max(0, fig.start - 20) : fig.start])
+        and not any(lo <= p.start < hi and p.role == "point" for p in periods)
+        and ctx.published is not None
+    ):
+        period = str(ctx.published.year - 1)  # the level a goal starts from: the last full year
     if kind == "change" and base is None:
         base = previous_period(period)
     if kind == "target" and unit == "x" and refers_back and ctx.last_claim:
@@ -472,7 +731,9 @@ def _figure_claim(
             r"\s+of\s+(?:[\w.' ]+?(?:'s?|s')\s+)?(?P<p>[a-z ]+?)\s(?:exports|imports)", s[fig.end :]
         )
         product = _strip_product(sm["p"], ms, s) if sm else None
-        if re.search(r"exports", s[fig.end : fig.end + 40]):
+        if re.search(r"deficit|surplus|imbalance", s[fig.end : fig.end + 50]):
+            flow = "balance"  # "35 per cent of India's total trade imbalance"
+        elif re.search(r"exports", s[fig.end : fig.end + 40]):
             flow = "exports"
         elif re.search(r"imports", s[fig.end : fig.end + 40]):
             flow = "imports"
@@ -558,7 +819,14 @@ def _economies(
             return (o, partner.code) if o else None
         if owner and partner:
             return (owner.code, partner.code)  # type: ignore[return-value]
-        return ctx.pair if pair_word else None
+        if (
+            owner and not pair_word
+        ):  # "The US trade deficit stood at ...": with the passage's partner
+            o = _counterpart(ctx, owner.code)
+            return (owner.code, o) if o else None
+        if pair_word:
+            return ctx.pair
+        return ctx.passage_pair() if not concrete else None
     # flows: value, change, target
     if flow in {"exports", "imports"} and flow_m is not None:
         fpos = flow_m.start()
@@ -586,19 +854,27 @@ def _economies(
         if own and other and own.code != other.code:
             return (own.code, other.code)  # type: ignore[return-value]
         if other is not None and own is None:
-            alt = next((m for m in concrete if m.code != other.code), None)
-            o = alt.code if alt else _other(ctx, other.code)
+            # "Exports to China and the United States": the second item is another destination,
+            # not the exporter; the exporter is an unprepositioned economy, else the passage's
+            alt = _subject([m for m in concrete if m.code != other.code], s)
+            o = alt.code if alt else (_counterpart(ctx, other.code) or _other(ctx, other.code))
             return (o, other.code) if o else None
         if own is not None and other is None:
             if pair_word or it_subject:
                 o = _other(ctx, own.code)
                 return (own.code, o) if o else None
             alt = next((m for m in concrete if m.code != own.code), None)
-            return (own.code, alt.code) if alt else None  # type: ignore[return-value]
+            if alt is None:  # "India's exports stood at ...": the partner of the passage
+                o = _counterpart(ctx, own.code)
+                return (own.code, o) if o else None
+            return (own.code, alt.code)  # type: ignore[return-value]
         if own is None and other is None:
             if it_subject and ctx.last_claim:
                 return ctx.last_claim.economies
-            return ctx.pair if pair_word else None
+            if pair_word:
+                return ctx.pair
+            # "Exports fell 13.1 percent to $5.5 billion": no economy named, the passage's pair
+            return ctx.passage_pair() if not concrete else None
     # turnover (or a flow word without economies around it)
     codes = [m.code for m in clause_ms if m.code]
     if len(set(codes)) < 2:
@@ -625,6 +901,9 @@ def _economies(
     ):
         # "Trade halved within two years": no economy named, so the pair the article is about
         return ctx.pair
+    if not concrete:
+        # "The surplus represents a decrease of $3.2 billion": the pair of the sentence before
+        return ctx.passage_pair()
     return None
 
 
@@ -659,6 +938,12 @@ def _rank_economies(
         poss2 = [m for m in concrete if m.possessive and m.start < fig.start]
         owner = poss2[-1].code if poss2 else owner
     if owner is None:
+        # "Viet Nam ... retained the third spot", "The United States tops the list": the ranking
+        # is the passage's other economy's (its partners are ranked)
+        subj = _subject(concrete, s, 0, fig.start)
+        if subj is not None:
+            o = _counterpart(ctx, subj.code) or _other(ctx, subj.code)
+            return (o, subj.code) if o else None  # type: ignore[return-value]
         return None
     # the ranked partner: the subject of the rank's own clause, else of the sentence
     lo, _ = _clause_bounds(s, fig.start)
@@ -701,6 +986,9 @@ def _share_economies(
         return None
     partner = next((m for m in concrete if m.code != owner and m.end <= fig.start), None)
     if partner is None:
+        # "75 percent of Vietnam's imports from Russia": the partner follows the total
+        partner = _after_prep(concrete, s, "from|to|with", fig.end, fig.end + 80)
+    if partner is None or partner.code == owner:
         return None
     return (owner, partner.code)  # type: ignore[return-value]
 
@@ -725,24 +1013,57 @@ def _period(
         if rng:
             return rng.period, rng.base
         same = any(p.role == "same" for p in periods)
-        if same and ctx.last_period:
+        own = any(p.role == "point" for p in periods)
+        if same and ctx.last_period and not own:
             return ctx.last_period, previous_period(ctx.last_period)
     if kind == "target":
         t = next((p for p in periods if p.role == "target" and p.start > fig.start), None)
+        # "to $30 billion in 2020": a year right after the goal; "..., the Ministry announced in
+        # March 2015" further on is when it was said, not the goal's year
         t = t or next(
-            (p for p in periods if p.role in {"target", "point"} and p.start > fig.start), None
+            (
+                p
+                for p in periods
+                if p.role in {"target", "point"}
+                and (
+                    (fig.end <= p.start <= fig.end + 25 and "," not in s[fig.end : p.start])
+                    or (
+                        fig.end <= p.start < hi
+                        and re.match(r"(?:this|next) year", s[p.start : p.end].lower())
+                    )
+                )
+            ),
+            None,
         )
         return (t.period if t else None), None
     points = [p for p in periods if p.role in {"point", "now"}]
-    if kind in {"rank", "share"}:
+    if kind in {"rank", "share"} and not any(lo <= p.start < hi for p in points):
         points = [p for p in points if is_annual(p.period)]
+        if not points and _PRESENT.search(s) and ctx.published:
+            # "South Korea is the EU's eighth largest export destination": the last full year
+            return str(ctx.published.year - 1), base
+    anaphor = any(p.role == "anaphor" for p in periods)
+    if anaphor and ctx.last_period and not any(lo <= p.start < hi for p in points):
+        return ctx.last_period, base  # "in the period": the one the passage is about
     in_clause_after = [p for p in points if lo <= p.start < hi and p.start >= fig.end]
     in_clause_before = [p for p in points if lo <= p.start < hi and p.end <= fig.start]
     near_after = [p for p in in_clause_after if p.start - fig.end <= 40]
     if near_after and (not in_clause_before or near_after[0].start - fig.end <= 25):
-        return near_after[0].period, base
+        p0 = near_after[0]
+        between = s[fig.end : p0.start]
+        if re.search(r"\bfrom (?:the )?(?:US ?)?\$|\bfrom (?:the )?\d", between):
+            # "$31.9 billion, up from $21.2 billion in 2016": 2016 is the earlier figure's
+            return _next_period(p0.period), base
+        if re.search(r"\bfrom (?:about |around )?$", s[max(0, fig.start - 20) : fig.start]) and (
+            re.match(r"\s+to\s", s[fig.end :])
+        ):
+            # "decreased from $36.5 billion to $35.6 billion in the first half": the base's
+            return previous_period(p0.period), base
+        return p0.period, base
     if in_clause_before:
         return in_clause_before[-1].period, base
+    if in_clause_after and kind in {"rank", "share"}:
+        return in_clause_after[0].period, base  # "... of India's total trade imbalance in FY2024"
     if rng and lo <= rng.start < hi:
         return rng.period, base
     if points and not (ctx.last_period and all(abs(p.start - fig.start) > 40 for p in points)):
@@ -750,7 +1071,9 @@ def _period(
     if rng:
         return rng.period, base
     if kind in {"rank", "share"}:
-        return ctx.last_annual() or (str(ctx.published.year - 1) if ctx.published else None), base
+        # a present-tense rank or share: the last full year before publication ("????" when
+        # the page gives no date at all)
+        return ctx.last_annual() or (str(ctx.published.year - 1) if ctx.published else "????"), base
     if ctx.last_period and kind != "target":
         if ctx.last_claim is not None and ctx.last_claim.kind == "target":
             prev = [c.period for c in ctx.claims if c.kind != "target"]
@@ -761,12 +1084,22 @@ def _period(
     return (str(ctx.published.year - 1) if ctx.published else None), base
 
 
+_PRESENT = re.compile(r"\b(?:is|are|remains?|has become|have become|ranks)\b")
+
+
+def _next_period(period: str | None) -> str | None:
+    """The same period one year later (the inverse of ``previous_period``)."""
+    return re.sub(r"\d{4}", lambda m: str(int(m.group(0)) + 1), period) if period else None
+
+
 def _home_and_pair(
     doc: Document, mentions: list[list[Mention]]
 ) -> tuple[str | None, tuple[str, str] | None]:
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     pair: tuple[str, str] | None = None
+    together: Counter[tuple[str, ...]] = Counter()
+    order: dict[tuple[str, ...], tuple[int, tuple[str, str]]] = {}
     for i, ms in enumerate(mentions):
         s = doc.sentences[i].text
         dl = _DATELINE.match(s)
@@ -776,14 +1109,30 @@ def _home_and_pair(
                 counts[m.code] += 2 if m.possessive else 1
                 first.setdefault(m.code, i)
         uniq = list(dict.fromkeys(codes))
-        if pair is None and len(uniq) >= 2:
-            pair = (uniq[0], uniq[1])
+        if len(uniq) >= 2:
+            # the pair the article is about: named together most often (first seen on a tie);
+            # a pair of two countries ("the two countries") before one with a group
+            countries = [c for c in uniq if c not in GROUPS] or uniq
+            a, b = (countries + [c for c in uniq if c not in countries])[:2]
+            key = tuple(sorted((a, b)))
+            together[key] += 1
+            order.setdefault(key, (i, (a, b)))
+    if together:
+        best = max(together, key=lambda k: (together[k], -order[k][0]))
+        pair = order[best][1]
     home = max(counts, key=lambda c: (counts[c], -first[c])) if counts else None
     return home, pair
 
 
 def extract_document(doc: Document, published: dt.date | None = None) -> tuple[Claim, ...]:
-    """Claims in an already cleaned document."""
+    """Claims in an already cleaned document.
+
+    Without ``published``, the date is looked for in the text (``bilat.claims.dating``): a date
+    line, else the latest year the text gives a figure for.
+    """
+    if published is None:
+        found = find_published(doc)
+        published = found.date if found else None
     raw = [find_mentions(s.text) for s in doc.sentences]
     home, pair = _home_and_pair(doc, raw)
     ctx = _Context(published=published, pair=pair, home=home)

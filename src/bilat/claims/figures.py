@@ -12,8 +12,33 @@ from dataclasses import dataclass
 __all__ = ["Figure", "find_figures"]
 
 # --- figures -------------------------------------------------------------------------------------
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SCALE = r"trillion|billion|million|thousand|tn|trn|bn|bln|mn|mln|b|m|k"
+_DIGITS = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    # "$130.\n4 billion" on a hard-wrapped page: the break is inside the number
+    r"|\d+\.\s\d+(?=\s?(?:trillion|billion|million|bn|mn|bln|mln)\b)"
+    r"|\d+(?:\.\d+)?"
+)
+# Numbers in words, as broadcasters' scripts write them: "fifty", "twenty-one", "eleven-point-two",
+# "21-point-eight", "15-point-18". Units and teens are listed longest first so "seventeen" is not
+# read as "seven".
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_UNIT_RX = "|".join(sorted(_UNITS, key=len, reverse=True))
+_TENS_RX = "|".join(_TENS)
+_WORDNUM = rf"(?:(?:{_TENS_RX})(?:-(?:{_UNIT_RX}))?|{_UNIT_RX}|a hundred|one hundred)"
+_DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|\d)"
+_NUM = (
+    rf"(?:{_WORDNUM}|\d+)-point-(?:\d+|{_DIGIT_WORD}(?:-{_DIGIT_WORD})*)(?![\w-])"
+    rf"|{_DIGITS}|(?<![\w-]){_WORDNUM}(?![\w])"
+)
+_SCALE = r"lakh crore|trillion|billion|million|thousand|crore|tn|trn|bn|bln|mn|mln|b|m|k"
 _SCALES = {
     "trillion": 1e12,
     "tn": 1e12,
@@ -27,6 +52,8 @@ _SCALES = {
     "mln": 1e6,
     "m": 1e6,
     "thousand": 1e3,
+    "crore": 1e7,  # Indian numbering: 1 crore = 10 million, 1 lakh crore = 1 trillion
+    "lakh crore": 1e12,
     "k": 1e3,
 }
 _CUR_PRE = {
@@ -43,10 +70,22 @@ _CUR_PRE = {
     "USD": "USD",
     "EUR": "EUR",
     "RUB": "RUB",
+    "CNY": "CNY",
+    "RMB": "CNY",
+    "JPY": "JPY",
+    "KRW": "KRW",
+    "INR": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "₹": "INR",
+    "Rs.": "INR",
+    "Rs": "INR",
 }
 _CUR_POST = {
     "dollars": "USD",
     "us dollars": "USD",
+    "usd": "USD",
+    "eur": "EUR",
     "u.s. dollars": "USD",
     "euros": "EUR",
     "euro": "EUR",
@@ -55,6 +94,9 @@ _CUR_POST = {
     "roubles": "RUB",
     "rubles": "RUB",
     "yuan": "CNY",
+    "renminbi": "CNY",
+    "rupees": "INR",
+    "rupee": "INR",
     "pounds": "GBP",
     "australian dollars": "AUD",
     "canadian dollars": "CAD",
@@ -67,11 +109,13 @@ _CUR_PRE_RX = "|".join(re.escape(c) for c in sorted(_CUR_PRE, key=len, reverse=T
 _CUR_POST_RX = "|".join(re.escape(c) for c in sorted(_CUR_POST, key=len, reverse=True))
 
 _MONEY_PRE = re.compile(
-    rf"(?:{_APPROX} )?(?P<cur>{_CUR_PRE_RX}) ?(?P<num>{_NUM})(?: ?(?P<scale>{_SCALE})\b)?",
+    rf"(?:{_APPROX} )?(?:(?<![\w-])(?P<neg>-))?(?<![A-Za-z])(?P<cur>{_CUR_PRE_RX}) ?(?P<num>{_NUM})"
+    rf"(?:[ -]?(?P<scale>{_SCALE})\b)?",
     re.IGNORECASE,
 )
 _MONEY_POST = re.compile(
-    rf"(?:{_APPROX} )?(?P<num>{_NUM}) ?(?P<scale>{_SCALE}) (?P<cur>{_CUR_POST_RX})\b", re.IGNORECASE
+    rf"(?:{_APPROX} )?(?P<num>{_NUM})[ -]?(?P<scale>{_SCALE})[ -](?P<cur>{_CUR_POST_RX})(?![\w$])",
+    re.IGNORECASE,
 )
 _PERCENT = re.compile(
     rf"(?:{_APPROX} )?(?P<sign>[-+])?(?P<num>{_NUM}) ?(?:%|per ?cent\b|pct\b)", re.IGNORECASE
@@ -90,7 +134,7 @@ _FRACTIONS = {
 }
 _FRACTION_RX = "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True))
 _FRACTION = re.compile(
-    rf"(?<!first )(?<!second )(?<!the )(?:{_APPROX} )?(?P<frac>{_FRACTION_RX})"
+    rf"(?<!first )(?<!second )(?<!the )(?<!and )(?<!and a )(?:{_APPROX} )?(?P<frac>{_FRACTION_RX})"
     r"(?= of\b|\b(?! (?:an?|the) (?:hour|day|year|century|decade|point)))",
     re.IGNORECASE,
 )
@@ -104,6 +148,10 @@ _MULT_WORDS = {
     "quadruple": 4,
     "quadrupled": 4,
     "halved": 0.5,
+    "doubles": 2,
+    "triples": 3,
+    "quadruples": 4,
+    "halves": 0.5,
     "halve": 0.5,
 }
 _NUMWORDS = {
@@ -120,10 +168,15 @@ _NUMWORDS = {
     "hundred": 100,
 }
 _MULTIPLE = re.compile(
-    rf"(?:{_APPROX} )?(?:(?P<word>doubled|doubling|double|tripled|tripling|triple|quadrupled|"
-    r"quadruple|"
-    r"halved|halve)\b|(?P<fold>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred)"
-    r"[- ]?fold\b)",
+    rf"(?:{_APPROX} )?(?:(?P<word>doubled|doubling|doubles|double|tripled|tripling|triples|triple|"
+    r"quadrupled|quadruples|quadruple|halved|halves|halve)\b"
+    # false friends: "double-digit growth" (a size, not x2), "a double blow"
+    r"(?![- ]digits?\b| (?:blow|whammy|taxation|standards?|burden|edged)\b)"
+    r"|(?P<fold>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred)"
+    r"[- ]?fold\b"
+    # "increased 3.9 times", "2.6 times larger"; not "three times a year" (a frequency)
+    r"|(?P<times>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred)"
+    r" times\b(?! (?:a|per|each|every) )(?! (?:as|more) (?:many|often)))",
     re.IGNORECASE,
 )
 _ORDINALS = {
@@ -149,17 +202,30 @@ _RANK = re.compile(
     rf"(?:{_ORD_RX}[- ])?(?P<sup>largest|biggest|most important|leading|top|main)"
     r"(?: (?P<noun>(?:trading|trade|commercial|export|import) "
     r"(?:partner|market|destination|source)s?|"
-    r"(?:partner|market|buyer|supplier|customer|export market|export destination)s?"
+    r"(?:partner|market|buyer|supplier|customer|trader|export market|export destination)s?"
     r"(?= of| after| in| for| within| among|,|\.|$| and| behind| with)))?",
     re.IGNORECASE,
 )
 _TOP_N = re.compile(
-    rf"\bone of (?P<who>[\w.' ]+?)(?:'s?|s') (?P<n>\d+|{'|'.join(_NUMWORDS)}) "
-    r"(?:largest|biggest|main) "
-    r"(?P<noun>(?:trading|trade|export|import) partners|partners|export markets|markets)",
+    rf"\bone of (?P<who>[\w.' ]+?)(?:'s?|s') (?:top )?(?P<n>\d+|{'|'.join(_NUMWORDS)}) "
+    r"(?:(?:largest|biggest|main) )?"
+    r"(?P<noun>(?:trading|trade|export|import) partners|partners|export markets|markets)"
+    # "is in the top 3 largest trading partners of India", "entered the top five"
+    rf"|\b(?:in|among|into|entered|joined) the top (?P<n2>\d+|{'|'.join(_NUMWORDS)}) "
+    r"(?:(?:largest|biggest|main) )?"
+    r"(?P<noun2>(?:trading|trade|export|import) partners|partners|export markets|markets)",
     re.IGNORECASE,
 )
 _RANK_IN_REGION = re.compile(rf"\bthe {_ORD_RX} (?:in|among) the\b", re.IGNORECASE)
+# Ranks without "largest": "to retain the third spot", "surged to fourth place", "ranked 25th",
+# "rank second", "tops the list", "No. 1". Read only in a sentence about trade (the caller's rule).
+_RANK_PLACE = re.compile(
+    rf"\b(?:the )?{_ORD_RX} (?:spot|place|position)\b"
+    rf"|\brank(?:s|ed)? (?:as )?(?:the )?{_ORD_RX.replace('?P<ord>', '?P<ord2>')}\b"
+    r"|\b(?P<tops>tops|topped|topping) (?:the list|the ranking|the table)\b"
+    r"|\b(?:No\.|number) ?(?P<no>[1-9])\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -176,8 +242,27 @@ class Figure:
     noun: str | None = None
 
 
+def _word_int(w: str) -> float:
+    w = w.lower()
+    if w.isdigit():
+        return float(w)
+    if w in ("a hundred", "one hundred"):
+        return 100.0
+    if w in _UNITS:
+        return float(_UNITS[w])
+    tens, _, unit = w.partition("-")
+    return float(_TENS[tens] + (_UNITS[unit] if unit else 0))
+
+
 def _num(s: str) -> float:
-    return float(s.replace(",", ""))
+    """A number as written: "1,234.5", "fifty", "twenty-one", "eleven-point-two", "15-point-18"."""
+    if "-point-" in s.lower():
+        whole, frac = re.split("-point-", s, maxsplit=1, flags=re.IGNORECASE)
+        digits = "".join(d if d.isdigit() else str(_UNITS[d.lower()]) for d in frac.split("-"))
+        return _word_int(whole) + float("0." + digits)
+    if s[0].isdigit():
+        return float(re.sub(r"[,\s]", "", s))
+    return _word_int(s)
 
 
 def find_figures(s: str) -> list[Figure]:
@@ -197,9 +282,10 @@ def find_figures(s: str) -> list[Figure]:
             if rx is _MONEY_PRE and m["scale"] is None and _num(m["num"]) < 1e5:
                 continue  # "$65.40 a barrel": a price, not a trade figure
             if free(*m.span()):
-                out.append(
-                    Figure(*m.span(), "money", _num(m["num"]) * scale, unit, m["approx"], m[0])
-                )
+                # "-US$1.78 billion": a balance written with its sign
+                sign = -1.0 if m.groupdict().get("neg") else 1.0
+                v = sign * _num(m["num"]) * scale
+                out.append(Figure(*m.span(), "money", v, unit, m["approx"], m[0]))
     for m in _PERCENT.finditer(s):
         if free(*m.span()):
             v = _num(m["num"]) * (-1 if m["sign"] == "-" else 1)
@@ -214,13 +300,16 @@ def find_figures(s: str) -> list[Figure]:
             if m["word"]:
                 v = float(_MULT_WORDS[m["word"].lower()])
             else:
-                f = m["fold"].lower()
+                f = (m["fold"] or m["times"]).lower()
                 v = float(_NUMWORDS.get(f) or _num(f))
             out.append(Figure(*m.span(), "multiple", v, "x", m["approx"], m[0]))
     for m in _TOP_N.finditer(s):
-        n = m["n"].lower()
+        g = "n" if m["n"] else "n2"
+        n = m[g].lower()
         v = float(_NUMWORDS.get(n) or _num(n))
-        out.append(Figure(m.start("n"), m.end(), "top", v, "top", None, m[0], m["noun"].lower()))
+        noun = (m["noun"] or m["noun2"]).lower()
+        start = m.start(g) - (4 if s[m.start(g) - 4 : m.start(g)].lower() == "top " else 0)
+        out.append(Figure(start, m.end(), "top", v, "top", None, s[start : m.end()], noun))
     for m in _RANK.finditer(s):
         if not free(*m.span()):
             continue
@@ -237,6 +326,17 @@ def find_figures(s: str) -> list[Figure]:
         ordv = m["ord"].lower() if m["ord"] else "first"
         v = float(_ORDINALS.get(ordv) or int(re.sub(r"\D", "", ordv)))
         out.append(Figure(*m.span(), "rank", v, "rank", None, m[0], noun or None))
+    for m in _RANK_PLACE.finditer(s):
+        if not free(*m.span()):
+            continue
+        if m["tops"]:
+            v = 1.0
+        elif m["no"]:
+            v = float(m["no"])
+        else:
+            ordv = (m["ord"] or m["ord2"]).lower()
+            v = float(_ORDINALS.get(ordv) or int(re.sub(r"\D", "", ordv)))
+        out.append(Figure(*m.span(), "rank", v, "rank", None, m[0], None))
     ranks = [f for f in out if f.kind in {"rank", "top"}]
     if ranks:
         for m in _RANK_IN_REGION.finditer(s):

@@ -52,10 +52,12 @@ _CAPITALS = {
     "Ankara": "TUR",
     "Tehran": "IRN",
 }
+# Short names news wires use that the country tables do not hold ("the RoK's exports").
+_PROSE_NAMES = {"RoK": "KOR", "R.O.K.": "KOR", "S. Korea": "KOR"}
 # Institutions whose names contain a country but which are not a side of a trade claim,
-# and currencies written with a country code ("US$20 billion", "HK$").
+# and currencies written with a country code ("US$20 billion", "US $ 100 billion", "HK$").
 _NOT_A_SIDE = re.compile(
-    r"^(?:\$|[ -](?:International Trade Association|Customs Service|Tourism Organization|"
+    r"^(?: ?\$|[ -](?:International Trade Association|Customs Service|Tourism Organization|"
     r"Development Bank|Times|Herald|Daily|Electric|Gas|Railways|Post|dollars?|cents?)\b|-[a-z])"
 )
 _NOT_A_SIDE_BEFORE = re.compile(
@@ -114,6 +116,8 @@ def _gazetteer() -> tuple[re.Pattern[str], dict[str, tuple[str, MentionForm]]]:
         names[alias.lower()] = (iso3, "demonym" if kind == "demonym" else "name")
     for city, code in _CAPITALS.items():
         names[city.lower()] = (code, "capital")
+    for alias, code in _PROSE_NAMES.items():
+        names[alias.lower()] = (code, "name")
     for code, group_names in GROUPS.items():
         for g in group_names:
             names[g.lower()] = (code, "group")
@@ -133,7 +137,7 @@ def find_mentions(sentence: str) -> list[Mention]:
         text = m.group("n")
         code, form = names[text.lower()]
         short_code = len(text) <= 3
-        if short_code and not text.isupper() and "." not in text:
+        if short_code and not text.isupper() and "." not in text and text not in _PROSE_NAMES:
             continue  # "Us", "Rf": codes are written in capitals
         if not text[0].isupper():
             continue  # names are capitalised; "turkey" and "china" (porcelain) are not countries

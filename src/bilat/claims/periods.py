@@ -11,9 +11,18 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["PeriodMention", "find_periods", "previous_period", "year_of"]
+__all__ = [
+    "PeriodMention",
+    "canonical_period",
+    "find_periods",
+    "month_range",
+    "previous_period",
+    "year_of",
+]
 
-PeriodRole = Literal["point", "range", "since", "base", "target", "now", "same", "yoy", "record"]
+PeriodRole = Literal[
+    "point", "range", "since", "base", "target", "now", "same", "yoy", "record", "anaphor"
+]
 
 _MONTH_NAMES = (
     "january february march april may june july august september october november december"
@@ -21,6 +30,7 @@ _MONTH_NAMES = (
 MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_NAMES.split())}
 _COUNTS = "one two three four five six seven eight nine ten eleven twelve"
 _NUMBER_WORDS = {w: i + 1 for i, w in enumerate(_COUNTS.split())}
+_NUMBER_WORDS.update({str(i): i for i in range(1, 13)})
 _ORD_WORDS = {
     "first": 1,
     "second": 2,
@@ -67,10 +77,69 @@ _PATTERNS: list[tuple[str, str]] = [
     ("quarter", rf"\b(?P<q>Q[1-4]) (?P<y>{_YEAR})\b"),
     (
         "months",
-        rf"\b(?:in )?the first (?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven) months"
+        rf"\b(?:in |over |during )?(?:the )?(?:year's )?(?:first|past|last) "
+        rf"(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01]) months"
         rf"(?: of)?(?: {_THIS_OR_YEAR})?",
     ),
-    ("mrange", rf"\b(?:in )?(?P<m1>{_MONTH_NAME})-(?P<m2>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?"),
+    # "in the ten months of the 2022-2023 financial year": India's fiscal year runs from April
+    (
+        "fymonths",
+        r"\b(?:in |during )?(?:the )?(?:first )?(?P<n>two|three|four|five|six|seven|eight|nine|ten|"
+        rf"eleven|[2-9]|1[01]) months of (?:the )?(?:FY ?)?(?P<y>{_YEAR})-(?:\d\d){{1,2}} "
+        r"(?:financial|fiscal)(?: years?)?",
+    ),
+    # Korea's customs report the first 10 and 20 days of a month: "in the first 20 days of
+    # November", "March 1-10", "the fourth week of January"
+    (
+        "days",
+        rf"\b(?:in |during |for )?the first (?P<d>\d{{1,2}}|ten|twenty) days of "
+        rf"(?P<m>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?",
+    ),
+    (
+        "days",
+        rf"\b(?P<m>{_MONTH_NAME}) (?P<d1>[1-9]|[12]\d)-(?P<d>[12]?\d|3[01])\b"
+        rf"(?:,? (?P<y>{_YEAR}))?",
+    ),
+    (
+        "week",
+        rf"\b(?:in |during )?the (?P<w>first|second|third|fourth|1st|2nd|3rd|4th) week of "
+        rf"(?P<m>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?",
+    ),
+    # "in 10 months" (a headline's count of this year's months so far)
+    (
+        "months",
+        r"\bin (?P<n>[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven) months\b",
+    ),
+    (
+        "mrange",
+        rf"\b(?:in |over |during )?(?P<m1>{_MONTH_NAME})-(?P<m2>{_MONTH_NAME})"
+        rf"(?: {_THIS_OR_YEAR})?",
+    ),
+    (
+        "mrange",
+        rf"\b(?:from|between) (?P<m1>{_MONTH_NAME}) (?:to|and|through) (?P<m2>{_MONTH_NAME})"
+        rf"(?: {_THIS_OR_YEAR})?",
+    ),
+    # "by the end of November", "until the end of October", "as of the end of June": from January
+    (
+        "ytd",
+        rf"\b(?i:by|until|till|to|through|as of|as at|at) the end of (?P<m2>{_MONTH_NAME})"
+        rf"(?: {_THIS_OR_YEAR})?",
+    ),
+    ("lastmonth", r"\blast month\b"),
+    # "that year", "a year later": the year the passage last named (``default_year``)
+    ("that", r"\b(?:that|the same) year\b"),
+    ("later", r"\b(?:a|one) year later\b"),
+    # "from the same period last year", "on the same period of the previous year": the base of a
+    # change, not a period of its own (read before "last year" below)
+    (
+        "yoy",
+        r"\b(?:from|on|over|against|compared (?:with|to)|than) the same (?:period|month|quarter|"
+        r"time) (?:of |in )?(?:last|the previous|a|the) year(?: earlier| before)?\b",
+    ),
+    # "in the period", "during the reviewed period": the period the passage is about
+    ("anaphor", r"\b(?:in|during|over|for) the (?:reviewed |said |same |reporting )?period\b"),
+    ("lastfiscal", r"\b(?:the )?(?:last|previous) (?:fiscal|financial year)(?: year)?\b"),
     (
         "record",
         rf"\b(?:highest|lowest|biggest|largest|smallest|best|worst|first time)(?: level)? "
@@ -80,7 +149,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("base", rf"\b(?:compared (?:with|to)|on|from|over|against) (?P<y>{_YEAR})\b(?! to)"),
     ("target", rf"\bby (?:the end of )?(?P<y>{_YEAR})\b"),
     ("asof", rf"\bas of (?:the end of )?(?P<y>{_YEAR})\b"),
-    ("fiscal", rf"\b(?P<y>{_YEAR})-(?P<yy>\d\d)\b"),
+    ("fiscal", rf"\b(?:FY ?)?(?P<y>{_YEAR})-(?P<yy>\d\d)\b"),
     ("month", rf"\b(?:in )?(?P<m>{_MONTH_NAME})(?: (?P<y>{_YEAR}))?\b(?! \d)"),
     ("rel", r"\b(?P<rel>last|this|previous|the previous) year\b"),
     (
@@ -94,7 +163,12 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 # Month names keep their capital ("May" the month, "may" the verb); the rest ignore case.
 _COMPILED = [
-    (kind, re.compile(p) if kind in {"month", "mrange"} else re.compile(p, re.IGNORECASE))
+    (
+        kind,
+        re.compile(p)
+        if kind in {"month", "mrange", "ytd", "days", "week"}
+        else re.compile(p, re.IGNORECASE),
+    )
     for kind, p in _PATTERNS
 ]
 
@@ -150,24 +224,52 @@ def _mention(
         y, yy = int(gd["y"]), int(gd["yy"])
         if (y + 1) % 100 != yy:  # "2023-24" is a fiscal year; "2014-16" is not
             return None
-        return PeriodMention(s, e, str(y), "point")
+        return PeriodMention(s, e, f"FY{y}", "point")  # India's April-March year, by its first year
+    if kind == "fymonths":
+        y, n = int(gd["y"]), _NUMBER_WORDS[gd["n"].lower()]
+        end = 4 + n - 1  # April is month 1 of the fiscal year
+        ey, em = (y, end) if end <= 12 else (y + 1, end - 12)
+        return PeriodMention(s, e, f"{y}-04/{ey}-{em:02d}", "point")
+    if kind == "lastfiscal":
+        if published is None:
+            return PeriodMention(s, e, "FY????", "point")
+        # the fiscal year that ended last: FY2024 (Apr 2024 - Mar 2025) seen from Aug 2025
+        return PeriodMention(
+            s, e, f"FY{published.year - (1 if published.month >= 4 else 2)}", "point"
+        )
+    if kind == "lastmonth":
+        if published is None:
+            return None
+        y, mo = (
+            (published.year, published.month - 1)
+            if published.month > 1
+            else (published.year - 1, 12)
+        )
+        return PeriodMention(s, e, f"{y}-{mo:02d}", "point")
     if kind == "year":
         return PeriodMention(s, e, gd["y"], "point")
     if kind == "yoy":
         return PeriodMention(s, e, None, "yoy")
     if kind == "same":
         return PeriodMention(s, e, None, "same")
+    if kind in {"that", "later"}:
+        if default is None:
+            return None
+        return PeriodMention(s, e, str(default + (kind == "later")), "point")
+    if kind == "anaphor":
+        return PeriodMention(s, e, None, "anaphor")
     if kind == "now":
         y = published.year - 1 if published else default
         return PeriodMention(s, e, str(y) if y else None, "now")
     if kind == "rel":
         if published is None:
-            return None
+            return PeriodMention(s, e, "????", "point")
         year = published.year - (0 if gd["rel"] == "this" else 1)
         return PeriodMention(s, e, str(year), "point")
-    year = _year(m, published, default)
-    if year is None:
-        return None
+    y_ = _year(m, published, default)
+    # a year the page does not give is written "????" (the annotation rules' notation): the
+    # period's shape is still known, and the checker treats it as unresolved
+    year = str(y_) if y_ is not None else "????"
     if kind == "half":
         n = 1 if (gd.get("n") == "first" or gd.get("h") == "H1") else 2
         return PeriodMention(s, e, f"{year}-H{n}", "point")
@@ -175,18 +277,59 @@ def _mention(
         n = int(gd["q"][1]) if gd.get("q") else _ORD_WORDS[gd["n"]]
         return PeriodMention(s, e, f"{year}-Q{n}", "point")
     if kind == "months":
-        n = _NUMBER_WORDS[gd["n"]]
-        return PeriodMention(s, e, f"{year}-01/{year}-{n:02d}", "point")
+        return PeriodMention(s, e, month_range(year, 1, _NUMBER_WORDS[gd["n"].lower()]), "point")
     if kind == "mrange":
         a, b = MONTHS[gd["m1"].lower()], MONTHS[gd["m2"].lower()]
-        return PeriodMention(s, e, f"{year}-{a:02d}/{year}-{b:02d}", "point")
+        if b < a:
+            return None
+        return PeriodMention(s, e, month_range(year, a, b), "point")
+    if kind in {"days", "week"}:
+        mo = MONTHS[gd["m"].lower()]
+        if not gd.get("y") and not gd.get("rel") and published is not None:
+            year = str(published.year if mo <= published.month else published.year - 1)
+        if kind == "week":
+            return PeriodMention(s, e, f"{year}-{mo:02d}-W{_ORD_WORDS[gd['w']]}", "point")
+        d = {"ten": 10, "twenty": 20}.get(gd["d"]) or int(gd["d"])
+        d1 = int(gd.get("d1") or 1)
+        return PeriodMention(s, e, f"{year}-{mo:02d}-{d1:02d}/{year}-{mo:02d}-{d:02d}", "point")
+    if kind == "ytd":
+        b = MONTHS[gd["m2"].lower()]
+        if not gd.get("y") and not gd.get("rel") and published is not None:
+            year = str(published.year if b <= published.month else published.year - 1)
+        return PeriodMention(s, e, month_range(year, 1, b), "point")
     if kind == "month":
         mo = MONTHS[gd["m"].lower()]
         if not gd.get("y") and published is not None:
             # a month without a year is the latest such month before publication
-            year = published.year if mo <= published.month else published.year - 1
+            year = str(published.year if mo <= published.month else published.year - 1)
         return PeriodMention(s, e, f"{year}-{mo:02d}", "point")
     return None
+
+
+def month_range(year: str, a: int, b: int) -> str:
+    """Months a..b of one year, named as the annotation rules do: a whole quarter or half by its
+    name (January-March is ``2019-Q1``, January-June ``2019-H1``), a single month as ``2019-05``,
+    anything else as ``2019-01/2019-07``."""
+    if a == b:
+        return f"{year}-{a:02d}"
+    if b - a == 2 and a % 3 == 1:
+        return f"{year}-Q{(a + 2) // 3}"
+    if b - a == 5 and a in (1, 7):
+        return f"{year}-H{1 if a == 1 else 2}"
+    return f"{year}-{a:02d}/{year}-{b:02d}"
+
+
+def canonical_period(period: str | None) -> str | None:
+    """A period in month-range notation where it has one: ``2017-H1`` -> ``2017-01/2017-06``,
+    ``2019-Q1`` -> ``2019-01/2019-03`` (years, months and other forms unchanged)."""
+    if not period:
+        return period
+    m = re.fullmatch(r"(\d{4}|\?{4})-([HQ])([1-4])", period)
+    if not m:
+        return period
+    y, kind, n = m[1], m[2], int(m[3])
+    a, b = ((n - 1) * 6 + 1, n * 6) if kind == "H" else ((n - 1) * 3 + 1, n * 3)
+    return f"{y}-{a:02d}/{y}-{b:02d}"
 
 
 def _shift(p: str, years: int) -> str:

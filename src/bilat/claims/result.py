@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from bilat.claims.skipped import Skipped
 from bilat.claims.verify import CheckedClaim
 
 __all__ = ["CheckResult"]
@@ -29,6 +30,10 @@ class CheckResult:
     text: str
     published: dt.date | None
     checks: tuple[CheckedClaim, ...]
+    #: sentences with numbers that gave no claim, each with why (bilat.claims.skipped)
+    skipped: tuple[Skipped, ...] = ()
+    #: where the publication date came from ("given", "date line", "latest year ...")
+    published_source: str = "given"
 
     def __len__(self) -> int:
         return len(self.checks)
@@ -62,7 +67,13 @@ class CheckResult:
                     "data": ev.label if ev else None,
                     "data_value": ev.figure if ev else None,
                     "reading": ev.reading if ev else None,
+                    "evidence_period": ev.period if ev else None,
+                    "evidence_source": ev.data_source if ev else None,
+                    "evidence_release": ev.release if ev else None,
+                    "sides": "; ".join(f"{x.side}: {x.label} {x.verdict}" for x in c.sides) or None,
+                    "conversion": c.conversion or None,
                     "reason": c.reason,
+                    "why": c.why,
                     "sentence": cl.sentence,
                     "start": cl.start,
                     "end": cl.end,
@@ -89,7 +100,9 @@ class CheckResult:
         """JSON-ready dict: published date and one object per claim."""
         return {
             "published": self.published.isoformat() if self.published else None,
+            "published_source": self.published_source,
             "claims": [c.to_dict() for c in self.checks],
+            "skipped": [x.to_dict() for x in self.skipped],
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -103,8 +116,13 @@ class CheckResult:
         for i, c in enumerate(self.checks, 1):
             ev = c.used
             data = f" | data: {ev.label}" if ev else ""
-            lines.append(f"{i:>2}. [{c.verdict}] {c.claim}{data}")
-            lines.append(f"    {c.reason}")
+            cite = f" ({ev.cite})" if ev and ev.cite else ""
+            lines.append(f"{i:>2}. [{c.verdict}] {c.claim}{data}{cite}")
+            lines.append(f"    why: {c.reason}")
+            for x in c.sides:
+                lines.append(f"    {x.side}: {x.label} -> {x.verdict} ({x.cite})")
+            if c.conversion:
+                lines.append(f"    {c.conversion}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -140,21 +158,31 @@ class CheckResult:
             colour = VERDICT_COLOURS[c.verdict]
             ev_rows = "".join(
                 f"<tr><td>{'&#9733;' if k == 0 else ''}</td><td>{html.escape(e.reading)}</td>"
-                f"<td>{html.escape(e.label)}</td><td><code>{html.escape(e.query)}</code></td>"
-                f"<td>{html.escape(e.source)}</td></tr>"
+                f"<td>{html.escape(e.label)}</td><td>{html.escape(e.period)}</td>"
+                f"<td>{html.escape(e.data_source)}</td><td>{html.escape(e.release)}</td>"
+                f"<td><code>{html.escape(e.query)}</code></td></tr>"
                 for k, e in enumerate(c.evidence)
             )
             table = (
-                "<table><tr><th></th><th>reading</th><th>data</th><th>query</th><th>source</th></tr>"
-                f"{ev_rows}</table>"
+                "<table><tr><th></th><th>reading</th><th>data</th><th>period</th><th>source</th>"
+                f"<th>release</th><th>query</th></tr>{ev_rows}</table>"
                 if ev_rows
                 else ""
             )
+            if c.sides:
+                table += "<table class='sides'><tr><th>side</th><th>figure</th><th>verdict</th>"
+                table += "<th>source</th></tr>"
+                table += "".join(
+                    f"<tr><td>{html.escape(x.side)}</td><td>{html.escape(x.label)}</td>"
+                    f"<td>{html.escape(x.verdict)}</td><td>{html.escape(x.cite)}</td></tr>"
+                    for x in c.sides
+                )
+                table += "</table>"
             items.append(
                 f'<details id="claim-{i}"><summary>'
                 f'<b style="color:{colour}">{html.escape(c.verdict)}</b> '
                 f"{i}. {html.escape(str(c.claim))}</summary><p>{html.escape(c.claim.sentence)}</p>"
-                f"<p>{html.escape(c.reason)}</p>{table}</details>"
+                f"<p>{html.escape(c.why)}</p>{table}</details>"
             )
         return "".join(items)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from bilat.claims.model import Claim
+from bilat.claims.periods import canonical_period
 
 __all__ = [
     "SLOTS",
@@ -104,6 +105,9 @@ def slot_equal(slot: str, gold: GoldClaim, pred: Claim) -> bool:
             return not g and not p
         g, p = g.lower(), p.lower()
         return g in p or p in g
+    if slot in {"period", "base"}:
+        # one period, two notations: "2017-H1" is "2017-01/2017-06", "2019-Q1" "2019-01/2019-03"
+        return canonical_period(g) == canonical_period(p)
     return g == p
 
 

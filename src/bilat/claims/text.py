@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+import ftfy
+
 __all__ = ["Document", "Sentence", "clean", "looks_like_html", "repair_mojibake", "split_sentences"]
 
 
@@ -37,51 +39,25 @@ class Document:
 
 
 # --- mojibake ------------------------------------------------------------------------------------
-# UTF-8 bytes decoded as Windows-1252 turn "’" into "â€™" and "–" into "â€“". A run that starts with
-# a lead byte (Â..ô) followed by continuation bytes is re-encoded and decoded again; runs that do
-# not decode are left alone, so real "â" or "Â" in names survive.
-_CP1252_CONT = (
-    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+# Pages reach us with UTF-8 decoded as Windows-1252 or Latin-1 ("Russiaâ€™s"), sometimes twice, and
+# with HTML entities left in. ftfy (a maintained library with a tested model of these accidents)
+# repairs them; a hand table would only know the cases we had seen. Its own normalisations that
+# could move text or change characters (NFC, quote uncurling, line breaks) are left to
+# ``normalise`` below.
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    fix_line_breaks=False,
+    normalization=None,
+    uncurl_quotes=False,
+    explain=False,
 )
-_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CP1252_CONT}]{{1,3}}")
-
-
-def _cp1252_bytes(s: str) -> bytes | None:
-    out = bytearray()
-    for ch in s:
-        try:
-            out += ch.encode("cp1252")
-        except UnicodeEncodeError:
-            if (
-                0x80 <= ord(ch) <= 0x9F
-            ):  # undefined in cp1252, kept as the raw byte by lenient decoders
-                out.append(ord(ch))
-            else:
-                return None
-    return bytes(out)
-
-
-def _fix_run(m: re.Match[str]) -> str:
-    run = m.group(0)
-    for n in range(len(run), 1, -1):  # the longest prefix that decodes as UTF-8
-        raw = _cp1252_bytes(run[:n])
-        if raw is None:
-            continue
-        try:
-            return raw.decode("utf-8") + run[n:]
-        except UnicodeDecodeError:
-            continue
-    return run
 
 
 def repair_mojibake(text: str) -> str:
-    """Undo UTF-8 text that was decoded as Windows-1252 ("Russiaâ€™s" -> "Russia’s")."""
-    if not _MOJIBAKE.search(text):
-        return text
-    fixed = _MOJIBAKE.sub(_fix_run, text)
-    # A right double quote whose last byte (0x9D) was dropped on the way leaves a bare "â€".
-    return fixed.replace("â€", "\u201d")
+    """Undo text that was decoded with the wrong codec ("Russiaâ€™s" -> "Russia’s"), by ftfy."""
+    if text.isascii():
+        return text  # nothing to repair; skips ftfy's scan on clean pages
+    return ftfy.fix_text(text, _FTFY_CONFIG)
 
 
 # --- normalisation -------------------------------------------------------------------------------
@@ -296,7 +272,11 @@ _ABBREV_WORDS = (
     "ltd vs etc e.g i.e rep gov gen sen approx fig art para pp"
 )
 _ABBREV = frozenset(_ABBREV_WORDS.split())
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# A sentence ends at . ! ? before a space and a capital; pages that lost the space after a full
+# stop ("in the country.According to data") end one where a lower-case word meets a capitalised one.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]+\s)"
+)
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
@@ -312,6 +292,11 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         for m in _BOUNDARY.finditer(line):
             before = line[cut : m.start()].rstrip(".!?\"')]")
             last = before.rsplit(" ", 1)[-1]
+            if (
+                line[m.start() - 2 : m.start() - 1].isdigit()
+                and line[m.end() : m.end() + 1].isdigit()
+            ):
+                continue  # "$130. 4 billion": a number broken at its decimal point
             # "U.S." and "Feb." end an abbreviation, not a sentence
             if last.lower().rstrip(".") in _ABBREV or re.fullmatch(
                 r"(?:[A-Za-z]\.)*[A-Za-z]", last
@@ -333,5 +318,9 @@ def clean(text: str, *, is_html: bool | None = None) -> Document:
     if is_html:
         text = html_to_text(text)
     text = normalise(text.replace("\r\n", "\n").replace("\r", "\n"))
+    # a hard-wrapped page breaks sentences (and numbers: "$130.\n4 billion") across lines; a
+    # line that does not end a sentence and a next line that starts in lower case or with a
+    # digit are one line (a space for the break keeps every offset)
+    text = re.sub(r"(?<=[^\s.!?:\"'])\n(?=[a-z0-9$(])(?!\d+[.)]\s)|(?<=\d\.)\n(?=\d)", " ", text)
     text = drop_boilerplate("\n".join(ln.strip() for ln in text.split("\n")))
     return Document(text, split_sentences(text))

@@ -11,19 +11,33 @@ that change what was claimed (another flow) can make a claim at most "approximat
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pandas as pd
 
+from bilat.claims.cache import cache_for
+from bilat.claims.currency import ExchangeRates, convert
 from bilat.claims.model import Claim
+from bilat.claims.tolerance import APPROX_POINTS, APPROX_RELATIVE, Bounds, bounds, near, rounding
 from bilat.errors import BilatError, NoDataError
 
-__all__ = ["VERDICTS", "CheckedClaim", "Evidence", "Verdict", "Verifier", "tolerance"]
+__all__ = [
+    "APPROX_POINTS",
+    "APPROX_RELATIVE",
+    "VERDICTS",
+    "CheckedClaim",
+    "Evidence",
+    "SideVerdict",
+    "Verdict",
+    "Verifier",
+    "tolerance",
+]
 
 Verdict = Literal["supported", "approximately", "contradicted", "not checkable", "no data"]
 VERDICTS: tuple[str, ...] = (
@@ -34,10 +48,6 @@ VERDICTS: tuple[str, ...] = (
     "no data",
 )
 
-# Beyond this relative gap a figure is wrong, not rounded: 10 % of the claim.
-APPROX_RELATIVE = 0.10
-# Beyond this many percentage points a growth rate or share is wrong.
-APPROX_POINTS = 2.0
 
 _BASES = ("auto", "exporter", "importer")
 _BASIS_WORDS = {
@@ -58,6 +68,23 @@ class Evidence:
     source: str = ""
     primary: bool = False
     exact: bool = True  # False when the reading changed the year or the flow
+    period: str = ""  # the evidence's own period ("2016", "2019 M01+...+M10")
+    data_source: str = ""  # the data set ("baci", "penppml", ...)
+    release: str = ""  # its release ("202401", "penppml-0.2.4")
+
+    @property
+    def cite(self) -> str:
+        """'penppml, release penppml-0.2.4, 2016': what a fact-checker cites."""
+        parts = [
+            p
+            for p in (
+                self.data_source,
+                f"release {self.release}" if self.release else "",
+                self.period,
+            )
+            if p
+        ]
+        return ", ".join(parts)
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready dict."""
@@ -69,6 +96,34 @@ class Evidence:
             "source": self.source,
             "primary": self.primary,
             "exact": self.exact,
+            "period": self.period,
+            "data_source": self.data_source,
+            "release": self.release,
+        }
+
+
+@dataclass(frozen=True)
+class SideVerdict:
+    """The claim checked against one side's report (the exporter's or the importer's)."""
+
+    side: str  # "KOR (exporter)"
+    basis: str  # "exporter" | "importer"
+    figure: float
+    label: str
+    verdict: Verdict
+    why: str
+    cite: str
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready dict."""
+        return {
+            "side": self.side,
+            "basis": self.basis,
+            "figure": self.figure,
+            "label": self.label,
+            "verdict": self.verdict,
+            "why": self.why,
+            "cite": self.cite,
         }
 
 
@@ -80,19 +135,37 @@ class CheckedClaim:
     verdict: Verdict
     reason: str
     evidence: tuple[Evidence, ...] = field(default=())
+    #: where both sides report the flow: the claim under each side's figure
+    sides: tuple[SideVerdict, ...] = field(default=())
+    #: how a claim in another currency was put in US dollars ("" when it was in USD)
+    conversion: str = ""
+    #: for "no data": the nearest covered figures, as context (never as evidence)
+    context: str = ""
 
     @property
     def used(self) -> Evidence | None:
         """The reading the verdict rests on."""
         return self.evidence[0] if self.evidence else None
 
+    @property
+    def why(self) -> str:
+        """One line a fact-checker can publish: verdict, the figure and its source, the rule."""
+        ev = self.used
+        cite = f" [{ev.cite}]" if ev is not None and ev.cite else ""
+        conv = f"; {self.conversion}" if self.conversion else ""
+        return f"{self.verdict}: {self.reason}{cite}{conv}".replace("\n", " ")
+
     def to_dict(self) -> dict[str, object]:
-        """Plain JSON-ready dict: claim slots and spans, verdict, reason, evidence."""
+        """Plain JSON-ready dict: claim slots and spans, verdict, reason, evidence, sides."""
         return {
             **self.claim.to_dict(),
             "verdict": self.verdict,
             "reason": self.reason,
+            "why": self.why,
             "evidence": [e.to_dict() for e in self.evidence],
+            "sides": [x.to_dict() for x in self.sides],
+            "conversion": self.conversion,
+            "context": self.context,
         }
 
 
@@ -120,27 +193,21 @@ def _ordinal(n: int) -> str:
 
 def tolerance(claim: Claim) -> float:
     """Half the claim's last written digit, in its units ("$15 billion" -> 0.5e9 USD)."""
-    m = re.search(r"(\d[\d,]*)(?:\.(\d+))?", claim.value_text)
-    if not m or claim.unit in {"rank", "top"}:
-        return 0.0
-    decimals = len(m.group(2) or "")
-    shown = float(m.group(0).replace(",", ""))
-    scale = abs(claim.value) / shown if shown else 1.0
-    if claim.unit == "%" and any(
-        w in claim.value_text.lower() for w in ("third", "half", "quarter", "fifth")
-    ):
-        return 2.0  # "a third", "half": round fractions, a couple of points either way
-    return 0.5 * 10 ** (-decimals) * (scale if claim.unit not in {"%", "x"} else 1.0)
+    return rounding(claim)
+
+
+def _range_text(b: Bounds, unit: str) -> str:
+    if unit == "%":
+        return f"{b.low:.2f} to {b.high:.2f} %" if math.isfinite(b.high) else f">= {b.low:.2f} %"
+    if unit == "x":
+        return f"x{b.low:.2f} to x{b.high:.2f}"
+    hi = _label(b.high, unit) if math.isfinite(b.high) else "any higher"
+    return f"{_label(b.low, unit)} to {hi}"
 
 
 def _grade(claim: Claim, data: float, exact: bool) -> tuple[Verdict, str]:
-    """Verdict for one reading: the gap against the claim's rounding and its qualifier."""
+    """Verdict for one reading: the data against the claim's range (``bilat.claims.tolerance``)."""
     v = claim.value
-    tol = tolerance(claim)
-    q = claim.approx or ""
-    gap = data - v
-    points = claim.unit in {"%"}
-    rel = abs(gap) / abs(v) if v else math.inf
     if claim.unit in {"rank"}:
         verdict: Verdict = "supported" if round(data) == round(v) else "contradicted"
         why = f"the data rank it {_ordinal(int(data))}, the claim {_ordinal(int(v))}"
@@ -148,25 +215,13 @@ def _grade(claim: Claim, data: float, exact: bool) -> tuple[Verdict, str]:
         verdict = "supported" if data <= v else "contradicted"
         why = f"the data rank it {_ordinal(int(data))}, the claim says among the top {v:g}"
     else:
-        if q in {"more than", "over", "exceeding", "just over"}:
-            ok = data >= v - tol and data <= v * 1.15 + tol
-        elif q in {"almost", "nearly", "just under", "less than", "up to", "close to"}:
-            ok = v * 0.9 - tol <= data <= v + tol
-        elif q:
-            ok = abs(gap) <= max(tol, 0.05 * abs(v))
-        else:
-            ok = abs(gap) <= tol + 1e-9 * max(1.0, abs(v))
-        near = (
-            (abs(gap) <= APPROX_POINTS or rel <= APPROX_RELATIVE)
-            if points
-            else rel <= APPROX_RELATIVE
-        )
-        verdict = "supported" if ok else ("approximately" if near else "contradicted")
-        unit = claim.unit
-        tol_text = f"{tol:g} pp" if unit == "%" else _label(tol, unit)
+        b = bounds(claim)
+        ok = b.contains(data)
+        verdict = "supported" if ok else ("approximately" if near(claim, data) else "contradicted")
+        q = f"'{claim.approx}' " if claim.approx else ""
         why = (
-            f"the data give {_label(data, unit)} against {claim.value_label} claimed "
-            f"({'within' if ok else 'outside'} the claim's rounding of ±{tol_text})"
+            f"the data give {_label(data, claim.unit)} against {q}{claim.value_label} claimed: "
+            f"{'inside' if ok else 'outside'} {_range_text(b, claim.unit)} ({b.rule})"
         )
     if verdict == "supported" and not exact:
         verdict = "approximately"
@@ -198,6 +253,15 @@ def _period_parts(period: str | None) -> tuple[int, str, tuple[str, ...]] | None
     return None
 
 
+def _nearest_years(available: list[int], year: int) -> list[int]:
+    """The covered years closest before and after ``year`` (as bilat.ledger.coverage.nearest,
+    without loading ibis for it)."""
+    avail = sorted(set(available))
+    before = [a for a in avail if a < year][-1:]
+    after = [a for a in avail if a > year][:1]
+    return before + after
+
+
 _GRANULARITY = {"annual": "annual", "half": "half-year", "quarter": "quarterly", "month": "monthly"}
 
 
@@ -220,22 +284,43 @@ class Verifier:
 
     def __init__(self, data: object):
         self.data = data
-        self._flows: dict[tuple[str, str, str, str], pd.DataFrame | Exception] = {}
-        self._ranks: dict[tuple[str, str, int, str, str], pd.DataFrame | Exception] = {}
+        # the answers of earlier processes for this state of the store (bilat.claims.cache)
+        self.disk = cache_for(data)
+        d = self.disk
+        self._flows: dict = d.section("flows") if d else {}  # (a, b, freq, basis) -> frame
+        self._ranks: dict = d.section("ranks") if d else {}  # (a, b, year, by, basis) -> frame
+        self._meta: dict = d.section("meta") if d else {}  # key -> (data set, release)
+        self._rates: ExchangeRates | None = None
+
+    def _remember(self, where: dict, key: tuple[object, ...], value: object) -> None:
+        if isinstance(value, BaseException):
+            # kept as the message: what the verdict says; pickles without the original's state
+            value = NoDataError(str(value))
+        where[key] = value
+        if self.disk is not None:
+            self.disk.dirty = True
+
+    def save(self) -> None:
+        """Keep the answers on disk for the next process (no-op without a disk cache)."""
+        if self.disk is not None:
+            with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
+                self.disk.save()
 
     # --- ledger calls (cached) ----------------------------------------------------------------
     def flows(self, a: str, b: str, frequency: str, basis: str) -> tuple[pd.DataFrame, str]:
         """The ledger's bilateral flows of A with B (all years), with its provenance text."""
-        from bilat.ledger.flows import bilateral_flows
-
         key = (a, b, frequency, basis)
         if key not in self._flows:
+            # imported on a miss only: with every answer cached, ibis is never loaded
+            from bilat.ledger.flows import bilateral_flows
+
             try:
                 r = bilateral_flows(self.data, a, b, frequency=frequency, basis=basis)  # type: ignore[arg-type]
                 frame = r.table.assign(_source=str(r.provenance))
-                self._flows[key] = frame
+                self._remember(self._meta, key, (r.provenance.source, r.provenance.release))
+                self._remember(self._flows, key, frame)
             except BilatError as e:
-                self._flows[key] = e
+                self._remember(self._flows, key, e)
         got = self._flows[key]
         if isinstance(got, Exception):
             raise got
@@ -243,15 +328,16 @@ class Verifier:
 
     def rank(self, a: str, b: str, year: int, by: str, basis: str) -> tuple[pd.Series, str]:
         """The ledger's rank row of B among A's partners in ``year``."""
-        from bilat.ledger.ranks import partner_rank
-
         key = (a, b, year, by, basis)
         if key not in self._ranks:
+            from bilat.ledger.ranks import partner_rank
+
             try:
                 r = partner_rank(self.data, a, b, years=year, by=by, basis=basis)  # type: ignore[arg-type]
-                self._ranks[key] = r.table.assign(_source=str(r.provenance))
+                self._remember(self._ranks, key, r.table.assign(_source=str(r.provenance)))
+                self._remember(self._meta, key, (r.provenance.source, r.provenance.release))
             except BilatError as e:
-                self._ranks[key] = e
+                self._remember(self._ranks, key, e)
         got = self._ranks[key]
         if isinstance(got, Exception):
             raise got
@@ -283,13 +369,15 @@ class Verifier:
             return CheckedClaim(
                 claim, "not checkable", "a target or forecast: the data cannot say yet"
             )
-        if claim.unit not in {"USD", "%", "x", "rank", "top"}:
+        if claim.period and "?" in claim.period:
             return CheckedClaim(
                 claim,
                 "no data",
-                f"the claim is in {claim.unit}; the store holds current US dollars and no "
-                "exchange rates",
+                f"the page does not say which year ({claim.period}): give --published, or "
+                "check the figure by hand",
             )
+        if claim.unit not in {"USD", "%", "x", "rank", "top"}:
+            return self._check_converted(claim)
         if claim.product:
             return CheckedClaim(
                 claim,
@@ -312,6 +400,28 @@ class Verifier:
         except BilatError as e:  # unknown economy, bad input to the ledger
             return CheckedClaim(claim, "no data", str(e))
 
+    def rates(self) -> ExchangeRates:
+        """The store's exchange-rate series (WDI PA.NUS.FCRF), read once."""
+        if self._rates is None:
+            key = ("PA.NUS.FCRF",)
+            cached = self.disk.section("rates").get(key) if self.disk else None
+            if cached is not None:
+                self._rates = ExchangeRates(cached)  # type: ignore[arg-type]
+            else:
+                self._rates = ExchangeRates.from_data(self.data)
+                if self.disk is not None:
+                    self._remember(self.disk.section("rates"), key, self._rates.frame)
+        return self._rates
+
+    def _check_converted(self, claim: Claim) -> CheckedClaim:
+        """A claim in another currency, put in US dollars with the store's exchange rate."""
+        conv = convert(claim, self.rates())
+        if isinstance(conv, str):
+            return CheckedClaim(claim, "no data", f"no data in USD: {conv}")
+        usd_claim, note = conv
+        checked = self.check(usd_claim)
+        return replace(checked, claim=claim, conversion=note)
+
     def _settle(
         self, claim: Claim, readings: list[tuple[Evidence, float]], missing: str
     ) -> CheckedClaim:
@@ -321,8 +431,19 @@ class Verifier:
         for ev, fig in readings:
             verdict, why = _grade(claim, fig, ev.exact)
             graded.append((_RANK[verdict], not ev.primary, ev, verdict, why))
-        graded.sort(key=lambda t: (t[0], t[1]))
+        # best verdict first; on a tie the claim as written (primary, then same flow and year):
+        # a "contradicted" never rests on a reading that changed the flow
+        graded.sort(key=lambda t: (t[0], t[1], not t[2].exact))
         _, _, best, verdict, why = graded[0]
+        if verdict == "contradicted" and not any(g[2].exact for g in graded):
+            # only another flow is in the store (one direction of a turnover): that cannot
+            # contradict the claim as written
+            return CheckedClaim(
+                claim,
+                "no data",
+                f"{missing or 'the flow claimed is not in the store'}; only {best.reading} is "
+                f"({best.label}), which is not what the claim is about",
+            )
         primary = next((g for g in graded if g[2].primary), None)
         if primary is not None and primary[2] is not best:
             why += f"; read as {best.reading}"
@@ -368,6 +489,7 @@ class Verifier:
             reading = f"{what}, {when}, {_BASIS_WORDS[basis]}"
             if y != year:
                 reading += f" (nearest year in the store to {year})"
+            src, rel = self._meta.get((a, b, freq, basis), ("", ""))
             ev = Evidence(
                 reading,
                 fig,
@@ -376,19 +498,74 @@ class Verifier:
                 source,
                 primary=exact and basis == "auto",
                 exact=exact,
+                period=when,
+                data_source=src,
+                release=rel,
             )
             readings.append((ev, fig))
         if not readings:
             missing = _missing(a, b, claim.period, freq, missing)
             if context:
                 missing = f"{missing}; {context}"
-        return self._settle(claim, readings, missing)
+        checked = self._settle(claim, readings, missing)
+        if not readings and context:
+            checked = replace(checked, context=context)
+        if readings and claim.kind in {"value", "balance"}:
+            checked = self._with_sides(checked, a, b, measure, year, freq, codes)
+        return checked
+
+    def _with_sides(
+        self,
+        checked: CheckedClaim,
+        a: str,
+        b: str,
+        measure: str,
+        year: int,
+        freq: str,
+        codes: tuple[str, ...],
+    ) -> CheckedClaim:
+        """Add the claim under each side's report, where the store holds both."""
+        claim = checked.claim
+        sides: list[SideVerdict] = []
+        for basis in ("exporter", "importer"):
+            try:
+                fig, _ = self._flow_value(a, b, measure, year, freq, codes, basis)
+            except BilatError:
+                continue
+            if fig == 0:
+                continue  # no report from that side (the ledger sums nothing to 0)
+            if measure in {"exports", "imports"}:
+                who = (
+                    (a if basis == "exporter" else b)
+                    if measure == "exports"
+                    else (b if basis == "exporter" else a)
+                )
+                mirror = (measure == "exports") == (basis == "importer")
+                label = f"{who} ({basis}'s report{', mirror' if mirror else ''})"
+            else:
+                who = "exporters'" if basis == "exporter" else "importers'"
+                label = f"the {who} reports"
+            verdict, why = _grade(claim, fig, True)
+            src, rel = self._meta.get((a, b, freq, basis), ("", ""))
+            when = str(year) if freq == "annual" else f"{year} {'+'.join(codes)}"
+            cite = ", ".join(x for x in (src, f"release {rel}" if rel else "", when) if x)
+            sides.append(SideVerdict(label, basis, fig, _label(fig, "USD"), verdict, why, cite))
+        if len(sides) < 2 or sides[0].figure == sides[1].figure:
+            return replace(checked, sides=tuple(sides))
+        hi, lo = max(sides, key=lambda x: x.figure), min(sides, key=lambda x: x.figure)
+        gap = (hi.figure - lo.figure) / hi.figure * 100 if hi.figure else 0.0
+        name = lo.side.split(" (")[0]
+        whose = f"{name}'s figure" if len(name) == 3 else f"the figure of {name}"
+        both = (
+            f"; {sides[0].side}: {sides[0].label}, {sides[0].verdict}; {sides[1].side}: "
+            f"{sides[1].label}, {sides[1].verdict} ({whose} is {gap:.0f} % lower: the usual "
+            "CIF/FOB and partner-attribution gap between the two reports)"
+        )
+        return replace(checked, sides=tuple(sides), reason=checked.reason + both)
 
     def _context(self, a: str, b: str, measure: str, year: int) -> str:
         """'nearest covered years: 2012: 24.57 bn USD, 2016: 15.33 bn USD (penppml …)' when
         the store does not cover ``year`` for the pair; '' when it does."""
-        from bilat.ledger.coverage import nearest
-
         try:
             frame, source = self.flows(a, b, "annual", "auto")
         except BilatError:
@@ -396,7 +573,7 @@ class Verifier:
         have = frame[frame[measure].notna()]
         if year in set(int(y) for y in have.year):
             return ""
-        near = nearest([int(y) for y in have.year], [year])
+        near = _nearest_years([int(y) for y in have.year], year)
         if not near:
             return ""
         figures = ", ".join(
@@ -438,7 +615,18 @@ class Verifier:
                 f"{claim.base} ({_label(v0, 'USD')}), "
                 f"{_BASIS_WORDS[basis]}"
             )
-            ev = Evidence(reading, fig, _label(fig, claim.unit), q, source, primary=basis == "auto")
+            src, rel = self._meta.get((a, b, freq, basis), ("", ""))
+            ev = Evidence(
+                reading,
+                fig,
+                _label(fig, claim.unit),
+                q,
+                source,
+                primary=basis == "auto",
+                period=f"{claim.period} on {claim.base}",
+                data_source=src,
+                release=rel,
+            )
             readings.append((ev, fig))
         if not readings:
             missing = (
@@ -485,6 +673,7 @@ class Verifier:
                 reading = f"{b} among {a}'s country partners by {by}, {y}, {_BASIS_WORDS[basis]}"
                 if y != year:
                     reading += f" (nearest year in the store to {year})"
+                src, rel = self._meta.get((a, b, y, by, basis), ("", ""))
                 ev = Evidence(
                     reading,
                     fig,
@@ -493,6 +682,9 @@ class Verifier:
                     source,
                     primary=(y == year and basis == "auto"),
                     exact=y == year,
+                    period=str(y),
+                    data_source=src,
+                    release=rel,
                 )
                 readings.append((ev, fig))
         if not readings:
@@ -541,4 +733,5 @@ def check_claims(
         if progress:
             progress(c)
         out.append(v.check(c))
+    v.save()
     return tuple(out)

@@ -70,15 +70,26 @@ def _table(result: object) -> None:
         what = f"{cl.kind}: {'-'.join(cl.economies)} {cl.flow} {cl.period or ''}"
         data = c.used.label if c.used else "–"
         # the article's sentences and the labels are text, never markup ("[/]" in an article)
+        data = escape(data)
+        if c.used is not None and c.used.cite:
+            data += f"\n[dim]{escape(c.used.cite)}[/]"
+        why = c.why.split(": ", 1)[1] if ": " in c.why else c.why
+        for x in c.sides:  # each side's report, with the verdict under it
+            why += f"\n{x.side}: {x.label} -> {x.verdict}"
+        why = escape(why)
         t.add_row(
             str(i),
             f"{escape(what)}\n[dim]{escape(cl.sentence)}[/]",
             escape(cl.value_label),
             f"[{_STYLE[c.verdict]}]{c.verdict}[/]",
-            escape(data),
-            escape(c.reason),
+            data,
+            why,
         )
     console.print(t)
+    if result.skipped:  # type: ignore[attr-defined]
+        console.print(f"{len(result.skipped)} sentence(s) with numbers gave no claim:")  # type: ignore[attr-defined]
+        for x in result.skipped:  # type: ignore[attr-defined]
+            console.print(f"  [dim]{escape(x.sentence)}[/] - {escape(x.why)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
