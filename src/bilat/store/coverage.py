@@ -125,7 +125,8 @@ def of_tables(totals: pa.Table, chapters: pa.Table, codes: Iterable[str] = ()) -
     distinct product codes of the detail (for the digits of its codes and non-HS aggregates).
     """
     codes = set(codes) - {TOTAL}
-    digits = sorted({len(c) for c in codes if c.isdigit()})
+    # codes, or the writer's kinds of code: a digit string n stands for HS codes of n digits
+    digits = sorted({int(c) if len(c) == 1 else len(c) for c in codes if c.isdigit()})
     out = []
     years = sorted(_unique(totals.column("year"))) if totals.num_rows else []
     for year in years:
@@ -169,28 +170,37 @@ def of_tables(totals: pa.Table, chapters: pa.Table, codes: Iterable[str] = ()) -
     return out
 
 
-def of_files(detail: Path, totals: Path, chapters: Path) -> list[dict]:
-    """Per-year coverage of a partition from its staged (or live) files."""
+def of_files(
+    detail: Path, totals: Path, chapters: Path, codes: Iterable[str] | None = None
+) -> list[dict]:
+    """Per-year coverage of a partition from its staged (or live) files.
+
+    ``codes``: the kinds of product code the writer saw (``StagedPart.codes``); without them
+    (a store written before) the detail's product column is read for them.
+    """
     import pyarrow.parquet as pq
 
-    from bilat.schema import PAIR_CHAPTERS_SCHEMA, PAIR_TOTALS_SCHEMA
+    from bilat.schema import PAIR_TOTALS_SCHEMA
     from bilat.store.constants import of_file, read_file
 
-    fixed = of_file(detail)
-    if "product" in fixed:
-        codes = {fixed["product"]}
-    else:  # the dictionary of the product column: a few thousand codes at most
-        col = pq.read_table(detail, columns=["product"], read_dictionary=["product"]).column(0)
-        codes = set()
-        for chunk in col.chunks:
-            codes |= set(
-                chunk.dictionary.to_pylist()
-                if hasattr(chunk, "dictionary")
-                else pc.unique(chunk).to_pylist()
-            )
-    return of_tables(
-        read_file(totals, PAIR_TOTALS_SCHEMA), read_file(chapters, PAIR_CHAPTERS_SCHEMA), codes
-    )
+    if codes is None:
+        fixed = of_file(detail)
+        if "product" in fixed:
+            codes = {fixed["product"]}
+        else:  # the dictionary of the product column: a few thousand codes at most
+            col = pq.read_table(detail, columns=["product"], read_dictionary=["product"])
+            codes = set()
+            for chunk in col.column(0).chunks:
+                values = chunk.dictionary if hasattr(chunk, "dictionary") else pc.unique(chunk)
+                codes |= set(values.to_pylist())
+    # of pair_chapters only the chapters per year are needed (it has a row per pair and chapter)
+    if {"year", "product"} & set(of_file(chapters)):  # a constant column: read it all
+        from bilat.schema import PAIR_CHAPTERS_SCHEMA
+
+        few = read_file(chapters, PAIR_CHAPTERS_SCHEMA)
+    else:
+        few = pq.read_table(chapters, columns=["year", "product"], read_dictionary=["product"])
+    return of_tables(read_file(totals, PAIR_TOTALS_SCHEMA), few, codes)
 
 
 def year_scopes(

@@ -599,7 +599,9 @@ def _coverage_of(table: str, sp: StagedPart) -> list[dict]:
     derived = {name: path for name, path, _ in sp.derived}
     if "pair_totals" not in derived or "pair_chapters" not in derived:
         return []
-    return coverage.of_files(sp.path, derived["pair_totals"], derived["pair_chapters"])
+    return coverage.of_files(
+        sp.path, derived["pair_totals"], derived["pair_chapters"], sp.codes or None
+    )
 
 
 def _derived_complete(m: mf.Manifest) -> bool:

@@ -70,6 +70,8 @@ class StagedPart:
     derived: tuple[tuple[str, Path, int], ...] = ()
     # the detail's constant columns (a derived file has those of them in its schema)
     constants: tuple[tuple[str, str], ...] = ()
+    # kinds of product code in the detail: HS digits as '2', '4', '6', other codes as they are
+    codes: tuple[str, ...] = ()
 
 
 def _is_text(t: pa.DataType) -> bool:
@@ -144,6 +146,10 @@ class _Sums:
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.rows: dict[str, int] = {name: 0 for name in DERIVED_SCHEMAS}
         self.background = background
+        # the product codes seen, for the partition's coverage: the digits of HS codes, and
+        # the codes that are not HS (TOTAL, MANUF) — from each chunk's small dictionary
+        self.codes: set[str] = set()
+        self._seen_dictionary: object = None
 
     def add(self, table: pa.Table) -> None:
         """Sum one chunk of detail (text dictionary-encoded, sorted by pair) and append the sums.
@@ -153,6 +159,7 @@ class _Sums:
         integer keys (dictionary indices): no strings are hashed or compared per row.
         """
         product = table.column("product").combine_chunks()
+        self._note_codes(product)
         # HS codes roll up to their chapter; TOTAL and non-HS aggregates (MANUF) stay as they are
         code = _map_text(
             product,
@@ -209,6 +216,17 @@ class _Sums:
         by_economy = {"economy": economy.take(take), **{k: c.take(take) for k, c in twice.items()}}
         idx = order % n
         self._write("economy_totals", by_economy, t_sums[idx], t_counts[idx])
+
+    def _note_codes(self, product: pa.Array) -> None:
+        """Add the chunk's kinds of product code: '6' for six-digit HS codes …, or the code."""
+        d = product.dictionary if pa.types.is_dictionary(product.type) else pc.unique(product)
+        if d is self._seen_dictionary:  # readers share one dictionary across chunks
+            return
+        self._seen_dictionary = d
+        digits = pc.match_substring_regex(d, "^[0-9]+$")
+        lengths = pc.unique(pc.utf8_length(d.filter(digits)))
+        self.codes |= {str(n) for n in lengths.to_pylist()}
+        self.codes |= set(pc.unique(d.filter(pc.invert(digits))).to_pylist())
 
     def _write(self, name: str, keys: dict, value: np.ndarray, rows: np.ndarray) -> None:
         schema = const.stored(DERIVED_SCHEMAS[name], self.constants[name])
@@ -400,6 +418,10 @@ class _YearSink:
     def derived(self) -> tuple[tuple[str, Path, int], ...]:
         """Close the derived tables' files; (table, path, rows) of each."""
         return () if self.sums is None else self.sums.close()
+
+    def codes(self) -> tuple[str, ...]:
+        """The kinds of product code the partition holds ('2', '6', 'TOTAL', 'MANUF' …)."""
+        return () if self.sums is None else tuple(sorted(self.sums.codes))
 
     def abort(self) -> None:
         if self.writer is not None:
@@ -629,6 +651,7 @@ def stage(
             last_year=s.last_year,
             derived=derived[y],
             constants=tuple(sorted(fixed.items())),
+            codes=s.codes(),
         )
         for y, s in ordered
     ]
