@@ -152,3 +152,20 @@ def test_list_notes_a_missing_serving_copy_and_index_builds_it(tmp_path):
     assert Store(store).serving_copy is not None
     # 1,500.5 thousand USD, read through the rebuilt copy
     assert Store(store).table("flows").value_usd.sum().execute() == 1_500_500.0
+
+
+def test_version_and_wrote_on_stderr(tmp_path):
+    from importlib.metadata import version
+
+    out = runner.invoke(app, ["--version"])
+    assert out.exit_code == 0 and out.output.strip() == f"bilat {version('bilat')}"
+    # "wrote FILE" is a message, not data: stderr, so that stdout stays the data alone
+    from typer.testing import CliRunner
+
+    split = CliRunner()
+    target = tmp_path / "c.json"
+    r = split.invoke(app, ["claims", "check", "-", "--format", "json", "--out", str(target)],
+                     input="No figures here.")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert f"wrote {target}" in r.stderr and "wrote" not in r.stdout
+    assert target.exists()

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bilat.cli.options import StoreOption, console, fail
+from bilat.cli.options import StoreOption, console, err_console, fail
 from bilat.errors import BilatError, InputError
 
 FORMATS = ("text", "json", "html")
@@ -127,6 +127,6 @@ def register(app: typer.Typer) -> None:
         )
         if out is not None:
             out.write_text(text, encoding="utf-8")
-            console.print(f"wrote {out}", markup=False)
+            err_console.print(f"wrote {out}", markup=False)  # stderr: stdout is data
         else:
             typer.echo(text)

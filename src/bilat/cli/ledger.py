@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bilat.cli.options import EngineOption, StoreOption, console, fail
+from bilat.cli.options import EngineOption, StoreOption, err_console, fail
 from bilat.cli.products import ProductsOption, restricted, selection
 from bilat.errors import BilatError, InputError
 
@@ -33,7 +33,6 @@ def _codes(products: str | None, data: object, source: str | None) -> tuple[str,
     sel = selection(products)
     if sel is None:
         return None
-    from bilat.cli.options import err_console
     from bilat.report.products import codes_in, data_revisions
 
     codes, conversions = codes_in(sel, data_revisions(data, source))
@@ -77,7 +76,7 @@ def _emit(result: object, fmt: str, out: Path | None) -> None:
         raise InputError(f"format {fmt!r} is not one of text, json, csv")
     if out is not None:
         out.write_text(text, encoding="utf-8")
-        console.print(f"wrote {out}", markup=False)
+        err_console.print(f"wrote {out}", markup=False)  # stderr: stdout is data
     else:
         typer.echo(text)
 
@@ -140,7 +139,7 @@ def register(app: typer.Typer) -> None:
             raise fail(exc, fmt) from None
         if out is not None:
             out.write_text(text, encoding="utf-8")
-            console.print(f"wrote {out}", markup=False)
+            err_console.print(f"wrote {out}", markup=False)  # stderr: stdout is data
         else:
             typer.echo(text)
 

@@ -11,6 +11,24 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"bilat {version('bilat')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print bilat's version."
+    ),
+) -> None:
+    """The trade relationship between two economies: data, profile, claims, scenarios."""
+
+
 # Each command module adds its commands; one line per module.
 from bilat.cli import data as _data  # noqa: E402
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bilat.cli.options import StoreOption, console, fail
+from bilat.cli.options import StoreOption, err_console, fail
 from bilat.cli.products import ProductsOption, restricted, selection
 from bilat.errors import BilatError, InputError
 
@@ -87,6 +87,6 @@ def register(app: typer.Typer) -> None:
             raise fail(exc) from None
         if out is not None:
             out.write_text(text, encoding="utf-8")
-            console.print(f"wrote {out}", markup=False)
+            err_console.print(f"wrote {out}", markup=False)  # stderr: stdout is data
         else:
             typer.echo(text)

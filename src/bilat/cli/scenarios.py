@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from bilat.cli.options import StoreOption, console, fail
+from bilat.cli.options import StoreOption, err_console, fail
 from bilat.errors import BilatError
 
 
@@ -202,7 +202,7 @@ def register(app: typer.Typer) -> None:
             from rich.markup import escape
 
             # a path may hold [brackets]: print it, never read it as markup
-            console.print(f"wrote {escape(str(out))}", highlight=False, emoji=False)
+            err_console.print(f"wrote {escape(str(out))}", highlight=False, emoji=False)
         else:
             typer.echo(text)
 
