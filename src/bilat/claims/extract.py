@@ -282,7 +282,24 @@ def _product(s: str, flow_m: re.Match[str] | None, ms: list[Mention]) -> str | N
         p = _strip_product(b["p"], ms, s)
         if p:
             return p
+    # an abbreviation before the flow word: "Russia's LNG exports" (never a country: "US")
+    acr = re.search(r"(?:'s?|\b[A-Z][a-z]+)\s(?P<p>[A-Z]{2,5})\s$", before)
+    flow_word = word.startswith(("export", "import", "shipment", "sale", "purchase"))
+    if acr and flow_word and not _is_economy(acr["p"]):
+        return acr["p"]
     return None
+
+
+def _is_economy(text: str) -> bool:
+    """True when ``text`` names a country or group ("US", "EU", "UAE")."""
+    from bilat.errors import BilatError
+    from bilat.ledger.economies import resolve
+
+    try:
+        resolve(text)
+    except BilatError:
+        return False
+    return True
 
 
 def _strip_product(p: str, ms: list[Mention], s: str) -> str | None:

@@ -12,6 +12,7 @@ that change what was claimed (another flow) can make a claim at most "approximat
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import re
 from collections import OrderedDict
@@ -309,13 +310,21 @@ class Verifier:
     # --- ledger calls (cached) ----------------------------------------------------------------
     def flows(self, a: str, b: str, frequency: str, basis: str) -> tuple[pd.DataFrame, str]:
         """The ledger's bilateral flows of A with B (all years), with its provenance text."""
-        key = (a, b, frequency, basis)
+        key = self._key(a, b, frequency, basis)
+        products = _PRODUCTS.get()
         if key not in self._flows:
             # imported on a miss only: with every answer cached, ibis is never loaded
             from bilat.ledger.flows import bilateral_flows
 
             try:
-                r = bilateral_flows(self.data, a, b, frequency=frequency, basis=basis)  # type: ignore[arg-type]
+                r = bilateral_flows(
+                    self.data,
+                    a,
+                    b,
+                    frequency=frequency,  # type: ignore[arg-type]
+                    basis=basis,  # type: ignore[arg-type]
+                    products=products or None,
+                )
                 frame = r.table.assign(_source=str(r.provenance))
                 self._remember(self._meta, key, (r.provenance.source, r.provenance.release))
                 self._remember(self._flows, key, frame)
@@ -325,6 +334,12 @@ class Verifier:
         if isinstance(got, Exception):
             raise got
         return got, str(got["_source"].iloc[0]) if len(got) else ""
+
+    @staticmethod
+    def _key(a: str, b: str, frequency: str, basis: str) -> tuple[object, ...]:
+        """The key of a pair's flows question: with the HS codes of a product claim, if any."""
+        products = _PRODUCTS.get()
+        return (a, b, frequency, basis, products) if products else (a, b, frequency, basis)
 
     def rank(self, a: str, b: str, year: int, by: str, basis: str) -> tuple[pd.Series, str]:
         """The ledger's rank row of B among A's partners in ``year``."""
@@ -379,12 +394,37 @@ class Verifier:
         if claim.unit not in {"USD", "%", "x", "rank", "top"}:
             return self._check_converted(claim)
         if claim.product:
+            return self._check_product(claim)
+        return self._check_flows(claim)
+
+    def _check_product(self, claim: Claim) -> CheckedClaim:
+        """A claim about a product ("exports of mineral fuels"): its words resolved to HS codes
+        (bilat.reference.products), then checked like a total on the detail that covers those
+        codes — or "no data" saying which products and levels the store holds."""
+        if claim.kind in {"rank", "share"}:
             return CheckedClaim(
                 claim,
                 "no data",
-                f"product-level figures ({claim.product!r}) are not checked yet: only totals "
-                "of all goods",
+                f"ranks and shares of a product ({claim.product!r}) are not checked yet",
             )
+        from bilat.reference.products import resolve_products
+
+        try:
+            sel = resolve_products(claim.product)  # type: ignore[arg-type]
+        except BilatError as e:
+            return CheckedClaim(
+                claim, "no data", f"the product {claim.product!r} has no one set of HS codes: {e}"
+            )
+        token = _PRODUCTS.set(tuple(sel.codes))
+        try:
+            checked = self._check_flows(claim)
+        finally:
+            _PRODUCTS.reset(token)
+        words = f"{claim.product} → HS {', '.join(sel.codes)}"
+        return replace(checked, reason=f"{checked.reason} [{words}]")
+
+    def _check_flows(self, claim: Claim) -> CheckedClaim:
+        """A value, change, rank or share claim read from the pair's flows."""
         parts = _period_parts(claim.period)
         if parts is None:
             return CheckedClaim(
@@ -486,10 +526,10 @@ class Verifier:
                 else f"{m} of {a} from {b}"
             )
             when = str(y) if freq == "annual" else f"{y} {'+'.join(codes)}"
-            reading = f"{what}, {when}, {_BASIS_WORDS[basis]}"
+            reading = f"{what}{_products_words()}, {when}, {_BASIS_WORDS[basis]}"
             if y != year:
                 reading += f" (nearest year in the store to {year})"
-            src, rel = self._meta.get((a, b, freq, basis), ("", ""))
+            src, rel = self._meta.get(self._key(a, b, freq, basis), ("", ""))
             ev = Evidence(
                 reading,
                 fig,
@@ -546,7 +586,7 @@ class Verifier:
                 who = "exporters'" if basis == "exporter" else "importers'"
                 label = f"the {who} reports"
             verdict, why = _grade(claim, fig, True)
-            src, rel = self._meta.get((a, b, freq, basis), ("", ""))
+            src, rel = self._meta.get(self._key(a, b, freq, basis), ("", ""))
             when = str(year) if freq == "annual" else f"{year} {'+'.join(codes)}"
             cite = ", ".join(x for x in (src, f"release {rel}" if rel else "", when) if x)
             sides.append(SideVerdict(label, basis, fig, _label(fig, "USD"), verdict, why, cite))
@@ -611,11 +651,11 @@ class Verifier:
                 f"basis={basis!r}) -> {measure} {claim.period} / {claim.base}"
             )
             reading = (
-                f"{measure} {claim.period} ({_label(v1, 'USD')}) on "
+                f"{measure}{_products_words()} {claim.period} ({_label(v1, 'USD')}) on "
                 f"{claim.base} ({_label(v0, 'USD')}), "
                 f"{_BASIS_WORDS[basis]}"
             )
-            src, rel = self._meta.get((a, b, freq, basis), ("", ""))
+            src, rel = self._meta.get(self._key(a, b, freq, basis), ("", ""))
             ev = Evidence(
                 reading,
                 fig,
@@ -698,6 +738,18 @@ class Verifier:
 # that checking several articles about the same pair in one session reuses the queries.
 _VERIFIERS: OrderedDict[int, tuple[object, Verifier]] = OrderedDict()
 _MAX_VERIFIERS = 4
+
+
+#: The HS codes a product claim is being checked on (empty for totals): the flows questions of
+#: one check read them, so the cached answers of totals and of products never mix.
+_PRODUCTS: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "bilat_claim_products", default=()
+)
+
+
+def _products_words() -> str:
+    codes = _PRODUCTS.get()
+    return f" of HS {', '.join(codes)}" if codes else ""
 
 
 def verifier_for(data: object) -> Verifier:
