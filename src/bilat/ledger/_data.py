@@ -206,6 +206,44 @@ _SQL: OrderedDict[object, str] = OrderedDict()
 _SQL_KEPT = 256
 
 
+def normalise_products(products: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """HS codes from '27,44' or a sequence: digits only, 2/4/6 long; InputError otherwise."""
+    if products is None:
+        return ()
+    items = products.split(",") if isinstance(products, str) else list(products)
+    out = []
+    for raw in items:
+        code = str(raw).strip()
+        if not code:
+            continue
+        if not code.isdigit() or len(code) not in (2, 4, 6):
+            raise InputError(
+                f"products: {code!r} is not an HS code; give chapters, headings or subheadings "
+                "as 2, 4 or 6 digits, e.g. --products 27,4403"
+            )
+        out.append(code)
+    if not out:
+        raise InputError("products: no HS code given; e.g. --products 27,44")
+    return tuple(sorted(set(out)))
+
+
+def product_filter(rows: ir.Table, products: tuple[str, ...]) -> ir.BooleanValue:
+    """Rows whose HS code lies inside one of ``products`` (a chapter holds its headings …)."""
+    cond = None
+    for p in products:
+        term = rows["product"].startswith(p)
+        cond = term if cond is None else cond | term
+    assert cond is not None
+    return cond
+
+
+def product_tables(data: object, products: tuple[str, ...]) -> tuple[ir.Table, ir.Table | None]:
+    """The table a question on ``products`` reads: a store's ``pair_chapters`` when every code
+    is a chapter, else the flows detail; no economy_totals (they hold no products)."""
+    chapters = chapters_table(data) if all(len(p) == 2 for p in products) else None
+    return (flows_table(data) if chapters is None else chapters), None
+
+
 def check_basis(basis: str) -> str:
     """The basis if valid, else InputError listing the choices."""
     if basis not in BASES:
@@ -411,7 +449,6 @@ def _choose(
             reason=_group_reason(economies, years),
             hint="add data with `bilat data add` (see `bilat data list` for what the store holds)",
         )
-    summary["year"] = summary.year.astype(int)
     if both_reports:
         both = summary.groupby("source").reported_by.agg(lambda r: set().union(*map(set, r)))
         keep = both[both.map(lambda r: {"exporter", "importer"} <= r)].index
@@ -445,7 +482,8 @@ def _choose(
         return total_row or (scope is not None and scope.all_goods)  # type: ignore[attr-defined]
 
     ok = [covers(sp, bool(tr)) for sp, tr in zip(scope_of, summary.is_total, strict=True)]
-    summary["all_goods"] = [sp is not None and sp.all_goods for sp in scope_of]
+    # a new frame: the summary may be the one remembered for every year (_summary)
+    summary = summary.assign(all_goods=[sp is not None and sp.all_goods for sp in scope_of])
     dropped = summary[[not o for o in ok]]
     summary = summary[ok]
     from bilat.ledger.coverage import partial_notes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -59,9 +58,6 @@ class CompositionResult(LedgerResult):
         return t[t.year == year].nlargest(n, "value").reset_index(drop=True)
 
 
-_RAW: OrderedDict[tuple, tuple[pd.DataFrame, object]] = OrderedDict()
-
-
 def product_values(
     data: object,
     a: Economy,
@@ -116,21 +112,17 @@ def product_values(
 
     shape = ("products", table_key(t), choice.sql_key, years, only)
     sc = coverage.scopes(data)
+
     # the same pair's products are asked again under another basis (a composition's shares on
     # the side of its all-goods total): the rows, kept per coverage object (one per store state)
-    key = (id(sc), shape, a, b)
-    hit = _RAW.get(key)
-    if hit is not None:
-        _RAW.move_to_end(key)
-        raw = hit[0]
-    else:
+    def rows() -> pd.DataFrame:
         raw = run_for((a, b), shape, build)
         raw["year"] = raw.year.astype(int)
         if not annual_only(raw):  # sub-year periods: rolled up to years first
             raw = rollup(raw, "annual", list(REPORTS), keys=("product",), grouped=True)
-        _RAW[key] = (raw, sc)  # the scopes held: their id stays theirs
-        if len(_RAW) > 16:
-            _RAW.popitem(last=False)
+        return raw
+
+    raw = coverage.remember(sc, ("products", shape, a, b), rows)
     reports = (
         importer_reports(sc, choice.source, raw.year, b),
         importer_reports(sc, choice.source, raw.year, a),

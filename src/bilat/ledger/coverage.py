@@ -9,7 +9,8 @@ it; otherwise it raises ``NotCoveredError`` naming what exists.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -17,6 +18,7 @@ import pyarrow as pa
 from bilat.store.coverage import YearScope, describe_years, of_tables, year_scopes
 
 Scopes = Mapping[tuple[str, int], YearScope]
+T = TypeVar("T")
 
 
 def scopes(data: object) -> Scopes:
@@ -49,16 +51,12 @@ def _of_table(t: ir.Table) -> Scopes:
     keys = ["year", "period", "exporter", "importer", "flow", "reported_by", "non_country"]
     cols = [*keys, "source", "release"]
     product = t["product"]
-    chapter = product.substr(0, 2)
-    is_chapter = product.re_search("^[0-9]{2,}$")
-    base = t.select(*cols, product=product)
-    totals = run(
-        base.mutate(product=(product == TOTAL).ifelse(TOTAL, "SUM"))
-        .select(*cols, "product")
-        .distinct()
-    )
+    totals = run(t.select(*cols, product=(product == TOTAL).ifelse(TOTAL, "SUM")).distinct())
+    # of the chapters only which ones each source holds per year (of_tables reads no more)
     chapters = run(
-        t.filter(is_chapter).select(*cols, product=chapter).distinct()  # type: ignore[arg-type]
+        t.filter(product.re_search("^[0-9]{2,}$"))
+        .select("source", "release", "year", product=product.substr(0, 2))
+        .distinct()
     )
     codes = run(t.select("source", "product").distinct())
     entries = []
@@ -71,11 +69,6 @@ def _of_table(t: ir.Table) -> Scopes:
         )
         entries.append((str(source), "", str(release), cov))
     return year_scopes(entries)
-
-
-def source_years(sc: Scopes, source: str) -> list[int]:
-    """The years a source holds."""
-    return sorted(y for (s, y) in sc if s == source)
 
 
 def partial_notes(sc: Scopes, years: Iterable[int] | None, sources: Iterable[str]) -> list[str]:
@@ -112,3 +105,26 @@ def nearest(available: Iterable[int], asked: Iterable[int], k: int = 1) -> list[
         after = [a for a in avail if a > y][:k]
         out |= set(before) | set(after)
     return sorted(out - set(want))
+
+
+def remember(sc: Scopes, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, remembered per coverage object (one per store state) and ``key``.
+
+    The ledger's answers that a question reuses — a pair's every-year flows for a not-covered
+    answer's context, a pair's product rows asked again under another basis — are kept here;
+    the coverage object is held with them so that its ``id`` stays unique while they live.
+    """
+    full = (id(sc), *key)
+    hit = _MEMO.get(full)
+    if hit is not None:
+        _MEMO.move_to_end(full)
+        return hit[0]  # type: ignore[return-value]
+    value = compute()
+    _MEMO[full] = (value, sc)
+    if len(_MEMO) > _MEMO_KEPT:
+        _MEMO.popitem(last=False)
+    return value
+
+
+_MEMO: OrderedDict[tuple, tuple[object, object]] = OrderedDict()
+_MEMO_KEPT = 128

@@ -6,7 +6,7 @@ imports likewise the other way, so a group's internal trade never counts as trad
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -19,13 +19,14 @@ from bilat.ledger import coverage, economies
 from bilat.ledger._data import (
     Basis,
     SourceChoice,
-    chapters_table,
     check_basis,
     choose_source,
     economy_table,
-    flows_table,
+    normalise_products,
     null_float,
     pair_rows,
+    product_filter,
+    product_tables,
     report_kind,
     run_for,
     source_rows,
@@ -154,27 +155,26 @@ def rollup(
 
 
 def importer_reports(
-    sc: coverage.Scopes, source: str, years: object, importers: object
+    sc: coverage.Scopes, source: str, years: Iterable[int], importers: Economy | Iterable[str]
 ) -> np.ndarray:
     """Per row: does the importer (an Economy, or a code per row) declare its imports in the
     source that year? Decides, in ``pick_basis``, between the importer's report (a product it
     did not list is 0) and the exporter's (mirror) for a whole reporter, never product by
     product — so sums at any level agree."""
-    out = []
-    per_row = not isinstance(importers, Economy)
-    codes = list(importers) if per_row else None  # type: ignore[call-overload]
-    for i, year in enumerate(years):  # type: ignore[arg-type]
-        scope = sc.get((source, int(year)))
+    year = np.asarray(list(years), dtype=int)
+    codes = None if isinstance(importers, Economy) else pd.Series(list(importers))
+    out = np.zeros(len(year), dtype=bool)
+    for y in np.unique(year):  # one look-up per year, not per row
+        scope = sc.get((source, int(y)))
         if scope is None or "importer" not in scope.reported_by:
-            out.append(False)
             continue
-        if per_row:
-            out.append(codes[i] in scope.reporters)  # type: ignore[index]
+        rows = year == y
+        if codes is not None:
+            out[rows] = codes[rows].isin(scope.reporters).to_numpy()
         else:
-            e = importers
-            members = e.members(int(year)) or e.all_members  # type: ignore[attr-defined]
-            out.append(bool(members) and members <= scope.reporters)
-    return np.array(out, dtype=bool)
+            members = importers.members(int(y)) or importers.all_members  # type: ignore[union-attr]
+            out[rows] = bool(members) and members <= scope.reporters
+    return out
 
 
 def pick_basis(
@@ -276,13 +276,7 @@ def bilateral_flows(
     sc = coverage.scopes(data)
     yrs = tuple(years) if years is not None else None
     prods = normalise_products(products)
-    if prods:  # a partial figure, asked for: the detail (or its chapters) of those products
-        chapters_only = all(len(p) == 2 for p in prods)
-        t = chapters_table(data) if chapters_only else None
-        t = flows_table(data) if t is None else t
-        et = None
-    else:
-        t, et = totals_table(data), economy_table(data)
+    t, et = product_tables(data, prods) if prods else (totals_table(data), economy_table(data))
     try:
         choice = choose_source(
             t, (ea, eb), source=source, years=yrs, economy=et, scopes=sc, products=prods
@@ -338,7 +332,7 @@ def _flows_frame(
         rows = pair_rows(t, a, b) if economy is None else trade_of(economy, a, b)
         rows = source_rows(rows, choice)
         if products:
-            rows = rows.filter(_product_filter(rows, products))
+            rows = rows.filter(product_filter(rows, products))
         rows, sums = pair_sums(rows, a, b, choice, years)
         return rows.group_by(["year", "period"]).aggregate(**sums).order_by(["year", "period"])
 
@@ -353,41 +347,8 @@ def _flows_frame(
             importer_reports(scopes, choice.source, rolled.year, ea),
         )
     picked, used = pick_basis(rolled, basis, "reconciled" in choice.reported_by, reports=reports)
-    picked["turnover"] = picked.exports + picked.imports  # NaN when a direction is missing
-    picked["balance"] = picked.exports - picked.imports
-    picked["complete"] = rolled.complete.to_numpy()
+    picked["complete"] = rolled.complete.to_numpy()  # turnover and balance: _mark_missing
     return picked.reset_index(drop=True), used
-
-
-def normalise_products(products: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
-    """HS codes from '27,44' or a sequence: digits only, 2/4/6 long; InputError otherwise."""
-    if products is None:
-        return ()
-    items = products.split(",") if isinstance(products, str) else list(products)
-    out = []
-    for raw in items:
-        code = str(raw).strip()
-        if not code:
-            continue
-        if not code.isdigit() or len(code) not in (2, 4, 6):
-            raise InputError(
-                f"products: {code!r} is not an HS code; give chapters, headings or subheadings "
-                "as 2, 4 or 6 digits, e.g. --products 27,4403"
-            )
-        out.append(code)
-    if not out:
-        raise InputError("products: no HS code given; e.g. --products 27,44")
-    return tuple(sorted(set(out)))
-
-
-def _product_filter(rows: ir.Table, products: tuple[str, ...]) -> ir.BooleanValue:
-    """Rows whose HS code lies inside one of ``products`` (a chapter holds its headings …)."""
-    cond = None
-    for p in products:
-        term = rows["product"].startswith(p)
-        cond = term if cond is None else cond | term
-    assert cond is not None
-    return cond
 
 
 def _mark_missing(
@@ -429,37 +390,29 @@ def _reported(scope: object, src: Economy, dst: Economy, year: int, basis: str) 
     """Would the source hold the flow src→dst in ``year`` if there were one?"""
     if scope is None:
         return False
-    if "reconciled" in scope.reported_by and basis in ("auto", "reconciled"):  # type: ignore[attr-defined]
-        exp_side = src.members(year) or src.all_members
-        imp_side = dst.members(year) or dst.all_members
-        return bool(exp_side & scope.exporters) and bool(imp_side & scope.importers)  # type: ignore[attr-defined]
-    reporters = scope.reporters  # type: ignore[attr-defined]
-    by_exporter = basis in ("auto", "exporter") and "exporter" in scope.reported_by  # type: ignore[attr-defined]
-    by_importer = basis in ("auto", "importer") and "importer" in scope.reported_by  # type: ignore[attr-defined]
     exp_side = src.members(year) or src.all_members
     imp_side = dst.members(year) or dst.all_members
-    return bool(
-        (by_exporter and exp_side and exp_side <= reporters)
-        or (by_importer and imp_side and imp_side <= reporters)
-    )
+    by = scope.reported_by  # type: ignore[attr-defined]
+    if "reconciled" in by and basis in ("auto", "reconciled"):
+        return bool(exp_side & scope.exporters) and bool(imp_side & scope.importers)  # type: ignore[attr-defined]
+    reporters = scope.reporters  # type: ignore[attr-defined]
+    by_exporter = basis in ("auto", "exporter") and "exporter" in by
+    by_importer = basis in ("auto", "importer") and "importer" in by
+    return (by_exporter and exp_side <= reporters) or (by_importer and imp_side <= reporters)
 
 
 def _nearest_flows(
     data: object, ea: Economy, eb: Economy, years: tuple[int, ...], source: str | None
 ) -> list[dict]:
     """Turnover in the covered years nearest to ``years``, as context for a not-covered answer."""
-    sc = coverage.scopes(data)
-    key = (id(sc), ea, eb, source)
-    if key in _EVERY_YEAR:
-        every = _EVERY_YEAR[key][0]
-    else:
+
+    def every_year() -> FlowsResult | None:
         try:
-            every = bilateral_flows(data, ea, eb, source=source)
+            return bilateral_flows(data, ea, eb, source=source)
         except NoDataError:
-            every = None
-        _EVERY_YEAR[key] = (every, sc)  # the scopes held: their id stays theirs
-        if len(_EVERY_YEAR) > 64:
-            _EVERY_YEAR.popitem(last=False)
+            return None
+
+    every = coverage.remember(coverage.scopes(data), ("flows", ea, eb, source), every_year)
     if every is None:
         return []
     have = [
@@ -482,11 +435,6 @@ def _nearest_flows(
             }
         )
     return out
-
-
-# A pair's all-years flows, for not-covered context: keyed by the coverage object of the data
-# (one per store generation) and the question.
-_EVERY_YEAR: OrderedDict[tuple, tuple[FlowsResult | None, object]] = OrderedDict()
 
 
 def _bn(value: float) -> str:

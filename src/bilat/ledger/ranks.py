@@ -7,7 +7,6 @@ ranking and the total the shares are taken of.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -20,11 +19,12 @@ from bilat.errors import InputError, NoDataError, NotCoveredError
 from bilat.ledger import coverage, economies
 from bilat.ledger._data import (
     Basis,
-    chapters_table,
     check_basis,
     choose_source,
     economy_table,
-    flows_table,
+    normalise_products,
+    product_filter,
+    product_tables,
     run_for,
     side_rows,
     source_rows,
@@ -35,10 +35,8 @@ from bilat.ledger._data import (
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import (
     REPORTS,
-    _product_filter,
     annual_only,
     importer_reports,
-    normalise_products,
     pick_basis,
     report_sums,
     rollup,
@@ -99,12 +97,7 @@ def partner_table(
     check_basis(basis)
     ea = economies.resolve(a)
     prods = normalise_products(products)
-    if prods:
-        chapters = chapters_table(data) if all(len(p) == 2 for p in prods) else None
-        t = flows_table(data) if chapters is None else chapters
-        et = None
-    else:
-        t, et = totals_table(data), economy_table(data)
+    t, et = product_tables(data, prods) if prods else (totals_table(data), economy_table(data))
     yrs = tuple(years) if years is not None else None
     choice = choose_source(
         t,
@@ -122,7 +115,7 @@ def partner_table(
         (e,) = one
         rows = source_rows(side_rows(t, e) if et is None else trade_of(et, e), choice)
         if prods:
-            rows = rows.filter(_product_filter(rows, prods))
+            rows = rows.filter(product_filter(rows, prods))
         rows = rows.filter(~rows.non_country)
         if yrs:
             rows = rows.filter(rows.year.isin(list(yrs)))
@@ -250,18 +243,14 @@ def _nearest_ranks(
     data: object, ea: Economy, eb: Economy, years: tuple[int, ...], by: str, source: str | None
 ) -> list[dict]:
     """B's rank in the covered years nearest to ``years``: context for a not-covered answer."""
-    sc = coverage.scopes(data)
-    key = (id(sc), ea, eb, by, source)
-    if key in _EVERY_YEAR:
-        every = _EVERY_YEAR[key][0]
-    else:
+
+    def every_year() -> RankResult | None:
         try:
-            every = partner_rank(data, ea, eb, by=by, source=source)  # type: ignore[arg-type]
+            return partner_rank(data, ea, eb, by=by, source=source)  # type: ignore[arg-type]
         except NoDataError:
-            every = None
-        _EVERY_YEAR[key] = (every, sc)
-        if len(_EVERY_YEAR) > 64:
-            _EVERY_YEAR.popitem(last=False)
+            return None
+
+    every = coverage.remember(coverage.scopes(data), ("ranks", ea, eb, by, source), every_year)
     if every is None:
         return []
     t = every.table
@@ -280,10 +269,6 @@ def _nearest_ranks(
             }
         )
     return out
-
-
-# A pair's ranks in every year, for not-covered context (keyed as flows' _EVERY_YEAR).
-_EVERY_YEAR: OrderedDict[tuple, tuple[RankResult | None, object]] = OrderedDict()
 
 
 def top_partners(
