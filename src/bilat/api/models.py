@@ -43,6 +43,18 @@ class EconomyOut(BaseModel):
     kind: str
 
 
+class ChartOut(BaseModel):
+    """One chart of the profile: Plotly JSON, or none and a note saying what is not covered."""
+
+    key: str
+    title: str
+    figure: dict[str, Any] | None = Field(
+        description="Plotly figure (data, layout); null when the data cannot draw it."
+    )
+    note: str = Field(description="What the chart covers (source, release), or why it is empty.")
+    csv: str = Field(description="The values drawn, raw (USD, fractions), as CSV.")
+
+
 class ProfileOut(BaseModel):
     """The one-page profile of A–B: flows plus every section the data could answer."""
 
@@ -59,6 +71,9 @@ class ProfileOut(BaseModel):
         default=None,
         description="What ``products`` resolved to (codes, and the text each came from); the "
         "composition and mirror sections keep only those products.",
+    )
+    charts: list[ChartOut] | None = Field(
+        default=None, description="With ``charts=true``: the charts the web profile draws."
     )
 
 

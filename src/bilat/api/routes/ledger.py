@@ -229,6 +229,13 @@ async def profile(
             "comma-separated ('27,4403', 'mineral fuels'); see /api/products/search.",
         ),
     ] = None,
+    charts: Annotated[
+        bool,
+        Query(
+            description="Also the profile's charts (Plotly JSON, or a note saying what is not "
+            "covered) with each chart's rows as CSV: what the web profile draws."
+        ),
+    ] = False,
 ) -> dict:
     """The one-page profile of A–B: flows, growth, ranks, composition, sectors, indices, mirror."""
     from bilat.report import profile as build
@@ -245,21 +252,30 @@ async def profile(
         except InputError as exc:
             raise field(("query", "products"), exc) from None
 
+    def with_charts(prof: object, body: dict) -> dict:
+        if not charts:
+            return body
+        from bilat.report.charts import charts as draw
+
+        return {**body, "charts": [c.to_dict() for c in draw(prof)]}  # type: ignore[arg-type]
+
     def run(s: object) -> dict:
         if sel is None:
-            return serialize.profile(build(s, ea, eb, years=ys, source=source))
+            prof = build(s, ea, eb, years=ys, source=source)
+            return with_charts(prof, serialize.profile(prof))
         from bilat.report.products import codes_in, data_revisions, restrict_profile
 
         revisions = data_revisions(s, source)
         # flows, growth and ranks of those products only (partial figures, labelled so)
         codes = codes_in(sel, revisions)[0]
-        prof = build(s, ea, eb, years=ys, source=source, products=codes)
-        body = serialize.profile(restrict_profile(prof, sel, revisions))
-        return {**body, "products": sel.to_dict()}
+        prof = restrict_profile(
+            build(s, ea, eb, years=ys, source=source, products=codes), sel, revisions
+        )
+        return with_charts(prof, {**serialize.profile(prof), "products": sel.to_dict()})
 
     return await answer(
         ctx,
-        ("profile", ea.code, eb.code, ys, source, sel.codes if sel else None),
+        ("profile", ea.code, eb.code, ys, source, sel.codes if sel else None, charts),
         run,
         "profile",
     )

@@ -25,14 +25,25 @@ bilat.api = async function (path, options) {
   return body;
 };
 
+// Human numbers, the rules of bilat.report.human (Python): "15.33 bn USD", "−37.6 %".
+bilat.signed = function (text) {
+  return text.startsWith("-") ? "\u2212" + text.slice(1) : text;
+};
+
 // USD with a scale word: 15.33 bn USD, 412.5 mn USD.
 bilat.usd = function (v) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   const a = Math.abs(v);
-  if (a >= 1e12) return (v / 1e12).toFixed(2) + " tn USD";
-  if (a >= 1e9) return (v / 1e9).toFixed(2) + " bn USD";
-  if (a >= 1e6) return (v / 1e6).toFixed(1) + " mn USD";
-  return Math.round(v).toLocaleString("en-US") + " USD";
+  if (a >= 1e12) return bilat.signed((v / 1e12).toFixed(2)) + " tn USD";
+  if (a >= 1e9) return bilat.signed((v / 1e9).toFixed(2)) + " bn USD";
+  if (a >= 1e6) return bilat.signed((v / 1e6).toFixed(1)) + " mn USD";
+  return bilat.signed(Math.round(v).toLocaleString("en-US")) + " USD";
+};
+
+// A value already in percent: 3.64 → "3.6 %", -37.6 → "−37.6 %".
+bilat.pct = function (v, digits) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "–";
+  return bilat.signed(v.toFixed(digits === undefined ? 1 : digits)) + " %";
 };
 
 bilat.num = function (v, digits) {
@@ -53,6 +64,8 @@ bilat.table = function (el, rows, columns) {
   const head = el.createTHead().insertRow();
   for (const c of columns) {
     const th = document.createElement("th");
+    th.scope = "col";
+    if (c.title) th.title = c.title;
     th.textContent = c.label || c.key;
     head.appendChild(th);
   }
@@ -63,7 +76,7 @@ bilat.table = function (el, rows, columns) {
       const td = tr.insertCell();
       const v = r[c.key];
       td.textContent = c.fmt ? c.fmt(v, r) : (typeof v === "number" ? bilat.num(v) : (v ?? "–"));
-      if (typeof v === "number") td.className = "n";
+      if (typeof v === "number") { td.className = "n"; td.dataset.value = String(v); }  // raw, for CSV
     }
   }
 };

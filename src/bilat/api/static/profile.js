@@ -3,7 +3,6 @@
 
 (function () {
   const $ = (id) => document.getElementById(id);
-  const PLOT = { responsive: true, displaylogo: false };
 
   function lastAnnual(rows) {
     const annual = rows.filter(r => r.period === "A" && r.turnover !== null);
@@ -25,22 +24,6 @@
     return [hit.rank, bilat.ordinal(hit.rank) + " of " + hit.partners + " (" + hit.year + ")"];
   }
 
-  function compositionChart(el, section, title) {
-    if (!section || !section.rows.length) { el.replaceChildren(); return; }
-    const latest = Math.max(...section.rows.map(r => r.year));
-    const rows = section.rows.filter(r => r.year === latest)
-      .sort((x, y) => y.value - x.value).slice(0, 10).reverse();
-    const label = (r) => { const d = (r.description || "").slice(0, 34); return r.code + (d && d !== r.code ? " " + d : ""); };
-    Plotly.newPlot(el, [{
-      type: "bar", orientation: "h",
-      x: rows.map(r => r.value), y: rows.map(label),
-      hovertemplate: "%{y}<br>%{x:$,.0f}<extra></extra>",
-    }], {
-      title: { text: title + ", " + latest + " (USD)" }, margin: { l: 220, r: 10, t: 40, b: 30 },
-      height: 360,
-    }, PLOT);
-  }
-
   function render(p) {
     const flows = p.flows.rows;
     const last = lastAnnual(flows);
@@ -55,7 +38,7 @@
     const [rk2, rk2Text] = rankText(p.sections.rank_a_in_b, last && last.year);
     setValue("rank-ba", rk2, rk2Text);
 
-    // one point per year from the first to the last: a year without data is a gap (null)
+    // one row per year from the first to the last: a year without data is a gap, not a zero
     const observed = flows.filter(r => r.period === "A");
     const byYear = new Map(observed.map(r => [r.year, r]));
     const first = observed.length ? observed[0].year : 0;
@@ -63,17 +46,11 @@
     const years = [];
     for (let y = first; y <= lastYear; y++) years.push(y);
     const annual = years.map(y => byYear.get(y) || { year: y });
-    Plotly.newPlot($("chart-flows"), ["turnover", "exports", "imports"].map(k => ({
-      type: "scatter", mode: observed.length > 1 ? "lines+markers" : "markers", name: k,
-      x: years, y: annual.map(r => (r[k] === undefined ? null : r[k])), connectgaps: false,
-      hovertemplate: k + " %{x}: %{y:$,.0f}<extra></extra>",
-    })), {
-      title: { text: p.a.code + " trade with " + p.b.code + " (USD)" }, height: 380,
-      margin: { t: 40, r: 10 }, xaxis: { type: "linear", dtick: years.length > 12 ? 4 : 1 },
-    }, PLOT);
-    compositionChart($("chart-exports"), p.sections.composition_exports, p.a.code + " exports to " + p.b.code);
-    compositionChart($("chart-imports"), p.sections.composition_imports, p.a.code + " imports from " + p.b.code);
-    compositionChart($("chart-sectors"), p.sections.sectors, "Sectors (turnover)");
+    // the charts are built by the server (bilat.report.charts), as in the HTML report; drawn
+    // once the section shows, so that Plotly sizes them to the page
+    $("result").hidden = false;
+    $("home").hidden = true;
+    for (const c of p.charts || []) bilatCharts.draw(c.key, c);
 
     const idx = [];
     for (const [name, s] of Object.entries(p.sections)) {
@@ -103,7 +80,6 @@
       ? "Products: " + p.products.items.map(i => i.text + " → HS " + i.codes.join(", ")).join("; ")
         + " (composition and mirror keep only these; shares are of all goods)"
       : "";
-    $("result").hidden = false;
   }
 
   async function show(ev) {
@@ -119,12 +95,13 @@
     bilat.status("Loading the profile…");
     $("show").disabled = true;
     try {
-      const p = await bilat.api("/api/profile?" + params.toString());
+      const p = await bilat.api("/api/profile?" + params.toString() + "&charts=true");
       render(p);
       bilat.status("");
       history.replaceState(null, "", "/?" + params.toString());
     } catch (e) {
       $("result").hidden = true;
+      $("home").hidden = false;
       bilat.status(e.message, true);
     } finally {
       $("show").disabled = false;
