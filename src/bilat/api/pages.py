@@ -41,9 +41,19 @@ CHARTS = ("flows", "ranks", "composition", "top-products", "sectors")
 #: worked examples on the home page: (economy A, economy B, first year, last year, why)
 EXAMPLES = (
     ("RUS", "KOR", 1996, 2016, "the worked example: Korea was Russia's 6th partner in 2016"),
-    ("CHN", "KOR", 1996, 2016, "Korea's largest partner"),
-    ("USA", "KOR", 1996, 2016, "an FTA partner since 2012 (KORUS)"),
-    ("DEU", "RUS", 1996, 2016, "Russia's second partner"),
+    ("CHN", "KOR", 1996, 2016, "China was Korea's largest partner in 2016"),
+    ("USA", "KOR", 1996, 2016, "the United States was Korea's 2nd partner in 2016; KORUS FTA"),
+    ("DEU", "RUS", 1996, 2016, "Germany was Russia's 2nd partner in 2016"),
+)
+
+
+#: the per-economy columns of a scenario's results on the page: (column, header, legend addition)
+SCENARIO_COLUMNS = (
+    ("real_gdp_pct", "real GDP (welfare), %", ""),
+    ("real_spending_pct", "real spending, %", ""),
+    ("exports_full_pct", "exports (full GE), %", ""),
+    ("exports_conditional_pct", "exports (conditional GE), %", ""),
+    ("producer_price_pct", "producer price, %", "; relative to the numeraire"),
 )
 
 
@@ -129,7 +139,8 @@ def scenarios_page(request: Request) -> HTMLResponse:
     """Choose a scenario; see its results with a legend for every column."""
     from bilat.scenarios.ge.results import COUNTRY_COLUMNS
 
-    return _page(request, "scenarios", columns=COUNTRY_COLUMNS)
+    columns = [(key, label, COUNTRY_COLUMNS[key] + extra) for key, label, extra in SCENARIO_COLUMNS]
+    return _page(request, "scenarios", columns=columns)
 
 
 @router.get("/vendor/plotly.min.js")

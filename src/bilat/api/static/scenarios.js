@@ -10,33 +10,56 @@
     $("about").textContent = s ? s.title + " — baseline " + s.year + ", σ = " + s.sigma + "; " + s.shocks.join("; ") : "";
   }
 
-  function render(r) {
+  // "Kazakhstan (KAZ)": names beside ISO3 codes (a code with no name, e.g. ROW, stays a code)
+  function namer(economies) {
+    const names = new Map(economies.map(e => [e.code, e.name]));
+    const one = (code) => (names.has(code) ? names.get(code) + " (" + code + ")" : code);
+    return (text) => String(text).replace(/\b[A-Z]{3}\b/g, one);
+  }
+
+  // the per-economy columns with their headers, as the legend under the table names them
+  function legendColumns() {
+    return Array.from(document.querySelectorAll("#countries-legend dt[data-column]"))
+      .map(dt => ({ key: dt.dataset.column, label: dt.textContent }));
+  }
+
+  function render(r, name) {
     $("scenario-title").textContent = r.scenario;
-    const pct = (v) => (v === null || v === undefined) ? "–" : v.toFixed(2) + " %";
-    bilat.table($("focus"), r.focus || [], [
-      { key: "flow" }, { key: "baseline_usd", label: "baseline", fmt: bilat.usd },
-      { key: "conditional_pct", label: "conditional", fmt: pct },
-      { key: "full_pct", label: "full endowment", fmt: pct },
+    $("numeraire").textContent = name(r.reference) + "'s consumer price index (P = 1)"
+      + (r.normalisation === "world_output" ? "; world output held fixed" : "");
+    const pct = (v) => bilat.pct(v, 2);
+    bilat.table($("focus"), (r.focus || []).map(f => ({ ...f, flow: name(f.flow) })), [
+      { key: "flow" }, { key: "baseline_usd", label: "baseline (USD)", fmt: bilat.usd },
+      { key: "conditional_pct", label: "conditional GE (%)", fmt: pct },
+      { key: "full_pct", label: "full endowment GE (%)", fmt: pct },
     ]);
-    const top = r.countries.slice().sort((x, y) => Math.abs(y.real_gdp_pct) - Math.abs(x.real_gdp_pct)).slice(0, 20);
-    bilat.table($("countries"), top, [
-      { key: "country" }, { key: "real_gdp_pct", label: "real GDP", fmt: pct },
-      { key: "exports_full_pct", label: "exports (full)", fmt: pct },
-      { key: "exports_conditional_pct", label: "exports (conditional)", fmt: pct },
-      { key: "producer_price_pct", label: "producer price", fmt: pct },
-    ]);
+    const top = r.countries.slice().sort((x, y) => Math.abs(y.real_gdp_pct) - Math.abs(x.real_gdp_pct)).slice(0, 20)
+      .map(c => ({ ...c, economy: name(c.country) }));
+    bilat.table($("countries"), top, [{ key: "economy" }].concat(
+      legendColumns().map(c => ({ key: c.key, label: c.label, fmt: v => bilat.pct(v, 3) }))));
     const bars = top.slice().reverse();
-    Plotly.newPlot($("chart-welfare"), [{
-      type: "bar", orientation: "h", x: bars.map(c => c.real_gdp_pct), y: bars.map(c => c.country),
-      hovertemplate: "%{y}: %{x:.3f} %<extra></extra>",
-    }], {
-      title: { text: "Change in real GDP (welfare), %, full endowment" }, height: 520,
-      margin: { l: 60, r: 10, t: 40, b: 30 },
-    }, { responsive: true, displaylogo: false });
+    const csv = ["country,name,real_gdp_pct"].concat(
+      bars.slice().reverse().map(c => [c.country, '"' + c.economy + '"', c.real_gdp_pct].join(","))).join("\n") + "\n";
+    bilatCharts.draw("welfare", {
+      title: "Change in real GDP (welfare), % — counterfactual vs baseline, full endowment GE",
+      note: "The 20 economies with the largest change; real GDP is output over the consumer price index (Y/P).",
+      csv: csv,
+      figure: {
+        data: [{
+          type: "bar", orientation: "h", x: bars.map(c => c.real_gdp_pct), y: bars.map(c => c.economy),
+          marker: { color: bars.map(c => (c.real_gdp_pct < 0 ? "#bc4c00" : "#1a7f37")) },
+          customdata: bars.map(c => pct(c.real_gdp_pct)),
+          hovertemplate: "%{y}: %{customdata}<extra></extra>",
+        }],
+        layout: {
+          height: 560, margin: { l: 10, r: 20, t: 36, b: 40 }, yaxis: { automargin: true },
+          xaxis: { title: { text: "% change in real GDP" } }, font: { family: "system-ui, sans-serif", size: 13 },
+        },
+      },
+    });
     $("assumptions").replaceChildren(...r.assumptions.map(a => {
       const li = document.createElement("li"); li.textContent = a; return li;
     }));
-    $("result").hidden = false;
   }
 
   async function poll(id) {
@@ -63,7 +86,9 @@
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       });
       const done = await poll(job.id);
-      render(done.result);
+      const name = namer(await bilat.loadEconomies());
+      $("result").hidden = false;  // shown before drawing, so that the chart takes the page's width
+      render(done.result, name);
     } catch (e) {
       bilat.status(e.message, true);
     } finally {
