@@ -59,6 +59,38 @@ def live_server(api_app) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    """axe-core's browser build (``axe.min.js``), from the axe-playwright-python wheel of the
+    dev extra, or the file named by BILAT_AXE_JS (e.g. node_modules/axe-core/axe.min.js)."""
+    import os
+
+    given = os.environ.get("BILAT_AXE_JS")
+    if given:
+        return Path(given)
+    axe = pytest.importorskip("axe_playwright_python")
+    path = Path(axe.__file__).parent / "axe.min.js"
+    if not path.is_file():
+        pytest.skip(f"axe.min.js not in {path.parent}")
+    return path
+
+
+def axe_violations(page, axe_js: Path, impacts=("serious", "critical")) -> list[str]:
+    """axe-core's WCAG 2 A/AA violations of ``impacts`` on the page as it is now, one line each
+    (rule, impact, the first offending elements)."""
+    page.add_script_tag(path=str(axe_js))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
 @dataclass
 class Tab:
     """A browser page plus what its console and network said."""

@@ -267,9 +267,7 @@ def composition_chart(p: Profile) -> Chart:
     """What is traded in the reference year: a treemap of A's exports to and imports from B by
     product (tile area = value)."""
     a, b = p.a, p.b
-    title = (
-        f"What is traded, {p.year}{_products(p)}: {a.name}'s exports to and imports from {b.name}"
-    )
+    title = f"What is traded, {p.year}{_products(p)}: {a.name} – {b.name}, exports and imports"
     frame = _composition(p)
     if frame.empty:
         return _not_covered(p, "composition", title, "composition_exports", "composition_imports")
