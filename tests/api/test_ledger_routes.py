@@ -182,3 +182,24 @@ def test_datasets_and_economies(client):
     assert "ROK" in kor["aliases"]
     eaeu = client.get("/api/economies", params={"q": "eurasian"}).json()
     assert any(e["code"] == "EAEU" and e["kind"] == "group" for e in eaeu)
+
+
+def test_profile_charts_drawn_or_not_covered(client):
+    # KOR–JPN 1980–1984: penppml totals (1980, 1984) but no product detail before 1988
+    r = client.get(
+        "/api/profile", params={"a": "KOR", "b": "JPN", "from": 1980, "to": 1984, "charts": "true"}
+    )
+    assert r.status_code == 200, r.text
+    charts = {c["key"]: c for c in r.json()["charts"]}
+    assert list(charts) == ["flows", "ranks", "composition", "top-products", "sectors"]
+    flows = charts["flows"]
+    turnover = flows["figure"]["data"][0]
+    assert turnover["name"] == "turnover" and turnover["x"] == [1980, 1981, 1982, 1983, 1984]
+    assert [y is None for y in turnover["y"]] == [False, True, True, True, False]
+    assert flows["csv"].splitlines()[0] == "year,exports,imports,turnover,balance"
+    for key in ("composition", "top-products", "sectors"):
+        assert charts[key]["figure"] is None and charts[key]["csv"] == ""
+        assert charts[key]["note"].startswith("Not covered: ") and "1984" in charts[key]["note"]
+    # without charts=true the profile is as before (charts null)
+    plain = client.get("/api/profile", params={"a": "KOR", "b": "JPN", "year": 1984})
+    assert plain.json()["charts"] is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,7 +121,12 @@ def with_gaps(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _not_covered(p: Profile, key: str, title: str, *sections: str) -> Chart:
-    why = [p.missing[s] for s in sections if s in p.missing]
+    # the ledger's own words, without its "not covered:" (the note starts with it)
+    why = [
+        re.sub(r"^not covered:\s*", "", p.missing[s], flags=re.I)
+        for s in sections
+        if s in p.missing
+    ]
     note = "Not covered: " + ("; ".join(dict.fromkeys(why)) if why else "the data have no rows.")
     return Chart(key, title, None, note, pd.DataFrame())
 
@@ -214,8 +220,14 @@ def ranks_chart(p: Profile) -> Chart:
         f"Data: {first.provenance}."
     )
     rows = pd.concat(frames, ignore_index=True)
+    worst = int(rows["rank"].max())
     layout = {
-        "yaxis": {"title": {"text": "rank (1 = largest partner)"}, "autorange": "reversed"},
+        "yaxis": {
+            "title": {"text": "rank (1 = largest partner)"},
+            "autorange": "reversed",
+            "dtick": max(1, -(-worst // 8)),  # whole ranks only, about eight ticks
+            "tick0": 1,
+        },
         "xaxis": {"type": "linear"},
     }
     return Chart("ranks", title, _figure(fig, **layout), note, rows)
