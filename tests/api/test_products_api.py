@@ -150,16 +150,18 @@ def test_profile_page_product_autocomplete(page_tab, chapters_server, bundle):
     page.fill("#products", "mineral fuels")
     page.click("#show")
     page.wait_for_selector("#result:not([hidden])")
-    page.wait_for_selector("#chart-exports .main-svg")
+    page.wait_for_selector("#chart-composition .main-svg")
     used = page.text_content("#products-used")
     assert "mineral fuels → HS 27" in used
-    # one bar in the exports chart: chapter 27 alone, its value from the raw Comtrade file
-    bars = page.evaluate(
-        "() => { const d = document.getElementById('chart-exports').data[0];"
-        " return {x: d.x, y: d.y}; }"
+    # the treemap's exports: chapter 27 alone (beside the grey "other goods" of the all-goods
+    # total), its value from the raw Comtrade file
+    tiles = page.evaluate(
+        "() => { const d = document.getElementById('chart-composition').data[0];"
+        " return Object.fromEntries(d.ids.map((id, i) => [id, d.values[i]])); }"
     )
-    assert len(bars["x"]) == 1 and bars["y"][0].startswith("27 ")
-    assert bars["x"][0] == pytest.approx(_rus_exports(bundle, 27))
+    products = [t for t in tiles if t.startswith("exports/") and t != "exports/rest"]
+    assert products == ["exports/27"]
+    assert tiles["exports/27"] == pytest.approx(_rus_exports(bundle, 27))
     assert "products=mineral+fuels" in page.url
     page_tab.assert_clean()
 
