@@ -155,7 +155,7 @@ def test_profile_downloads_hold_csv_and_png(window, live_server):
     assert not page.errors, page.errors
 
 
-@pytest.mark.parametrize("window", [1280], indirect=True, ids=["1280px"])
+@pytest.mark.parametrize("window", WIDTHS, indirect=True, ids=[f"{w}px" for w in WIDTHS])
 def test_home_page_examples_and_coverage(window, live_server, bundle_store):
     page = window
     page.goto(live_server + "/")
@@ -167,12 +167,15 @@ def test_home_page_examples_and_coverage(window, live_server, bundle_store):
     row = page.locator("#coverage tbody tr", has_text="penppml").all_text_contents()[0]
     assert "every 4th year, 1964–2016" in row and "all goods" in row  # the bundle README
     _no_overflow(page)
+    table = list(csv.reader(io.StringIO(_download(page, "a.dl-csv[data-table=coverage]").decode())))
+    assert table[0][:3] == ["source", "datasets", "years"] and len(table) == len(sources) + 1
+    assert _download(page, "a.dl-png[data-table=coverage]").startswith(PNG)
     page.click("text=RUS – KOR, 1996–2016")
     page.wait_for_selector("#chart-flows .main-svg")
     assert page.is_hidden("#home")
 
 
-@pytest.mark.parametrize("window", [1280], indirect=True, ids=["1280px"])
+@pytest.mark.parametrize("window", WIDTHS, indirect=True, ids=[f"{w}px" for w in WIDTHS])
 def test_scenario_results_name_economies_and_explain_columns(
     window, live_server, bundle_store, axe_js
 ):
@@ -186,7 +189,8 @@ def test_scenario_results_name_economies_and_explain_columns(
     page.wait_for_selector("#result:not([hidden])", timeout=120_000)
     page.wait_for_selector("#chart-welfare .main-svg")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "scenario-kor_eaeu_fta-1280.png"), full_page=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(SHOTS / f"scenario-kor_eaeu_fta-{width}.png"), full_page=True)
     _no_overflow(page)
 
     result = run(load("kor_eaeu_fta.toml"), bundle_store)
