@@ -99,6 +99,8 @@ def _plain(obj: Any) -> Any:
         return {k: _plain(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple | np.ndarray | pd.Series | pd.Index):
         return [_plain(v) for v in list(obj)]
+    if obj is pd.NA or obj is pd.NaT:
+        return None
     if isinstance(obj, np.generic):
         obj = obj.item()
     if isinstance(obj, float) and not math.isfinite(obj):
