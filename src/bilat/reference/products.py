@@ -875,6 +875,40 @@ def _split(spec: str | Sequence[str]) -> list[str]:
 
 
 def _resolve_name(text: str, rev: str) -> SelectedProduct:
+    """One typed name: a coordinated one ("cars and auto parts") is the union of its items
+    when each item resolves on its own and the whole is not one entry's text ("iron and
+    steel" is chapter 72's title); otherwise the name as a whole."""
+    items = [p.strip() for p in _PARTS.split(text) if p.strip()]
+    if len(items) >= 2:
+        idx = _index(rev)
+        whole = " ".join(w for w, _ in _query_words(_words(text, drop_context=True), idx))
+        if whole not in idx.exact:
+            try:
+                picked = [_resolve_one(item, rev) for item in items]
+            except InputError:  # an item that is no product alone ("live" in "live and frozen")
+                picked = []
+            if picked:
+                return _union(text, picked)
+    return _resolve_one(text, rev)
+
+
+def _union(text: str, picked: Sequence[SelectedProduct]) -> SelectedProduct:
+    """The items' codes in the order typed, none twice and none inside another."""
+    pairs = dict(
+        (c, d) for item in picked for c, d in zip(item.codes, item.descriptions, strict=True)
+    )
+    sections = {c for c in pairs if not c.isdigit()}
+    kept = [
+        c
+        for c in pairs
+        if not any(o != c and c.startswith(o) for o in pairs)
+        and not (c.isdigit() and _parent(c[:2]) in sections)  # 61 within section XI
+    ]
+    via = "name" if any(item.via == "name" for item in picked) else picked[0].via
+    return SelectedProduct(text, tuple(kept), tuple(pairs[c] for c in kept), via)
+
+
+def _resolve_one(text: str, rev: str) -> SelectedProduct:
     found = search(text, limit=8, revision=rev)
     if not found.matches or found.matches[0].score < _RESOLVE_MIN:
         near = [f"{m.code} {_short(m.description, 40)}" for m in found.matches[:3]]
