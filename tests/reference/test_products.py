@@ -111,6 +111,19 @@ def test_resolve_echoes_names_and_codes():
     assert resolve_products("textiles").contains("520100")
 
 
+def test_a_corrected_word_is_said_in_the_echo():
+    sel = resolve_products("liquified natual gas")
+    assert sel.codes == ("271111",)  # HS22 2711.11: "... liquefied, natural gas"
+    assert "natural gas" in HS22["271111"]
+    assert sel.echo().startswith("liquified natual gas (read as 'liquefied natural gas') → HS")
+    assert sel.to_dict()["items"][0]["read_as"] == "liquefied natural gas"
+    # a look-alike word is not hidden: 'handicrafts' is no HS word, 'landcraft' is (6306.30)
+    assert "landcraft" in HS22["630630"].lower()
+    assert "(read as 'landcraft')" in resolve_products("handicrafts").echo()
+    spelled = resolve_products("mineral fuels")
+    assert spelled.items[0].read_as == "" and "read as" not in spelled.echo()
+
+
 def test_a_coordinated_name_is_the_union_of_its_items():
     # each item read off the HS text: 8703 "Motor cars ...", 8708 "... parts and accessories"
     cars = resolve_products("cars and auto parts")

@@ -770,13 +770,16 @@ class SelectedProduct:
     codes: tuple[str, ...]
     descriptions: tuple[str, ...]
     via: Literal["code", "name", "description"]
+    read_as: str = ""  # the words searched when a typed word was corrected ("minerl" -> mineral)
 
     def echo(self, revision: str) -> str:
-        """'mineral fuels → HS 27 (Mineral fuels, mineral oils …)'."""
+        """'mineral fuels → HS 27 (Mineral fuels, mineral oils …)'; a corrected word is said:
+        "minerl fuels (read as 'mineral fuel') → HS 27 (…)"."""
         pairs = ", ".join(
             f"{c} ({_short(d, 50)})" for c, d in zip(self.codes, self.descriptions, strict=True)
         )
-        return f"{self.text} → {_hs_label(revision)} {pairs}"
+        read = f" (read as {self.read_as!r})" if self.read_as else ""
+        return f"{self.text}{read} → {_hs_label(revision)} {pairs}"
 
 
 def _hs_label(revision: str) -> str:
@@ -821,6 +824,7 @@ class ProductSelection:
                     "codes": list(i.codes),
                     "descriptions": list(i.descriptions),
                     "via": i.via,
+                    "read_as": i.read_as,
                 }
                 for i in self.items
             ],
@@ -922,7 +926,8 @@ def _resolve_one(text: str, rev: str) -> SelectedProduct:
         if m not in group
         and not any(m.code.startswith(g.code) or g.code.startswith(m.code) for g in group)
     ]
-    typed = " ".join(w for w, _ in _query_words(_words(text, drop_context=True), _index(rev)))
+    words = _words(text, drop_context=True)
+    typed = " ".join(w for w, _ in _query_words(words, _index(rev)))
     exact = _norm(best.matched) == typed
     if rivals and not exact and best.score - rivals[0].score < _RESOLVE_MARGIN:
         raise AmbiguousProductError(text, [*group, *rivals][:5])
@@ -930,8 +935,11 @@ def _resolve_one(text: str, rev: str) -> SelectedProduct:
     group = [
         m for m in group if not any(m.code != g.code and m.code.startswith(g.code) for g in group)
     ]
+    # the user sees which words were searched when a typo was corrected: "handicrafts" is read
+    # as "landcraft" (sails, 6306), which the echo must not hide
+    read_as = typed if typed != " ".join(words) else ""
     return SelectedProduct(
-        text, tuple(m.code for m in group), tuple(m.description for m in group), best.via
+        text, tuple(m.code for m in group), tuple(m.description for m in group), best.via, read_as
     )
 
 
