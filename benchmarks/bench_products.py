@@ -1,6 +1,6 @@
 """Product search benchmark: top-1 and top-5 accuracy on dev and held-out phrases, warm latency.
 
-Run: .venv/bin/python benchmarks/bench_products.py [--misses dev]
+Run: .venv/bin/python benchmarks/bench_products.py [--misses dev|dev2|dev3] [--heldout]
 Reads benchmarks/products/phrases.csv: product phrases taken from public articles and trade
 pages (the source address of each is in the file), each annotated with the HS 2022 code(s) an
 analyst would use (any of them counts as right), split dev / held-out by a seeded shuffle made
@@ -9,8 +9,10 @@ before any tuning (make_split.py). A phrase is right at top-k when one of the fi
 searched again after a first pass (indexes built, caches warm), median and 95th percentile.
 "top-1 family" also counts a first code in the same family as an annotated one (7102 for
 7102.10, or the reverse; a section for one of its chapters): right branch, other level.
-``--misses dev`` (or dev2) lists the phrases missed at top-1; tuning looks at dev and dev2 only
-(phrases_dev2.csv: a second tuning set gathered after round 1).
+``--misses dev`` (or dev2, dev3) lists the phrases missed at top-1; tuning looks at the tuning
+sets only (phrases_dev2.csv: a second set gathered after round 1; phrases_dev3.csv: a third,
+gathered for round 7 and scored on arrival). The held-out half of phrases.csv is scored only
+with ``--heldout``, at the end of a round; its misses are never listed.
 """
 
 from __future__ import annotations
@@ -26,22 +28,23 @@ from bilat.reference import products
 HERE = Path(__file__).resolve().parent / "products"
 # dev: tuned on in round 1; dev2: a second set gathered for round 2 (tuned on too); heldout:
 # never looked at phrase by phrase, only scored
-SPLITS = ("dev", "dev2", "heldout")
+SPLITS = ("dev", "dev2", "dev3", "heldout")
+TUNING = ("dev", "dev2", "dev3")
 
 
 def load() -> list[dict[str, str]]:
     """The annotated phrases of both files (comment lines starting with '#' skipped)."""
     rows: list[dict[str, str]] = []
-    for name in ("phrases.csv", "phrases_dev2.csv"):
+    for name in ("phrases.csv", "phrases_dev2.csv", "phrases_dev3.csv"):
         lines = (HERE / name).read_text(encoding="utf-8").splitlines()
         rows += csv.DictReader(ln for ln in lines if not ln.startswith("#"))
     return rows
 
 
-def evaluate(rows: list[dict[str, str]]) -> dict[str, dict[str, float]]:
+def evaluate(rows: list[dict[str, str]], splits: tuple[str, ...]) -> dict[str, dict[str, float]]:
     """Top-1 / top-5 accuracy per split, and the misses."""
     out: dict[str, dict] = {}
-    for split in SPLITS:
+    for split in splits:
         part = [r for r in rows if r["split"] == split]
         top1 = top5 = nested = 0
         misses = []
@@ -99,13 +102,17 @@ def latency(rows: list[dict[str, str]]) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--misses", choices=("dev", "dev2"), help="list top-1 misses")
+    parser.add_argument("--misses", choices=TUNING, help="list top-1 misses of a tuning set")
+    parser.add_argument(
+        "--heldout", action="store_true", help="also score the held-out set (at the end of a round)"
+    )
     args = parser.parse_args()
     rows = load()
+    splits = SPLITS if args.heldout else TUNING
     cold, med, p95 = latency(rows)
-    res = evaluate(rows)
+    res = evaluate(rows, splits)
     print(f"{'':10}{'n':>5}{'top-1':>8}{'top-5':>8}{'top-1 family':>14}")
-    for split in SPLITS:
+    for split in splits:
         r = res[split]
         print(f"{split:10}{r['n']:>5}{r['top1']:>8.3f}{r['top5']:>8.3f}{r['nested']:>14.3f}")
     print(

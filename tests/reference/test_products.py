@@ -111,6 +111,37 @@ def test_resolve_echoes_names_and_codes():
     assert resolve_products("textiles").contains("520100")
 
 
+def test_a_corrected_word_is_said_in_the_echo():
+    sel = resolve_products("liquified natual gas")
+    assert sel.codes == ("271111",)  # HS22 2711.11: "... liquefied, natural gas"
+    assert "natural gas" in HS22["271111"]
+    assert sel.echo().startswith("liquified natual gas (read as 'liquefied natural gas') → HS")
+    assert sel.to_dict()["items"][0]["read_as"] == "liquefied natural gas"
+    # a look-alike word is not hidden: 'handicrafts' is no HS word, 'landcraft' is (6306.30)
+    assert "landcraft" in HS22["630630"].lower()
+    assert "(read as 'landcraft')" in resolve_products("handicrafts").echo()
+    spelled = resolve_products("mineral fuels")
+    assert spelled.items[0].read_as == "" and "read as" not in spelled.echo()
+
+
+def test_a_coordinated_name_is_the_union_of_its_items():
+    # each item read off the HS text: 8703 "Motor cars ...", 8708 "... parts and accessories"
+    cars = resolve_products("cars and auto parts")
+    assert cars.codes == ("8703", "8708")
+    assert cars.echo().startswith("cars and auto parts → HS 8703 (Motor cars")
+    assert HS22["8708"].startswith("Motor vehicles; parts and accessories")
+    # 'oil' is crude or refined (2709, 2710), 'gas' heading 2711 "Petroleum gases ..."
+    assert resolve_products("oil and gas").codes == ("2709", "2710", "2711")
+    assert HS22["2711"].startswith("Petroleum gases")
+    # a chapter's own title stays that chapter; an item that is no product keeps the whole
+    assert resolve_products("iron and steel").codes == ("72",)
+    assert resolve_products("wood and articles of wood").codes == ("44",)
+    assert resolve_products("live and frozen crab").codes == ("030633",)
+    # a chapter inside a section named beside it is not echoed twice
+    garments = resolve_products("textile and garment")
+    assert [i.codes for i in garments.items] == [("XI",)]
+
+
 def test_ambiguous_name_lists_candidates():
     with pytest.raises(AmbiguousProductError) as err:
         resolve_products("parts")

@@ -770,13 +770,16 @@ class SelectedProduct:
     codes: tuple[str, ...]
     descriptions: tuple[str, ...]
     via: Literal["code", "name", "description"]
+    read_as: str = ""  # the words searched when a typed word was corrected ("minerl" -> mineral)
 
     def echo(self, revision: str) -> str:
-        """'mineral fuels → HS 27 (Mineral fuels, mineral oils …)'."""
+        """'mineral fuels → HS 27 (Mineral fuels, mineral oils …)'; a corrected word is said:
+        "minerl fuels (read as 'mineral fuel') → HS 27 (…)"."""
         pairs = ", ".join(
             f"{c} ({_short(d, 50)})" for c, d in zip(self.codes, self.descriptions, strict=True)
         )
-        return f"{self.text} → {_hs_label(revision)} {pairs}"
+        read = f" (read as {self.read_as!r})" if self.read_as else ""
+        return f"{self.text}{read} → {_hs_label(revision)} {pairs}"
 
 
 def _hs_label(revision: str) -> str:
@@ -821,6 +824,7 @@ class ProductSelection:
                     "codes": list(i.codes),
                     "descriptions": list(i.descriptions),
                     "via": i.via,
+                    "read_as": i.read_as,
                 }
                 for i in self.items
             ],
@@ -875,6 +879,40 @@ def _split(spec: str | Sequence[str]) -> list[str]:
 
 
 def _resolve_name(text: str, rev: str) -> SelectedProduct:
+    """One typed name: a coordinated one ("cars and auto parts") is the union of its items
+    when each item resolves on its own and the whole is not one entry's text ("iron and
+    steel" is chapter 72's title); otherwise the name as a whole."""
+    items = [p.strip() for p in _PARTS.split(text) if p.strip()]
+    if len(items) >= 2:
+        idx = _index(rev)
+        whole = " ".join(w for w, _ in _query_words(_words(text, drop_context=True), idx))
+        if whole not in idx.exact:
+            try:
+                picked = [_resolve_one(item, rev) for item in items]
+            except InputError:  # an item that is no product alone ("live" in "live and frozen")
+                picked = []
+            if picked:
+                return _union(text, picked)
+    return _resolve_one(text, rev)
+
+
+def _union(text: str, picked: Sequence[SelectedProduct]) -> SelectedProduct:
+    """The items' codes in the order typed, none twice and none inside another."""
+    pairs = dict(
+        (c, d) for item in picked for c, d in zip(item.codes, item.descriptions, strict=True)
+    )
+    sections = {c for c in pairs if not c.isdigit()}
+    kept = [
+        c
+        for c in pairs
+        if not any(o != c and c.startswith(o) for o in pairs)
+        and not (c.isdigit() and _parent(c[:2]) in sections)  # 61 within section XI
+    ]
+    via = "name" if any(item.via == "name" for item in picked) else picked[0].via
+    return SelectedProduct(text, tuple(kept), tuple(pairs[c] for c in kept), via)
+
+
+def _resolve_one(text: str, rev: str) -> SelectedProduct:
     found = search(text, limit=8, revision=rev)
     if not found.matches or found.matches[0].score < _RESOLVE_MIN:
         near = [f"{m.code} {_short(m.description, 40)}" for m in found.matches[:3]]
@@ -888,7 +926,8 @@ def _resolve_name(text: str, rev: str) -> SelectedProduct:
         if m not in group
         and not any(m.code.startswith(g.code) or g.code.startswith(m.code) for g in group)
     ]
-    typed = " ".join(w for w, _ in _query_words(_words(text, drop_context=True), _index(rev)))
+    words = _words(text, drop_context=True)
+    typed = " ".join(w for w, _ in _query_words(words, _index(rev)))
     exact = _norm(best.matched) == typed
     if rivals and not exact and best.score - rivals[0].score < _RESOLVE_MARGIN:
         raise AmbiguousProductError(text, [*group, *rivals][:5])
@@ -896,8 +935,11 @@ def _resolve_name(text: str, rev: str) -> SelectedProduct:
     group = [
         m for m in group if not any(m.code != g.code and m.code.startswith(g.code) for g in group)
     ]
+    # the user sees which words were searched when a typo was corrected: "handicrafts" is read
+    # as "landcraft" (sails, 6306), which the echo must not hide
+    read_as = typed if typed != " ".join(words) else ""
     return SelectedProduct(
-        text, tuple(m.code for m in group), tuple(m.description for m in group), best.via
+        text, tuple(m.code for m in group), tuple(m.description for m in group), best.via, read_as
     )
 
 
