@@ -7,9 +7,12 @@ date the article was written. In order of trust:
 2. a date line at the top of the page: the search tool's ``date 2019-09-24`` prefix, a dateline
    ("MOSCOW, March 21, 2019", "(Sputnik - 02nd July, 2021)"), "Feb. 12, 2018 - 16:39",
    "2019/02/19";
-3. the latest year the text states as the period of a figure ("in January-May 2022"): the article
-   is then taken to be from the end of that year (``precision="year"``), so "this year" is that
-   year and "last year" the one before. Target years ("by 2030") are not used.
+3. the latest year the text states as the period of a figure. Where some figure of that year covers
+   only part of it ("in January-May 2022", "the first quarter of 2017"), the article is taken to be
+   from that year: its "this year" is that year. Where every figure of that year is the whole
+   year ("trade came to $85.95 billion in 2014"), the year is over when the article is written,
+   so it is taken to be from the next one: "last year" is the year stated. Either way the date is
+   the end of the year (``precision="year"``). Target years ("by 2030") are not used.
 
 The answer says which of these it came from, so a reader can see why "last year" became 2021.
 """
@@ -74,17 +77,21 @@ def _date_line(text: str) -> dt.date | None:
     return None
 
 
-def _latest_year(doc: Document, today: dt.date) -> int | None:
-    from bilat.claims.periods import find_periods, year_of
+def _latest_year(doc: Document, today: dt.date) -> tuple[int, bool] | None:
+    """The latest year a figure is given for, and whether every such figure is the whole year."""
+    from bilat.claims.periods import find_periods, is_annual, year_of
 
-    years = []
+    whole: dict[int, bool] = {}
     for s in doc.sentences:
         for p in find_periods(s.text):
             if p.role in {"point", "range"}:
                 y = year_of(p.period)
                 if y is not None and y <= today.year:
-                    years.append(y)
-    return max(years) if years else None
+                    whole[y] = whole.get(y, True) and is_annual(p.period)
+    if not whole:
+        return None
+    y = max(whole)
+    return y, whole[y]
 
 
 def find_published(
@@ -97,7 +104,10 @@ def find_published(
     d = _date_line(doc.text)
     if d is not None and d <= today:
         return Dating(d, "date line", "day")
-    y = _latest_year(doc, today)
-    if y is not None:
-        return Dating(dt.date(y, 12, 31), "latest year the text gives a figure for", "year")
-    return None
+    latest = _latest_year(doc, today)
+    if latest is None:
+        return None
+    y, whole = latest
+    if whole and y + 1 <= today.year:
+        return Dating(dt.date(y + 1, 12, 31), "the year after the latest full year given", "year")
+    return Dating(dt.date(y, 12, 31), "latest year the text gives a figure for", "year")

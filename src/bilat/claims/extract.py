@@ -42,7 +42,8 @@ _UP = re.compile(
     r"climbed|climb|gained|surged|soared|rebounded|expanded|higher|an increase of|a rise of|"
     r"growth of|added|recovered|was up|were up|surging|soaring|soars?|surges?|gaining|gains|jumps|"
     r"climbs|rises|grows|expanding|advanced|an? (?:jump|gain|growth|surge) of|growth|leapt|leaped|"
-    r"skyrocketed|spiked|edged up|went up|picked up|widened|widening|accelerated)\b",
+    r"skyrocketed|spiked|edged up|went up|picked up|widened|widening|accelerated|soar|hike|"
+    r"jumping|climbing|advancing|growing)\b",
     re.IGNORECASE,
 )
 _DOWN = re.compile(
@@ -50,7 +51,8 @@ _DOWN = re.compile(
     r"shrank|shrunk|contracted|plunged|plummeted|tumbled|lower|a drop of|a decline of|a fall of|"
     r"halved|lost|shrinking|shrinks|dipped|dips|sank|sinks|dwindled|dwindling|slipped|slips|"
     r"declines|falls|drops|decrease of|a reduction of|plunging|tumbling|slumping|contracting|"
-    r"eased|edged down|went down|narrowed|narrowing|retreated|sagged)\b",
+    r"eased|edged down|went down|narrowed|narrowing|retreated|sagged|dropping|decreasing|"
+    r"sliding|slipping)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
@@ -90,6 +92,36 @@ _FORWARD = re.compile(
 )
 # "the $100 bln target", "the 20 billion mark": the figure names a goal
 _GOAL_AFTER = re.compile(r"\s+(?:target|goal|mark|milestone|threshold)\b", re.IGNORECASE)
+# ... unless the level was reached: "crossed the $10 billion mark", "approaching the $70 billion
+# mark"
+_GOAL_REACHED = re.compile(
+    r"\b(?:approach(?:ed|es|ing)?|cross(?:ed|es|ing)?|top(?:ped|s|ping)?|hit(?:s|ting)?|pass(?:ed|es|ing)|"
+    r"surpass(?:ed|es|ing)?|exceed(?:ed|s|ing)?|broke|breaking|reached|above|over)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "fell 22 percent to reach $6.39 billion", "soared 15% to reach $25 billion": the level a change
+# arrived at, not a goal
+_PAST_CHANGE = re.compile(
+    r"\b(?:rose|grew|increased|jumped|soared|surged|climbed|fell|dropped|declined|decreased|"
+    r"plunged|slumped|shrank|declining|dropping|rising|growing|soaring|falling|slid|dipped|"
+    r"steadily declining|expanded|added|gained)\b",
+    re.IGNORECASE,
+)
+
+
+def _forward_before(s: str, lo: int, pos: int) -> bool:
+    """A word that makes the money figure at ``pos`` a goal or forecast, within 120 characters
+    before it in its clause; "to reach" after a past change verb is a result."""
+    for m in _FORWARD.finditer(s, max(lo, pos - 120), pos):
+        word = m.group(0).lower()
+        if word.startswith(("to reach", "to hit", "to stand")) and _PAST_CHANGE.search(
+            s, max(lo, m.start() - 80), m.start()
+        ):
+            continue
+        return True
+    return False
+
+
 _MONEY_CHANGE = re.compile(
     r"\b(?:(?:rose|grew|increased|jumped|fell|dropped|declined|decreased|shrank) by|"
     r"(?:an? )?(?:increase|decrease|rise|drop|decline|fall|reduction|growth) of|up|down)\s+$",
@@ -97,7 +129,7 @@ _MONEY_CHANGE = re.compile(
 )
 _AFTER_CHANGE = re.compile(
     r"\s+(?:(?:year-on-year|on-year|annual|yearly|y/y)\s+)?(?:up|down|higher|lower|increase|rise|drop|decline|fall|decrease|growth|jump|gain|surge|"
-    r"reduction|contraction|plunge|slump)\b",
+    r"reduction|contraction|plunge|slump|soar|hike|leap|rebound)\b",
     re.IGNORECASE,
 )
 _DOWN_AFTER = re.compile(
@@ -204,6 +236,9 @@ class _Context:
 
     last_claim: Claim | None = None
     last_year: int | None = None
+    # the period a sentence without claims named last ("... strengthened in the last fiscal
+    # year."), until a sentence gives claims of its own
+    last_seen: str | None = None
     claims: list[Claim] = field(default_factory=list)
 
     @property
@@ -427,7 +462,15 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
             r"jumped|was|stood|reached|amounted|totalled|totaled|halved|doubled)\b",
             s,
         )
-    ) or bool(re.match(r"^(?:A: )?(?:It|(?:The|This|That) (?:figure|number|amount|value))\b", s))
+    ) or bool(
+        re.match(
+            r"^(?:A: )?(?:It|That's|That is|This is|(?:The|This|That) (?:total |overall )?"
+            r"(?:figure|number|amount|value|sum))\b",
+            s,
+        )
+        # "In 2017, this figure increased by 20.8%": the figure of the claim before
+        or re.search(r"\b(?:this|that) figure\b", s)
+    )
     for fig in figures:
         claim = _figure_claim(
             s, sent, fig, figures, ms, concrete, periods, ctx, sentence_trade, pair_word, it_subject
@@ -448,6 +491,11 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
     for p in periods:
         if p.role == "point" and is_annual(p.period):
             ctx.last_year = int(p.period)  # type: ignore[arg-type]
+    named = [p.period for p in periods if p.role == "point" and p.period]
+    if claims:
+        ctx.last_seen = None
+    elif named:
+        ctx.last_seen = named[-1]
     claims = _respectively(s, claims, concrete, figures, sent.start)
     ctx.claims[len(ctx.claims) - len(claims) :] = claims
     if claims:
@@ -456,6 +504,10 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
     if ctx.topic and any(set(c.economies) == set(ctx.topic) for c in claims):
         ctx.topic_age = 0
     _update_topic(ctx, ms)
+    if ctx.world and len({m.code for m in ms if m.code}) <= 1:
+        # "In general, the volume of China's foreign trade ... The volume of exports decreased
+        # by 13.3%": the passage has moved to the world; its unnamed figures are not the pair's
+        ctx.topic_age = 99
     return claims
 
 
@@ -592,8 +644,17 @@ def _figure_claim(
     if ws and not any(ws[-1].end() <= m.start < fig.start for m in concrete):
         return None  # "Japan's total exports with the world decreased 2.4 percent"
     wt = _WORLD_TOTAL.search(s[lo : fig.start]) if fig.kind not in {"rank", "top"} else None
-    if wt and not re.match(r"\s+(?:with|between|to|from)\b", s[lo + wt.end() :]):
+    pair_before = len({m.code for m in concrete if m.start < fig.start}) >= 2 or any(
+        m.form == "pair" and m.start < fig.start for m in ms
+    )
+    if (
+        wt
+        and not pair_before
+        and not re.match(r"\s+(?:[\w-]+\s+){0,2}(?:with|between|to|from)\b", s[lo + wt.end() :])
+    ):
         return None  # "the overall trade surplus": a total with the world, not a bilateral figure
+    if re.match(r"[^,.;]{0,40}\bas a whole\b", s[fig.end :]):
+        return None  # "the 16.3 percent increase for South Korean exports as a whole"
     refers_back = (
         fig.kind == "multiple"
         and re.match(r"\s+(?:that|it|this)\b", s[fig.end :]) is not None
@@ -618,8 +679,21 @@ def _figure_claim(
         share_m = _SHARE.search(before[-40:]) if before else None
         of_total = re.match(
             r"\s+of\s+(?:[\w.' ]+?(?:'s?|s')\s+|its\s+|their\s+|the\s+)?(?:total\s+|overall\s+)?"
-            r"(?:[a-z ]+\s)?(?:trade|exports|imports|turnover)",
+            r"(?:[a-z ]+\s)?(?:trade|exports|imports|turnover|shipments|purchases|sales|supplies)"
+            r"|\s+of\s+the\s+total\b",
             s[fig.end :],
+        )
+        # "57 per cent of India's total inbound shipments": a part of a named total is a share
+        # whatever verb comes before it
+        named_total = of_total is not None and re.search(r"total|overall|'s?\s", of_total.group(0))
+        # "accounting for 14.7 per cent.": the share of the total just named
+        bare_share = re.search(
+            r"\b(?:accounts?|accounted|accounting) for (?:about |nearly |over |more than )?$",
+            before[-40:],
+        ) and re.match(r"\s*(?:[.,;]|$)", s[fig.end :])
+        # "Russia's share in India's total trade has increased to 3.54%, up from 1.27%"
+        share_noun = re.search(r"\bshare (?:in|of)\b", before) and not re.match(
+            r"\s*(?:percentage )?points?\b", s[fig.end :]
         )
         compared = re.search(
             r"compared (?:with|to) [\w.' ]+?'s?\s*$", s[max(0, fig.start - 40) : fig.start]
@@ -630,7 +704,7 @@ def _figure_claim(
             re.match(r"\s*\(", s[fig.start - 2 : fig.start])
             or s[max(0, fig.start - 1) : fig.start] == "("
         )
-        if (share_m and of_total) or compared:
+        if (share_m and of_total) or compared or named_total or bare_share or share_noun:
             kind = "share"
         elif future and _FORWARD.search(before[-80:]):
             kind = "target"  # "expects the annual trade growth ... would be 35% by 2020"
@@ -679,13 +753,20 @@ def _figure_claim(
             kind = "value"  # "rise from $62 bln to $100 bln": the level now, then the goal
         elif (
             (future and targety)
-            or (target_p is None and _FORWARD.search(s[max(lo, fig.start - 120) : fig.start]))
-            or _GOAL_AFTER.match(s[fig.end :])
+            or (target_p is None and _forward_before(s, lo, fig.start))
+            or (
+                _GOAL_AFTER.match(s[fig.end :])
+                and not _GOAL_REACHED.search(s[max(0, fig.start - 30) : fig.start])
+            )
         ):
             kind = "target"
         elif bal:
             kind = "balance"
-            if "deficit" in bal.group(0).lower() and value > 0:
+            negative = re.search(
+                r"\bnegative\s+(?:trade\s+)?balance\s+(?:of\s+)?$",
+                s[max(0, fig.start - 60) : fig.start],
+            )
+            if ("deficit" in bal.group(0).lower() or negative) and value > 0:
                 value = (
                     -value
                 )  # a deficit is negative from its owner's side; "-US$1.5 bn" already is
@@ -697,11 +778,15 @@ def _figure_claim(
         flow_m = None
     elif kind == "rank":
         noun = fig.noun or "trading partner"
+        # the owner's partners ranked: its importers and buyers take its exports, its exporters
+        # and suppliers send its imports ("the largest mollusk importer of Vietnam")
         flow = (
-            "exports"
-            if re.search(r"export|buyer|customer|destination|market", noun)
+            "imports"
+            if re.search(r"exporter|supplier|source", noun)
+            else "exports"
+            if re.search(r"importer|export|buyer|customer|destination|market", noun)
             else "imports"
-            if re.search(r"import|supplier|source", noun)
+            if re.search(r"import", noun)
             else "turnover"
         )
         flow_m = None
@@ -709,6 +794,17 @@ def _figure_claim(
         flow, flow_m = _nearest_flow(s, lo, hi, fig.start)
         if flow is None:
             flow, flow_m = _nearest_flow(s, 0, len(s), fig.start)
+        if flow == "turnover" and flow_m is not None and flow_m.group(0).lower() == "trade":
+            # "the surplus Japan saw in its trade with South Korea shrank ...", "The U.S. deficit
+            # in the bilateral trade recorded ...": the trade is where the balance is, the balance
+            # is the subject
+            inner = re.search(
+                r"\bin (?:the |its |their )?(?:bilateral |two-way )?$",
+                s[max(0, flow_m.start() - 30) : flow_m.start()],
+            )
+            bal_subj = list(_BALANCE_WORD.finditer(s, max(lo, flow_m.start() - 60), flow_m.start()))
+            if inner and bal_subj:
+                flow, flow_m = "balance", bal_subj[-1]
         if flow is None and (refers_back or it_subject):
             flow = ctx.last_claim.flow if ctx.last_claim else "turnover"
         if flow is None:
@@ -748,12 +844,21 @@ def _figure_claim(
             r"\s+of\s+(?:[\w.' ]+?(?:'s?|s')\s+)?(?P<p>[a-z ]+?)\s(?:exports|imports)", s[fig.end :]
         )
         product = _strip_product(sm["p"], ms, s) if sm else None
-        if re.search(r"deficit|surplus|imbalance", s[fig.end : fig.end + 50]):
+        tail = s[fig.end : fig.end + 50]
+        if re.search(r"deficit|surplus|imbalance", tail):
             flow = "balance"  # "35 per cent of India's total trade imbalance"
-        elif re.search(r"exports", s[fig.end : fig.end + 40]):
+        elif re.search(r"\binbound\b", tail):
+            flow = "imports"  # "of India's total inbound shipments from Russia"
+        elif re.search(r"\b(?:exports?|outbound|shipments|sales)\b", tail[:40]):
             flow = "exports"
-        elif re.search(r"imports", s[fig.end : fig.end + 40]):
+        elif re.search(r"\b(?:imports?|purchases)\b", tail[:40]):
             flow = "imports"
+        elif (
+            not re.match(r"\s+of\b", tail)
+            and ctx.last_claim is not None
+            and (ctx.last_claim.sentence == s or it_subject)
+        ):
+            flow = ctx.last_claim.flow  # "accounting for 14.7 per cent": the flow just given
         else:
             flow = "turnover"
     return Claim(
@@ -793,6 +898,21 @@ def _economies(
     clause_ms = [m for m in concrete if lo <= m.start < hi]
     if refers_back and ctx.last_claim and not concrete:
         return ctx.last_claim.economies
+    if it_subject and ctx.last_claim and not clause_ms and kind not in {"rank", "share"}:
+        # "The figure is expected to hit 800 million USD", "In 2017, this figure increased by
+        # 20.8%": the economies of the claim before
+        return ctx.last_claim.economies
+    listed = _bracketed_after(concrete, s, fig)
+    if listed is not None and kind in {"value", "change"}:
+        # "The US ($57,632.37 million), China ($50,792.83 million) ... recorded higher volumes of
+        # trade with India": each bracketed figure is its economy's, with the economy outside
+        # the list
+        items = _list_run(concrete, s, listed)
+        outside = [m for m in concrete if m not in items and m.code != listed.code]
+        if outside:
+            return (outside[0].code, listed.code)  # type: ignore[return-value]
+        o = _other(ctx, listed.code)
+        return (o, listed.code) if o else None
     if kind == "rank":
         last = ctx.last_claim
         if (
@@ -804,7 +924,11 @@ def _economies(
             return last.economies  # "... and the third in the region": same two economies
         return _rank_economies(s, fig, concrete, ctx)
     if kind == "share":
-        return _share_economies(s, fig, concrete, ctx)
+        found = _share_economies(s, fig, concrete, ctx)
+        if found is None and it_subject and ctx.last_claim and not clause_ms:
+            # "The figure made up 6.3 percent of the country's total export turnover"
+            return ctx.last_claim.economies
+        return found
     if kind == "balance":
         owner = None
         lv = re.search(
@@ -850,9 +974,8 @@ def _economies(
         own = _right_before(concrete, s, fpos, 3)
         if own is None:
             own = (
-                _after_prep(concrete, s, "from" if flow == "exports" else "by", fpos, fpos + 25)
-                if flow == "exports"
-                else None
+                # "exports from Russia", "goods exported by Russia"
+                _after_prep(concrete, s, "from|by", fpos, fpos + 25) if flow == "exports" else None
             )
         if own is None:
             own = _subject(concrete, s, lo, fpos) or _subject(concrete, s, 0, fpos)
@@ -922,6 +1045,27 @@ def _economies(
         # "The surplus represents a decrease of $3.2 billion": the pair of the sentence before
         return ctx.passage_pair()
     return None
+
+
+def _bracketed_after(concrete: list[Mention], s: str, fig: Figure) -> Mention | None:
+    """The economy a bracketed figure follows: "China ($50,792.83 million)"."""
+    if not re.search(r"\(\s*$", s[max(0, fig.start - 3) : fig.start]):
+        return None
+    return next((m for m in concrete if 0 <= fig.start - m.end <= 3), None)
+
+
+def _list_run(concrete: list[Mention], s: str, m0: Mention) -> list[Mention]:
+    """The written list ("A (..), B (..) and C (..)") that ``m0`` is an item of."""
+    ms = sorted(concrete, key=lambda m: m.start)
+    gap = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:,|,?\s+and)\s+(?:the\s+)?")
+    i = ms.index(m0)
+    lo_i = i
+    while lo_i > 0 and gap.fullmatch(s[ms[lo_i - 1].end : ms[lo_i].start]):
+        lo_i -= 1
+    hi_i = i
+    while hi_i + 1 < len(ms) and gap.fullmatch(s[ms[hi_i].end : ms[hi_i + 1].start]):
+        hi_i += 1
+    return ms[lo_i : hi_i + 1]
 
 
 def _rank_economies(
@@ -994,6 +1138,23 @@ def _share_economies(
         elif re.match(r"\s+of\s+its\b", after):
             poss = [m for m in concrete if m.possessive]
             owner = poss[0].code if poss else None
+    sh = re.search(r"(?:'s?\s+)?share (?:in|of)\s+(?:the\s+)?$", s[: fig.start])
+    sh = sh or re.search(r"'s?\s+share (?:in|of)\s+", s[: fig.start])
+    if owner is None and sh:
+        # "Russia's share in India's total trade": India's total, Russia's part
+        after_sh = [m for m in concrete if m.start >= sh.end() - 1 and m.end <= fig.start]
+        before_sh = [m for m in concrete if m.end <= sh.start() + 2]
+        if after_sh and before_sh and after_sh[0].code != before_sh[-1].code:
+            return (after_sh[0].code, before_sh[-1].code)  # type: ignore[return-value]
+    if owner is None and (
+        re.match(r"\s+of\s+(?:the\s+country's|the\s+total\b)", after)
+        or re.match(r"\s*(?:[.,;]|$)", after)
+    ):
+        # "... accounting for nearly 15% of the country's total imports", "accounting for 20.1
+        # per cent of the total": the total of the economy the sentence ranks partners of (a
+        # possessive before the figure), else the article's home economy
+        poss = [m for m in concrete if m.possessive and m.end <= fig.start]
+        owner = poss[-1].code if poss else ctx.home
     compared = re.search(r"compared (?:with|to) ", s[: fig.start])
     if compared and ctx.last_claim and ctx.last_claim.kind == "share":
         who = next((m for m in concrete if compared.end() <= m.start < fig.start), None)
@@ -1020,8 +1181,62 @@ def _period(
     ctx: _Context,
     refers_back: bool,
 ) -> tuple[str | None, str | None]:
-    """(period, base) for a figure."""
+    """(period, base) for a figure: its own period, then the comparison a few words after it
+    ("down 6.4 percent from the previous month and 11 percent from May in 2011"; "compared to
+    $21.4 billion during the same period in 2014")."""
+    period, base = _own_period(s, kind, fig, periods, lo, hi, ctx, refers_back)
+    near = [
+        p
+        for p in periods
+        if p.role in {"base", "since", "prevmonth", "sameyear"}
+        and fig.end <= p.start <= fig.end + 40
+    ]
+    if kind == "change" and near and period:
+        p0 = near[0]
+        if p0.role == "prevmonth":
+            base = _previous_month(period)
+        elif p0.role == "sameyear" and len(set(re.findall(r"\d{4}", period))) == 1:
+            base = re.sub(r"\d{4}", p0.base or "", period)
+        elif p0.base:
+            base = p0.base
+    elif (
+        kind in {"value", "balance"}
+        and near
+        and near[0].role == "sameyear"
+        and period
+        and len(set(re.findall(r"\d{4}", period))) == 1
+    ):
+        period = re.sub(r"\d{4}", near[0].base or "", period)
+    return period, base
+
+
+def _previous_month(period: str) -> str | None:
+    """The month before a month period ("2012-05" -> "2012-04")."""
+    m = re.fullmatch(r"(\d{4})-(\d\d)", period)
+    if not m:
+        return previous_period(period)
+    y, mo = int(m[1]), int(m[2])
+    return f"{y - 1}-12" if mo == 1 else f"{y}-{mo - 1:02d}"
+
+
+def _own_period(
+    s: str,
+    kind: str,
+    fig: Figure,
+    periods: list[PeriodMention],
+    lo: int,
+    hi: int,
+    ctx: _Context,
+    refers_back: bool,
+) -> tuple[str | None, str | None]:
+    """(period, base) for a figure, from its clause, its sentence, then the passage."""
     base = None
+    bracket = re.search(r"\(\s*$", s[max(0, fig.start - 3) : fig.start])
+    if bracket and kind != "change":
+        # "in 2017-18 ($10,686.85 million) and 2019-20 ($10,110.68 million)"
+        right = [p for p in periods if p.role == "point" and 0 <= fig.start - p.end <= 3]
+        if right:
+            return right[0].period, base
     rng = next((p for p in periods if p.role == "range"), None)
     if kind == "change":
         since = next((p for p in periods if p.role in {"since", "base"}), None)
@@ -1069,7 +1284,11 @@ def _period(
         p0 = near_after[0]
         between = s[fig.end : p0.start]
         if re.search(r"\bfrom (?:the )?(?:US ?)?\$|\bfrom (?:the )?\d", between):
-            # "$31.9 billion, up from $21.2 billion in 2016": 2016 is the earlier figure's
+            # "$31.9 billion, up from $21.2 billion in 2016": 2016 is the earlier figure's; the
+            # figure's own is the clause's period before it ("recorded $2 billion in May, up 13
+            # percent from $1.7 billion in April"), else a year later
+            if in_clause_before:
+                return in_clause_before[-1].period, base
             return _next_period(p0.period), base
         if re.search(r"\bfrom (?:about |around )?$", s[max(0, fig.start - 20) : fig.start]) and (
             re.match(r"\s+to\s", s[fig.end :])
@@ -1087,10 +1306,18 @@ def _period(
         return min(points, key=lambda p: abs(p.start - fig.start)).period, base
     if rng:
         return rng.period, base
+    if points and re.search(r"\b(?:whereas|while)\b", s[fig.end : points[-1].start]):
+        # "exports stood at $3.25bn, whereas imports had been valued at $9.87bn last financial
+        # year": two halves of one comparison share the period given once
+        return points[-1].period, base
     if kind in {"rank", "share"}:
         # a present-tense rank or share: the last full year before publication ("????" when
         # the page gives no date at all)
         return ctx.last_annual() or (str(ctx.published.year - 1) if ctx.published else "????"), base
+    if ctx.last_seen and kind != "target":
+        # "The trade ties ... strengthened in the last fiscal year. For the first time, exports
+        # ... topped $40 billion": the period the sentence before named without a figure
+        return ctx.last_seen, base
     if ctx.last_period and kind != "target":
         if ctx.last_claim is not None and ctx.last_claim.kind == "target":
             prev = [c.period for c in ctx.claims if c.kind != "target"]

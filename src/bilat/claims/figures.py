@@ -87,6 +87,9 @@ _CUR_POST = {
     "usd": "USD",
     "eur": "EUR",
     "u.s. dollars": "USD",
+    "u.s. dollar": "USD",
+    "us dollar": "USD",
+    "dollar": "USD",
     "euros": "EUR",
     "euro": "EUR",
     "yen": "JPY",
@@ -118,7 +121,9 @@ _MONEY_POST = re.compile(
     re.IGNORECASE,
 )
 _PERCENT = re.compile(
-    rf"(?:{_APPROX} )?(?P<sign>[-+])?(?P<num>{_NUM}) ?(?:%|per ?cent\b|pct\b)", re.IGNORECASE
+    rf"(?:{_APPROX} )?(?P<sign>[-+])?(?P<num>{_NUM})(?P<half>-and-a-half)?[ -]?"
+    r"(?:%|per ?cent\b|pct\b)",
+    re.IGNORECASE,
 )
 _FRACTIONS = {
     "a third": 100 / 3,
@@ -200,10 +205,12 @@ _ORDINALS = {
 _ORD_RX = r"(?P<ord>" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))"
 _RANK = re.compile(
     rf"(?:{_ORD_RX}[- ])?(?P<sup>largest|biggest|most important|leading|top|main)"
-    r"(?: (?P<noun>(?:trading|trade|commercial|export|import) "
+    r"(?: (?P<noun>(?:trading|trade|commercial|export|import|shipment) "
     r"(?:partner|market|destination|source)s?|"
-    r"(?:partner|market|buyer|supplier|customer|trader|export market|export destination)s?"
-    r"(?= of| after| in| for| within| among|,|\.|$| and| behind| with)))?",
+    r"(?:[a-z]+ (?:[a-z]+ )?)?"
+    r"(?:partner|market|buyer|supplier|customer|trader|importer|exporter|export market|"
+    r"export destination)s?"
+    r"(?= of| after| in| for| within| among|,|\.|$| and| behind| with| to)))?",
     re.IGNORECASE,
 )
 _TOP_N = re.compile(
@@ -288,7 +295,7 @@ def find_figures(s: str) -> list[Figure]:
                 out.append(Figure(*m.span(), "money", v, unit, m["approx"], m[0]))
     for m in _PERCENT.finditer(s):
         if free(*m.span()):
-            v = _num(m["num"]) * (-1 if m["sign"] == "-" else 1)
+            v = (_num(m["num"]) + (0.5 if m["half"] else 0.0)) * (-1 if m["sign"] == "-" else 1)
             out.append(Figure(*m.span(), "percent", v, "%", m["approx"], m[0]))
     for m in _FRACTION.finditer(s):
         if free(*m.span()):
@@ -315,7 +322,8 @@ def find_figures(s: str) -> list[Figure]:
             continue
         sup = m["sup"].lower()
         noun = (m["noun"] or "").lower()
-        if sup in {"top", "leading", "main"} and not m["ord"]:
+        possessed = re.search(r"\w's\s+$", s[: m.start()]) is not None
+        if sup in {"top", "leading", "main"} and not m["ord"] and not (possessed and m["noun"]):
             continue  # "top exporter", "main partner": too vague for a rank
         if not noun:
             # "... but Russia is merely Korea's tenth largest": the noun is elided after a rank

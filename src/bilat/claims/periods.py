@@ -21,7 +21,18 @@ __all__ = [
 ]
 
 PeriodRole = Literal[
-    "point", "range", "since", "base", "target", "now", "same", "yoy", "record", "anaphor"
+    "point",
+    "range",
+    "since",
+    "base",
+    "target",
+    "now",
+    "same",
+    "yoy",
+    "record",
+    "anaphor",
+    "prevmonth",
+    "sameyear",
 ]
 
 _MONTH_NAMES = (
@@ -49,7 +60,9 @@ class PeriodMention:
 
     role: ``point`` (the period of a figure), ``range`` (between A and B: period B, base A),
     ``since``/``base`` (a comparison base), ``target`` ("by 2020"), ``now`` (the latest full year),
-    ``same`` ("over the same period"), ``yoy`` ("year on year": base is a year earlier).
+    ``same`` ("over the same period"), ``yoy`` ("year on year": base is a year earlier),
+    ``prevmonth`` ("from the previous month": base is the month before), ``sameyear`` ("during the
+    same period in 2014": the passage's period in that year, whose year is ``base``).
     """
 
     start: int
@@ -64,6 +77,12 @@ _MONTH_NAME = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
 _THIS_OR_YEAR = rf"(?:of )?(?:(?P<rel>this|last) year|(?P<y>{_YEAR}))"
+# abbreviated months as headlines write them ("Jan-March", "Jan.-Sept.")
+_MONTH_ANY = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 _PATTERNS: list[tuple[str, str]] = [
     ("range", rf"\bbetween (?P<a>{_YEAR}) and (?P<b>{_YEAR})\b"),
@@ -75,6 +94,21 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"\b(?:in )?the (?P<n>first|second|third|fourth) quarter(?: of)?(?: {_THIS_OR_YEAR})?",
     ),
     ("quarter", rf"\b(?P<q>Q[1-4]) (?P<y>{_YEAR})\b"),
+    # "in the I quarter of 2020" (Russian agencies' English)
+    ("quarter", rf"\b(?:in )?the (?P<r>I|II|III|IV) quarter(?: of)?(?: {_THIS_OR_YEAR})?"),
+    # a headline's bare "in Q1": the latest such quarter before publication
+    ("bareq", r"\b(?:in )?(?P<q>Q[1-4])\b(?! ?(?:19|20)\d\d)"),
+    (
+        "fyrange",
+        rf"\b(?:the )?(?:(?:fiscal|financial) year )?(?:from )?April (?P<y>{_YEAR}) ?"
+        rf"(?:-|and|to|through) ?March (?P<y2>{_YEAR})\b",
+    ),
+    (
+        "fythismonths",
+        r"\b(?:in |during )?(?:the )?first (?P<n>two|three|four|five|six|seven|eight|nine|ten|"
+        r"eleven|[2-9]|1[01]) months of (?:this|the current|the) (?:financial|fiscal) year\b",
+    ),
+    ("fythis", r"\b(?:this|the current) (?:financial|fiscal) year\b"),
     (
         "months",
         rf"\b(?:in |over |during )?(?:the )?(?:year's )?(?:first|past|last) "
@@ -112,8 +146,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "mrange",
-        rf"\b(?:in |over |during )?(?P<m1>{_MONTH_NAME})-(?P<m2>{_MONTH_NAME})"
-        rf"(?: {_THIS_OR_YEAR})?",
+        rf"\b(?:in |over |during )?(?:the )?(?P<m1>{_MONTH_ANY}) ?- ?(?P<m2>{_MONTH_ANY})"
+        rf"(?: period)?(?:,? {_THIS_OR_YEAR})?",
     ),
     (
         "mrange",
@@ -126,6 +160,18 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"\b(?i:by|until|till|to|through|as of|as at|at) the end of (?P<m2>{_MONTH_NAME})"
         rf"(?: {_THIS_OR_YEAR})?",
     ),
+    # "the U.S. trade deficit through October": from January
+    ("ytd", rf"\b(?i:through|up to|up till) (?P<m2>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?\b"),
+    (
+        "mbase",
+        rf"\b(?:compared (?:with|to)|against|from|over|than) (?:the same month (?:of|in) )?"
+        rf"(?P<m>{_MONTH_NAME}) (?:in |of )?(?P<y>{_YEAR})\b",
+    ),
+    ("prevmonth", r"\b(?:from|on|over) the previous month\b|\bmonth[- ]on[- ]month\b"),
+    # "during the same period in 2014": the passage's period, in another year
+    ("sameyear", rf"\b(?:during |in |for )?the same period (?:of |in )(?P<y>{_YEAR})\b"),
+    # "for the whole year": the year the passage is about
+    ("wholeyear", r"\b(?:for|in|over) the (?:whole|full|entire) year\b"),
     ("lastmonth", r"\blast month\b"),
     # "that year", "a year later": the year the passage last named (``default_year``)
     ("that", r"\b(?:that|the same) year\b"),
@@ -138,7 +184,11 @@ _PATTERNS: list[tuple[str, str]] = [
         r"time) (?:of |in )?(?:last|the previous|a|the) year(?: earlier| before)?\b",
     ),
     # "in the period", "during the reviewed period": the period the passage is about
-    ("anaphor", r"\b(?:in|during|over|for) the (?:reviewed |said |same |reporting )?period\b"),
+    (
+        "anaphor",
+        r"\b(?:in|during|over|for) the (?:reviewed |review |said |same |reporting |cited |"
+        r"given |above )?period\b|\bthe period under review\b",
+    ),
     ("lastfiscal", r"\b(?:the )?(?:last|previous) (?:fiscal|financial year)(?: year)?\b"),
     (
         "record",
@@ -205,11 +255,59 @@ def find_periods(
     return sorted(out, key=lambda p: p.start)
 
 
+def _month_number(name: str) -> int:
+    """1-12 for a month's name or its abbreviation ("Sept.", "Jan")."""
+    key = name.lower().rstrip(".")[:3]
+    return next(v for k, v in MONTHS.items() if k.startswith(key))
+
+
+def _latest_before(published: dt.date | None, last_month: int, year: str) -> str:
+    """The year of the latest period ending in ``last_month`` before publication, when the text
+    gives no year ("in Q1" in April 2020 is 2020-Q1; "in Q4" then is 2019-Q4)."""
+    if published is None or not year.isdigit():
+        return year
+    return str(published.year if last_month <= published.month else published.year - 1)
+
+
+def _fiscal_year(published: dt.date | None) -> int | None:
+    """India's fiscal year (April-March, named by its first year) running at publication."""
+    if published is None:
+        return None
+    return published.year if published.month >= 4 else published.year - 1
+
+
 def _mention(
     kind: str, m: re.Match[str], published: dt.date | None, default: int | None
 ) -> PeriodMention | None:
     s, e = m.span()
     gd = m.groupdict()
+    if kind == "mbase":
+        return PeriodMention(s, e, None, "base", f"{gd['y']}-{MONTHS[gd['m'].lower()]:02d}")
+    if kind == "prevmonth":
+        return PeriodMention(s, e, None, "prevmonth")
+    if kind == "sameyear":
+        return PeriodMention(s, e, None, "sameyear", gd["y"])
+    if kind == "wholeyear":
+        return PeriodMention(s, e, str(default), "point") if default else None
+    if kind == "fyrange":
+        if int(gd["y2"]) != int(gd["y"]) + 1:
+            return None
+        return PeriodMention(s, e, f"FY{gd['y']}", "point")
+    if kind in {"fythis", "fythismonths"}:
+        fy = _fiscal_year(published)
+        if fy is None:
+            return PeriodMention(s, e, "FY????", "point")
+        if kind == "fythis":
+            return PeriodMention(s, e, f"FY{fy}", "point")
+        end = 4 + _NUMBER_WORDS[gd["n"].lower()] - 1
+        ey, em = (fy, end) if end <= 12 else (fy + 1, end - 12)
+        return PeriodMention(s, e, f"{fy}-04/{ey}-{em:02d}", "point")
+    if kind == "bareq":
+        n = int(gd["q"][1])
+        y0 = published.year if published else default
+        if y0 is None:
+            return PeriodMention(s, e, f"????-Q{n}", "point")
+        return PeriodMention(s, e, f"{_latest_before(published, n * 3, str(y0))}-Q{n}", "point")
     if kind == "record":
         return PeriodMention(s, e, None, "record")  # "the highest since 2014" is no comparison base
     if kind == "range":
@@ -274,12 +372,15 @@ def _mention(
         n = 1 if (gd.get("n") == "first" or gd.get("h") == "H1") else 2
         return PeriodMention(s, e, f"{year}-H{n}", "point")
     if kind == "quarter":
-        n = int(gd["q"][1]) if gd.get("q") else _ORD_WORDS[gd["n"]]
+        if gd.get("r"):
+            n = _ROMAN[gd["r"]]
+        else:
+            n = int(gd["q"][1]) if gd.get("q") else _ORD_WORDS[gd["n"]]
         return PeriodMention(s, e, f"{year}-Q{n}", "point")
     if kind == "months":
         return PeriodMention(s, e, month_range(year, 1, _NUMBER_WORDS[gd["n"].lower()]), "point")
     if kind == "mrange":
-        a, b = MONTHS[gd["m1"].lower()], MONTHS[gd["m2"].lower()]
+        a, b = _month_number(gd["m1"]), _month_number(gd["m2"])
         if b < a:
             return None
         return PeriodMention(s, e, month_range(year, a, b), "point")
