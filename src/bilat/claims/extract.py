@@ -25,16 +25,19 @@ __all__ = ["extract", "extract_document"]
 # --- words that decide what a figure is ---------------------------------------------------------
 _TRADE = re.compile(
     r"\b(?:trade[sd]?|trading|turnover|exports?|exported|exporting|imports?|imported|importing|shipments?|"
-    r"purchases|surplus|deficit|partners?|buyers?|supplier|buys|sells|sales of|market)\b",
+    r"purchases|surplus|deficit|partners?|buyers?|supplier|buys|sells|sales of|market|shipped|"
+    r"importers?|exporters?)\b",
     re.IGNORECASE,
 )
 # A figure next to one of these is about something else.
 _BLOCK = re.compile(
     r"\b(?:population|people|GDP|economy|investments?|invested|investors?|tourists?|visitors?|visits|"
-    r"budget|defen[cs]e|military|spending|profits?|shares|stocks?|KOSPI|index|barrel|rates?|inflation|"
+    r"budget|defen[cs]e|military|spending|profits?|shares|stocks?|KOSPI|index|barrels?|rates?|inflation|"
     r"loans?|duties|tariff lines|capacity|tonnes|tons|cubic|kilomet(?:re|er)s|km|jobs|salary|wages|"
     r"debt|reserves|revenue|earnings|dividend|valuation|output|production|transit times|overall|"
-    r"worldwide|global)\b",
+    r"worldwide|global|domestic sector|foreign(?:-invested)? sector|FDI sector|"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty) (?:largest|biggest|main|top) "
+    r"(?:markets|partners))\b",
     re.IGNORECASE,
 )
 _UP = re.compile(
@@ -67,11 +70,13 @@ _TARGET_WORD = re.compile(
     re.IGNORECASE,
 )
 _EXPORT_WORD = re.compile(
-    r"\b(?:exports?|exported|shipments?|sales|sells|sold|export markets?|buyers?|customers?|"
-    r"destinations?)\b",
+    r"\b(?:exports?|exported|exporting|shipments?|shipped|ships|sales|sells|sold|export markets?|"
+    r"buyers?|customers?|destinations?)\b",
     re.IGNORECASE,
 )
-_IMPORT_WORD = re.compile(r"\b(?:imports?|imported|purchases|bought|suppliers?)\b", re.IGNORECASE)
+_IMPORT_WORD = re.compile(
+    r"\b(?:imports?|imported|importing|purchases|bought|suppliers?)\b", re.IGNORECASE
+)
 _TURNOVER_WORD = re.compile(
     r"\b(?:trade|(?<!export )(?<!import )turnover|traded|two-way|bilateral|trading partners?|"
     r"trade partners?|partners?)\b",
@@ -91,7 +96,9 @@ _FORWARD = re.compile(
     re.IGNORECASE,
 )
 # "the $100 bln target", "the 20 billion mark": the figure names a goal
-_GOAL_AFTER = re.compile(r"\s+(?:target|goal|mark|milestone|threshold)\b", re.IGNORECASE)
+_GOAL_AFTER = re.compile(
+    r"(?:-by-\d{4})?\s+(?:target|goal|mark|milestone|threshold)\b", re.IGNORECASE
+)
 # ... unless the level was reached: "crossed the $10 billion mark", "approaching the $70 billion
 # mark"
 _GOAL_REACHED = re.compile(
@@ -112,8 +119,12 @@ _PAST_CHANGE = re.compile(
 def _forward_before(s: str, lo: int, pos: int) -> bool:
     """A word that makes the money figure at ``pos`` a goal or forecast, within 120 characters
     before it in its clause; "to reach" after a past change verb is a result."""
-    for m in _FORWARD.finditer(s, max(lo, pos - 120), pos):
+    which = [w.end() for w in re.finditer(r", which\b", s[:pos])]
+    start = max([lo, pos - 120, *which])
+    for m in _FORWARD.finditer(s, start, pos):
         word = m.group(0).lower()
+        if re.match(r"\s+(?:say|see|note|tell)\b", s[m.end() :]):
+            continue
         if word.startswith(("to reach", "to hit", "to stand")) and _PAST_CHANGE.search(
             s, max(lo, m.start() - 80), m.start()
         ):
@@ -137,8 +148,10 @@ _DOWN_AFTER = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r";|: |\bwhile\b|, but\b|, and (?=the\b|its\b|it\b|[A-Z])|, giving\b|, leaving\b|"
-    r", compared with\b|, with (?!a\b)|\beven as\b|, whereas\b"
+    r", compared with\b|, with (?!a\b)|\beven as\b|, whereas\b|, making\b"
 )
+# ", and" ending a written list of names ("surpassed the US, the EU, and ASEAN") is no clause break
+_LIST_TAIL = re.compile(r",\s*(?:the\s+)?[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){0,2}\s*$")
 _PREP_BEFORE = re.compile(
     r"\b(?:to|from|with|between|of|after|than|in|for|by|and|at|on|into|behind|within|among|as|via|"
     r"through|against|including)\s+(?:the\s+)?$",
@@ -239,6 +252,7 @@ class _Context:
     # the period a sentence without claims named last ("... strengthened in the last fiscal
     # year."), until a sentence gives claims of its own
     last_seen: str | None = None
+    claim_age: int = 99  # sentences since the last one with claims
     claims: list[Claim] = field(default_factory=list)
 
     @property
@@ -256,6 +270,10 @@ def _clause_bounds(s: str, pos: int) -> tuple[int, int]:
     """The clause of the sentence around ``pos``."""
     start, end = 0, len(s)
     for m in _CLAUSE_BREAK.finditer(s):
+        if m.group(0).startswith(", and") and _LIST_TAIL.search(
+            s[max(0, m.start() - 40) : m.start()]
+        ):
+            continue
         if m.end() <= pos:
             start = m.end()
         elif m.start() >= pos:
@@ -459,7 +477,7 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         re.search(
             r"\b(?:it|It) (?:has |had |then )?"
             r"(?:rose|grew|fell|increased|decreased|declined|dropped|"
-            r"jumped|was|stood|reached|amounted|totalled|totaled|halved|doubled)\b",
+            r"jumped|was|stood|reached|amounted|totalled|totaled|halved|doubled|ranked|ranks)\b",
             s,
         )
     ) or bool(
@@ -471,6 +489,10 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         # "In 2017, this figure increased by 20.8%": the figure of the claim before
         or re.search(r"\b(?:this|that) figure\b", s)
     )
+    if ctx.claim_age > 1:
+        # "It was almost double the amount shipped by Saudi Arabia" two sentences after the last
+        # claim: "it" is what the sentence before spoke of (barrels), not that claim
+        it_subject = False
     for fig in figures:
         claim = _figure_claim(
             s, sent, fig, figures, ms, concrete, periods, ctx, sentence_trade, pair_word, it_subject
@@ -494,8 +516,11 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
     named = [p.period for p in periods if p.role == "point" and p.period]
     if claims:
         ctx.last_seen = None
-    elif named:
-        ctx.last_seen = named[-1]
+        ctx.claim_age = 1
+    else:
+        ctx.claim_age += 1
+        if named:
+            ctx.last_seen = named[-1]
     claims = _respectively(s, claims, concrete, figures, sent.start)
     ctx.claims[len(ctx.claims) - len(claims) :] = claims
     if claims:
@@ -640,13 +665,19 @@ def _figure_claim(
         return None
     if fig.kind == "rank" and _BLOCK.search(s[fig.start : min(len(s), fig.end + 15)]):
         return None
-    ws = list(_WORLD_SENTENCE.finditer(s, lo, fig.start))
-    if ws and not any(ws[-1].end() <= m.start < fig.start for m in concrete):
-        return None  # "Japan's total exports with the world decreased 2.4 percent"
-    wt = _WORLD_TOTAL.search(s[lo : fig.start]) if fig.kind not in {"rank", "top"} else None
+    # "Vietnam and South Korea, meanwhile, recorded total trade turnover of $29.12 billion": a
+    # pair named before the figure makes its "total" the pair's
     pair_before = len({m.code for m in concrete if m.start < fig.start}) >= 2 or any(
         m.form == "pair" and m.start < fig.start for m in ms
     )
+    ws = list(_WORLD_SENTENCE.finditer(s, lo, fig.start))
+    if (
+        ws
+        and not any(ws[-1].end() <= m.start < fig.start for m in concrete)
+        and not (pair_before and not re.search(r"world|global", ws[-1].group(0), re.I))
+    ):
+        return None  # "Japan's total exports with the world decreased 2.4 percent"
+    wt = _WORLD_TOTAL.search(s[lo : fig.start]) if fig.kind not in {"rank", "top"} else None
     if (
         wt
         and not pair_before
@@ -708,14 +739,30 @@ def _figure_claim(
             kind = "share"
         elif future and _FORWARD.search(before[-80:]):
             kind = "target"  # "expects the annual trade growth ... would be 35% by 2020"
+        elif re.search(
+            r"\b(?:will|would|forecasts?|expects?|expected|projected)\b", before[-80:]
+        ) and (re.search(r"\b(?:this|next) year\b", s[lo:hi])):
+            kind = "target"  # "forecast that exports this year will rise about 40 percent"
         elif up or down or paren or _AFTER_CHANGE.match(s[fig.end :]):
             kind = "change"
             last_up = up.start() if up else -1
             last_down = down.start() if down else -1
             after_m = _AFTER_CHANGE.match(s[fig.end :])
-            after_down = bool(after_m and _DOWN_AFTER.match(after_m.group(0).strip()))
+            # "the nearly 16 percent on-year decrease": the change's own word is the last one
+            after_down = bool(after_m and _DOWN_AFTER.match(after_m.group(0).split()[-1]))
             after_up = bool(after_m and not after_down)
             if ((last_down > last_up and not after_up) or after_down) and value > 0:
+                value = -value
+        elif (
+            re.search(r"\bby\s+$", before)
+            and ctx.last_claim is not None
+            and ctx.last_claim.sentence == s
+            and ctx.last_claim.kind == "change"
+        ):
+            # "In 2017, this figure increased by 20.8%, ... and in 2019 - by 3.4%": the change
+            # verb given once for the list
+            kind = "change"
+            if ctx.last_claim.value < 0 and value > 0:
                 value = -value
         else:
             return None
@@ -778,6 +825,10 @@ def _figure_claim(
         flow_m = None
     elif kind == "rank":
         noun = fig.noun or "trading partner"
+        if fig.noun is None and it_subject and ctx.last_claim and ctx.last_claim.kind == "rank":
+            noun = {"exports": "destination", "imports": "supplier"}.get(
+                ctx.last_claim.flow or "", noun
+            )
         # the owner's partners ranked: its importers and buyers take its exports, its exporters
         # and suppliers send its imports ("the largest mollusk importer of Vietnam")
         flow = (
@@ -853,6 +904,10 @@ def _figure_claim(
             flow = "exports"
         elif re.search(r"\b(?:imports?|purchases)\b", tail[:40]):
             flow = "imports"
+        elif re.search(r"\bimports?\s+(?:accounting|accounted|accounts)\b", s[lo : fig.start]):
+            flow = "imports"  # "with Russian imports accounting for about 1 per cent"
+        elif re.search(r"\bexports?\s+(?:accounting|accounted|accounts)\b", s[lo : fig.start]):
+            flow = "exports"
         elif (
             not re.match(r"\s+of\b", tail)
             and ctx.last_claim is not None
@@ -898,6 +953,13 @@ def _economies(
     clause_ms = [m for m in concrete if lo <= m.start < hi]
     if refers_back and ctx.last_claim and not concrete:
         return ctx.last_claim.economies
+    after_for = re.match(r"\s+for\s+(?:the\s+)?", s[fig.end :])
+    if it_subject and ctx.last_claim and after_for and kind == "value":
+        # "The total amount is third-highest after $79.25 billion for China and $39.66 billion for
+        # the United States": the same reporter, another partner
+        who = next((m for m in concrete if m.start == fig.end + after_for.end()), None)
+        if who and who.code != ctx.last_claim.economies[0]:
+            return (ctx.last_claim.economies[0], who.code)  # type: ignore[return-value]
     if it_subject and ctx.last_claim and not clause_ms and kind not in {"rank", "share"}:
         # "The figure is expected to hit 800 million USD", "In 2017, this figure increased by
         # 20.8%": the economies of the claim before
@@ -922,6 +984,17 @@ def _economies(
             and last.sentence == s
         ):
             return last.economies  # "... and the third in the region": same two economies
+        if (
+            last
+            and last.kind == "rank"
+            and last.sentence == s
+            and re.search(r"\bits\s+$", s[: fig.start])
+        ):
+            return last.economies  # "seventh biggest trading partner, up from its 25th position"
+        if last and (it_subject or (not concrete and last.kind == "rank")):
+            # "It presently replaced Hong Kong this year to make the top three", "The total
+            # amount is third-highest": the economies of the claim before
+            return last.economies
         return _rank_economies(s, fig, concrete, ctx)
     if kind == "share":
         found = _share_economies(s, fig, concrete, ctx)
@@ -980,8 +1053,19 @@ def _economies(
         if own is None:
             own = _subject(concrete, s, lo, fpos) or _subject(concrete, s, 0, fpos)
         if flow == "exports":
-            other = _after_prep(concrete, s, "to|into", fpos, hi) or _after_prep(
-                concrete, s, "to|into", 0, len(s)
+            other = (
+                _after_prep(concrete, s, "to|into", fpos, hi)
+                or _after_prep(concrete, s, "to|into", 0, len(s))
+                # "one of Vietnam's strong points in the RoK market": the market is the buyer
+                or next(
+                    (
+                        m
+                        for m in concrete
+                        if re.match(r"\s+market\b", s[m.end :])
+                        and re.search(r"\b(?:in|to|into)\s+(?:the\s+)?$", s[: m.start])
+                    ),
+                    None,
+                )
             )
         else:
             other = _after_prep(concrete, s, "from", fpos, hi) or _after_prep(
@@ -1011,10 +1095,28 @@ def _economies(
         if own is None and other is None:
             if it_subject and ctx.last_claim:
                 return ctx.last_claim.economies
+            last = ctx.last_claim
+            if (
+                last is not None
+                and last.sentence == s
+                and last.flow in {"exports", "imports"}
+                and not clause_ms
+            ):
+                # "exports from Korea to Japan dropped ..., while imports declined by 8.8
+                # percent": the other flow of the same reporter
+                return last.economies
             if pair_word:
                 return ctx.pair
             # "Exports fell 13.1 percent to $5.5 billion": no economy named, the passage's pair
-            return ctx.passage_pair() if not concrete else None
+            if not concrete:
+                return ctx.passage_pair()
+            # "Seafood is also one of Vietnam's strong point in the RoK market with an export
+            # turnover of ...": both sides named, neither as exporter or destination: the
+            # passage's pair, in its order
+            topic = ctx.topic or ctx.pair
+            if topic and {m.code for m in concrete} == set(topic):
+                return topic
+            return None
     # turnover (or a flow word without economies around it)
     codes = [m.code for m in clause_ms if m.code]
     if len(set(codes)) < 2:
@@ -1237,6 +1339,10 @@ def _own_period(
         right = [p for p in periods if p.role == "point" and 0 <= fig.start - p.end <= 3]
         if right:
             return right[0].period, base
+        # "The US ($57,632.37 million), China (...) ... during the first five months of 2022-23"
+        own = [p for p in periods if p.role == "point"]
+        if own and re.search(r"[A-Za-z.]\s*\(\s*$", s[max(0, fig.start - 4) : fig.start]):
+            return own[0].period, base
     rng = next((p for p in periods if p.role == "range"), None)
     if kind == "change":
         since = next((p for p in periods if p.role in {"since", "base"}), None)
@@ -1260,7 +1366,7 @@ def _own_period(
                 and (
                     (fig.end <= p.start <= fig.end + 25 and "," not in s[fig.end : p.start])
                     or (
-                        fig.end <= p.start < hi
+                        lo <= p.start < hi
                         and re.match(r"(?:this|next) year", s[p.start : p.end].lower())
                     )
                 )
@@ -1276,10 +1382,28 @@ def _own_period(
             return str(ctx.published.year - 1), base
     anaphor = any(p.role == "anaphor" for p in periods)
     if anaphor and ctx.last_period and not any(lo <= p.start < hi for p in points):
-        return ctx.last_period, base  # "in the period": the one the passage is about
+        # "in the period", "over the cited period": the one the passage's figures are about (a
+        # rank said in between is not what "the period" points to)
+        flows = [c.period for c in ctx.claims if c.kind != "rank" and c.period]
+        return (flows[-1] if flows else ctx.last_period), base
     in_clause_after = [p for p in points if lo <= p.start < hi and p.start >= fig.end]
     in_clause_before = [p for p in points if lo <= p.start < hi and p.end <= fig.start]
-    near_after = [p for p in in_clause_after if p.start - fig.end <= 40]
+    near_after = [
+        p
+        for p in in_clause_after
+        if p.start - fig.end <= 40
+        and not _FIGURE_START.search(s, fig.end, p.start)
+        and not (in_clause_before and "," in s[fig.end : p.start])
+    ]
+    # "$1.3 billion a year before" aside, the periods of a "from $1.7 billion in April" are the
+    # base's, not the clause's
+    in_clause_before = [
+        p
+        for p in in_clause_before
+        if not re.search(
+            r"\bfrom (?:US)?\$[\d.,]+ \w+ (?:in|during) $", s[max(0, p.start - 40) : p.start]
+        )
+    ] or in_clause_before
     if near_after and (not in_clause_before or near_after[0].start - fig.end <= 25):
         p0 = near_after[0]
         between = s[fig.end : p0.start]
@@ -1298,6 +1422,17 @@ def _own_period(
         return p0.period, base
     if in_clause_before:
         return in_clause_before[-1].period, base
+    if (
+        in_clause_after
+        and not re.search(
+            r"\b(?:said|says|announced|reported|noted|stated|told|showed)\b",
+            s[fig.end : in_clause_after[0].start],
+        )
+        and not _FIGURE_START.search(s, fig.end, in_clause_after[0].start)
+    ):
+        # "The UAE with $3.6bn was the third biggest trade partner ... during the first five
+        # months of the financial year"
+        return in_clause_after[0].period, base
     if in_clause_after and kind in {"rank", "share"}:
         return in_clause_after[0].period, base  # "... of India's total trade imbalance in FY2024"
     if rng and lo <= rng.start < hi:
@@ -1311,6 +1446,16 @@ def _own_period(
         # year": two halves of one comparison share the period given once
         return points[-1].period, base
     if kind in {"rank", "share"}:
+        if (
+            ctx.claim_age <= 1
+            and ctx.last_period
+            and re.search(r"\b(?:was|were)\b", s[: fig.start])
+        ):
+            # "Russia was Türkiye's leading supplier" after "exported ... in April": a past rank
+            # of the passage's period
+            flows = [c.period for c in ctx.claims if c.kind != "target" and c.period]
+            if flows:
+                return flows[-1], base
         # a present-tense rank or share: the last full year before publication ("????" when
         # the page gives no date at all)
         return ctx.last_annual() or (str(ctx.published.year - 1) if ctx.published else "????"), base
@@ -1319,8 +1464,10 @@ def _own_period(
         # ... topped $40 billion": the period the sentence before named without a figure
         return ctx.last_seen, base
     if ctx.last_period and kind != "target":
-        if ctx.last_claim is not None and ctx.last_claim.kind == "target":
-            prev = [c.period for c in ctx.claims if c.kind != "target"]
+        if ctx.last_claim is not None and ctx.last_claim.kind in {"target", "rank"}:
+            # the passage's period is its flows', not a goal's or a ranking's
+            prev = [c.period for c in ctx.claims if c.kind not in {"target", "rank"}]
+            prev = prev or [c.period for c in ctx.claims if c.kind != "target"]
             return (prev[-1] if prev else None), base
         return ctx.last_period, base
     if ctx.last_year:
@@ -1328,6 +1475,9 @@ def _own_period(
     return (str(ctx.published.year - 1) if ctx.published else None), base
 
 
+_FIGURE_START = re.compile(
+    r"(?:US)?\$\s?\d|\d(?:[\d.,]*)\s?(?:%|per ?cent|percent|billion|million)"
+)
 _PRESENT = re.compile(r"\b(?:is|are|remains?|has become|have become|ranks)\b")
 
 

@@ -109,18 +109,18 @@ _PATTERNS: list[tuple[str, str]] = [
         r"eleven|[2-9]|1[01]) months of (?:this|the current|the) (?:financial|fiscal) year\b",
     ),
     ("fythis", r"\b(?:this|the current) (?:financial|fiscal) year\b"),
+    # "in the ten months of the 2022-2023 financial year": India's fiscal year runs from April
+    (
+        "fymonths",
+        r"\b(?:in |during )?(?:the )?(?:first )?(?P<n>two|three|four|five|six|seven|eight|nine|ten|"
+        rf"eleven|[2-9]|1[01]) months of (?:the )?(?:FY ?)?(?P<y>{_YEAR})-(?:\d\d){{1,2}}"
+        r"(?: (?:financial|fiscal)(?: years?)?)?",
+    ),
     (
         "months",
         rf"\b(?:in |over |during )?(?:the )?(?:year's )?(?:first|past|last) "
         rf"(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01]) months"
         rf"(?: of)?(?: {_THIS_OR_YEAR})?",
-    ),
-    # "in the ten months of the 2022-2023 financial year": India's fiscal year runs from April
-    (
-        "fymonths",
-        r"\b(?:in |during )?(?:the )?(?:first )?(?P<n>two|three|four|five|six|seven|eight|nine|ten|"
-        rf"eleven|[2-9]|1[01]) months of (?:the )?(?:FY ?)?(?P<y>{_YEAR})-(?:\d\d){{1,2}} "
-        r"(?:financial|fiscal)(?: years?)?",
     ),
     # Korea's customs report the first 10 and 20 days of a month: "in the first 20 days of
     # November", "March 1-10", "the fourth week of January"
@@ -138,6 +138,12 @@ _PATTERNS: list[tuple[str, str]] = [
         "week",
         rf"\b(?:in |during )?the (?P<w>first|second|third|fourth|1st|2nd|3rd|4th) week of "
         rf"(?P<m>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?",
+    ),
+    # "In the ten-month period": the year's first ten months
+    (
+        "months",
+        r"\b(?:in |over |during )?the (?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|"
+        r"[2-9]|1[01])-month period\b",
     ),
     # "in 10 months" (a headline's count of this year's months so far)
     (
@@ -175,7 +181,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ("lastmonth", r"\blast month\b"),
     # "that year", "a year later": the year the passage last named (``default_year``)
     ("that", r"\b(?:that|the same) year\b"),
-    ("later", r"\b(?:a|one) year later\b"),
+    ("later", r"\b(?:a|one) year later\b|\bthe (?:following|next) year\b"),
+    # "That month, Russia was ...": the month the passage is about
+    ("thatmonth", r"\b(?:that|the same) month\b"),
     # "from the same period last year", "on the same period of the previous year": the base of a
     # change, not a period of its own (read before "last year" below)
     (
@@ -197,7 +205,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     ("since", rf"\bsince (?P<y>{_YEAR})\b"),
     ("base", rf"\b(?:compared (?:with|to)|on|from|over|against) (?P<y>{_YEAR})\b(?! to)"),
-    ("target", rf"\bby (?:the end of )?(?P<y>{_YEAR})\b"),
+    # "by 2020", "the $30-billion-by-2025 target"
+    ("target", rf"\bby[ -](?:the end of )?(?P<y>{_YEAR})\b"),
     ("asof", rf"\bas of (?:the end of )?(?P<y>{_YEAR})\b"),
     ("fiscal", rf"\b(?:FY ?)?(?P<y>{_YEAR})-(?P<yy>\d\d)\b"),
     ("month", rf"\b(?:in )?(?P<m>{_MONTH_NAME})(?: (?P<y>{_YEAR}))?\b(?! \d)"),
@@ -252,7 +261,14 @@ def find_periods(
             if pm is not None:
                 taken.append((s, e))
                 out.append(pm)
-    return sorted(out, key=lambda p: p.start)
+    out.sort(key=lambda p: p.start)
+    for i, p in enumerate(out):
+        if p.base == "later":
+            # "fell 2.2 percent in 2012, plunged 10.7 percent in the following year"
+            years = [q.period for q in out[:i] if q.role == "point" and is_annual(q.period)]
+            y = int(years[-1]) + 1 if years else int(p.period or 0)
+            out[i] = PeriodMention(p.start, p.end, str(y), "point")
+    return out
 
 
 def _month_number(name: str) -> int:
@@ -337,7 +353,8 @@ def _mention(
         )
     if kind == "lastmonth":
         if published is None:
-            return None
+            # without a date, "last month" is the month the passage is about
+            return PeriodMention(s, e, None, "anaphor")
         y, mo = (
             (published.year, published.month - 1)
             if published.month > 1
@@ -353,8 +370,11 @@ def _mention(
     if kind in {"that", "later"}:
         if default is None:
             return None
-        return PeriodMention(s, e, str(default + (kind == "later")), "point")
-    if kind == "anaphor":
+        # a "later" is marked until find_periods sees a year earlier in the same sentence
+        return PeriodMention(
+            s, e, str(default + (kind == "later")), "point", "later" if kind == "later" else None
+        )
+    if kind in {"anaphor", "thatmonth"}:
         return PeriodMention(s, e, None, "anaphor")
     if kind == "now":
         y = published.year - 1 if published else default
