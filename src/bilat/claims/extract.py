@@ -493,6 +493,15 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         # "It was almost double the amount shipped by Saudi Arabia" two sentences after the last
         # claim: "it" is what the sentence before spoke of (barrels), not that claim
         it_subject = False
+    lead = re.match(r"^(?:It|They) (?:was|were|is|are)(?= followed by\b)", s)
+    last = next((c for c in reversed(ctx.claims) if c.kind == "rank"), None)
+    if lead and last is not None and last.unit == "rank" and ctx.claim_age <= 1:
+        # "Russia was Türkiye's leading supplier ... It was followed by China, Germany, Italy,
+        # and the US": the list continues the ranking of the sentence before
+        anchor = Figure(lead.end(), lead.end(), "rank", last.value, "rank", None, "")
+        for item in _list_ranks(s, sent, anchor, last, concrete):
+            claims.append(item)
+            ctx.claims.append(item)
     for fig in figures:
         claim = _figure_claim(
             s, sent, fig, figures, ms, concrete, periods, ctx, sentence_trade, pair_word, it_subject
@@ -825,7 +834,7 @@ def _figure_claim(
         flow_m = None
     elif kind == "rank":
         noun = fig.noun or "trading partner"
-        if fig.noun is None and it_subject and ctx.last_claim and ctx.last_claim.kind == "rank":
+        if fig.noun is None and it_subject and ctx.last_claim:
             noun = {"exports": "destination", "imports": "supplier"}.get(
                 ctx.last_claim.flow or "", noun
             )
@@ -1042,6 +1051,18 @@ def _economies(
             return ctx.pair
         return ctx.passage_pair() if not concrete else None
     # flows: value, change, target
+    last = ctx.last_claim
+    if (
+        flow in {"exports", "imports"}
+        and not clause_ms
+        and last is not None
+        and last.sentence == s
+        and last.flow in {"exports", "imports"}
+        and (lo, hi) != _clause_bounds(s, last.value_start - last.start)
+    ):
+        # "exports from Korea to Japan dropped ..., while imports declined by 8.8 percent": the
+        # other flow of the same reporter (a clause of its own that names no economy)
+        return last.economies
     if flow in {"exports", "imports"} and flow_m is not None:
         fpos = flow_m.start()
         own = _right_before(concrete, s, fpos, 3)
@@ -1293,6 +1314,13 @@ def _period(
         if p.role in {"base", "since", "prevmonth", "sameyear"}
         and fig.end <= p.start <= fig.end + 40
     ]
+    frm = re.match(r"\s+from (?:about |around )?(?:US)?\$[\d.,]+\s*[a-z]*\s+", s[fig.end :])
+    if kind == "change" and frm and period:
+        # "up 13 percent from $1.7 billion in April": the base is the earlier figure's period
+        at = [p for p in periods if p.role == "point" and p.start <= fig.end + frm.end() + 3]
+        at = [p for p in at if p.start >= fig.end]
+        if at:
+            return period, at[0].period
     if kind == "change" and near and period:
         p0 = near[0]
         if p0.role == "prevmonth":
@@ -1385,6 +1413,12 @@ def _own_period(
         # "in the period", "over the cited period": the one the passage's figures are about (a
         # rank said in between is not what "the period" points to)
         flows = [c.period for c in ctx.claims if c.kind != "rank" and c.period]
+        if any(p.role == "anaphor" and p.base == "lastmonth" for p in periods):
+            # "in October. ... the nearly 16 percent decrease posted in September. ... slipped
+            # 12 percent last month": the latest month reported
+            months = [f for f in flows if re.fullmatch(r"(?:\d{4}|\?{4})-\d\d", f)]
+            if months:
+                return max(months, key=lambda f: (f[:4], f[5:])), base
         return (flows[-1] if flows else ctx.last_period), base
     in_clause_after = [p for p in points if lo <= p.start < hi and p.start >= fig.end]
     in_clause_before = [p for p in points if lo <= p.start < hi and p.end <= fig.start]
@@ -1401,7 +1435,7 @@ def _own_period(
         p
         for p in in_clause_before
         if not re.search(
-            r"\bfrom (?:US)?\$[\d.,]+ \w+ (?:in|during) $", s[max(0, p.start - 40) : p.start]
+            r"\bfrom (?:US)?\$[\d.,]+ \w+ (?:(?:in|during) )?$", s[max(0, p.start - 40) : p.start]
         )
     ] or in_clause_before
     if near_after and (not in_clause_before or near_after[0].start - fig.end <= 25):

@@ -353,8 +353,8 @@ def _mention(
         )
     if kind == "lastmonth":
         if published is None:
-            # without a date, "last month" is the month the passage is about
-            return PeriodMention(s, e, None, "anaphor")
+            # without a date, "last month" is the latest month the passage has given
+            return PeriodMention(s, e, None, "anaphor", "lastmonth")
         y, mo = (
             (published.year, published.month - 1)
             if published.month > 1
