@@ -113,6 +113,8 @@ class Score:
     fp_on_non_claims: Counter[str] = field(default_factory=Counter)
     correct: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    # (article, gold claim index, the prediction matched to it), for the verdict check
+    matched: list[tuple[Article, int, Claim]] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -165,6 +167,7 @@ def score_article(a: Article, s: Score) -> None:
             continue
         s.tp += 1
         p = preds[used_g[gi]]
+        s.matched.append((a, gi, p))
         for k in SLOTS + EXTRA:
             ok = slot_equal(k, g, p)
             s.correct[k] += ok
@@ -243,12 +246,106 @@ def report(scores: dict[str, Score]) -> str:
     return "\n".join(lines)
 
 
+@dataclass
+class VerdictScore:
+    """Verdicts on the matched claims against gold worked out from the bundle's raw file."""
+
+    covered: int = 0  # matched claims the bundle covers (gold: a graded verdict)
+    right: int = 0
+    uncovered: int = 0  # matched claims it does not cover (gold: no data / not checkable)
+    graded_uncovered: int = 0  # ... that got supported / approximately / contradicted anyway
+    by_gold: Counter[str] = field(default_factory=Counter)
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.covered if self.covered else float("nan")
+
+
+GRADED = frozenset({"supported", "approximately", "contradicted"})
+
+
+def score_verdicts(scores: dict[str, Score], bundle: Path) -> dict[str, VerdictScore]:
+    """Check every matched prediction against the bundle's penppml totals and compare with the
+    gold verdicts of ``tests/claims/real/gold_verdicts.py`` (supported and approximately agree)."""
+    from benchmarks.bench_claims import penppml_flows
+    from tests.claims.real.gold_verdicts import gold_verdicts
+
+    from bilat.claims.verify import check_claims
+
+    data = penppml_flows()
+    out: dict[str, VerdictScore] = {}
+    for split, s in scores.items():
+        vs = VerdictScore()
+        arts = {a.id: a for a, _, _ in s.matched}
+        gold = gold_verdicts(arts.values(), bundle)
+        checked = check_claims(tuple(p for _, _, p in s.matched), data)
+        for (a, gi, _), c in zip(s.matched, checked, strict=True):
+            g = gold[(a.id, gi)]
+            vs.by_gold[g.verdict] += 1
+            if g.verdict == "unscored":
+                continue
+            if g.verdict in GRADED:
+                vs.covered += 1
+                ok = c.verdict == g.verdict or {c.verdict, g.verdict} == {
+                    "supported",
+                    "approximately",
+                }
+                vs.right += ok
+                if not ok and split != "heldout":
+                    vs.misses.append(
+                        f"{a.id} {a.claims[gi].value_text!r}: gold {g.verdict} ({g.why}), "
+                        f"got {c.verdict}: {c.reason}"
+                    )
+            else:
+                vs.uncovered += 1
+                if c.verdict in GRADED:
+                    vs.graded_uncovered += 1
+                    if split != "heldout":
+                        vs.misses.append(
+                            f"{a.id} {a.claims[gi].value_text!r}: not covered, got {c.verdict}"
+                        )
+        out[split] = vs
+    return out
+
+
+def verdict_report(vs: dict[str, VerdictScore]) -> str:
+    """Verdict accuracy side by side (Markdown)."""
+    cols = list(vs)
+    lines = [
+        "| verdicts (matched claims) | " + " | ".join(NAMES.get(k, k) for k in cols) + " |",
+        "|---" * (len(cols) + 1) + "|",
+        "| covered by the bundle (gold graded) | "
+        + " | ".join(str(vs[k].covered) for k in cols)
+        + " |",
+        "| verdict accuracy where covered | "
+        + " | ".join(
+            f"{vs[k].accuracy:.3f} ({vs[k].right}/{vs[k].covered})" if vs[k].covered else "-"
+            for k in cols
+        )
+        + " |",
+        "| not covered (gold no data / not checkable) | "
+        + " | ".join(str(vs[k].uncovered) for k in cols)
+        + " |",
+        "| graded anyway where not covered | "
+        + " | ".join(str(vs[k].graded_uncovered) for k in cols)
+        + " |",
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     from tests.claims.real.corpus import load_split, texts_present
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument(
         "--errors", action="store_true", help="list dev and dev2 errors (never held-out)"
+    )
+    ap.add_argument(
+        "--verdicts",
+        action="store_true",
+        help="also check the matched claims against the data bundle (BILAT_BUNDLE) and score the "
+        "verdicts against gold worked out from its raw file",
     )
     ap.add_argument(
         "--splits",
@@ -266,11 +363,25 @@ def main(argv: list[str] | None = None) -> None:
     scores = run(splits)
     print("## Claim extraction on real articles (tests/claims/real)\n")
     print(report(scores))
+    verdicts = None
+    if args.verdicts:
+        from bilat.settings import bundle_path
+
+        bundle = bundle_path()
+        if not (bundle / "flows/penppml/trade.csv.gz").exists():
+            raise SystemExit(
+                f"--verdicts needs the data bundle (BILAT_BUNDLE); not found at {bundle}"
+            )
+        verdicts = score_verdicts(scores, bundle)
+        print("\n## Verdicts against the bundle (penppml totals, every 4th year to 2016)\n")
+        print(verdict_report(verdicts))
     if args.errors:
         for k in ("dev", "dev2"):
             if k in scores:
                 print(f"\n## {k} errors\n")
                 print("\n".join(scores[k].errors))
+                if verdicts and k in verdicts:
+                    print("\n".join(verdicts[k].misses))
 
 
 if __name__ == "__main__":
