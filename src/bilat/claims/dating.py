@@ -104,8 +104,14 @@ def _latest_year(doc: Document, today: dt.date) -> tuple[int, bool] | None:
                     bare.add(p.period.replace("????", ""))
                 continue
             y = year_of(p.period)
+            # "since the beginning of 2021", "so far in 2021": part of that year
+            part = re.search(
+                r"(?:beginning|start)(?: of)?\s*$|so far(?: in)?\s*$",
+                s.text[max(0, p.start - 30) : p.start],
+                re.IGNORECASE,
+            )
             if y is not None and y <= today.year:
-                whole[y] = whole.get(y, True) and is_annual(p.period)
+                whole[y] = whole.get(y, True) and is_annual(p.period) and not part
                 shapes.setdefault(y, set()).add(p.period.replace(str(y), ""))
     if not whole:
         return None

@@ -687,9 +687,12 @@ def _figure_claim(
     ):
         return None  # "Japan's total exports with the world decreased 2.4 percent"
     wt = _WORLD_TOTAL.search(s[lo : fig.start]) if fig.kind not in {"rank", "top"} else None
+    owned_total = wt is not None and re.search(
+        r"'s?\s+$", s[max(0, lo + wt.start() - 4) : lo + wt.start()]
+    )
     if (
         wt
-        and not pair_before
+        and (not pair_before or owned_total)
         and not re.match(r"\s+(?:[\w-]+\s+){0,2}(?:with|between|to|from)\b", s[lo + wt.end() :])
     ):
         return None  # "the overall trade surplus": a total with the world, not a bilateral figure
@@ -1000,7 +1003,10 @@ def _economies(
             and re.search(r"\bits\s+$", s[: fig.start])
         ):
             return last.economies  # "seventh biggest trading partner, up from its 25th position"
-        if last and (it_subject or (not concrete and last.kind == "rank")):
+        own_it = re.search(r"\b[Ii]t\s+(?:\w+\s+){0,6}$", s[lo : fig.start]) or re.match(
+            r"^(?:The|This|That) (?:total |overall )?(?:figure|number|amount|value|sum)\b", s
+        )
+        if last and ((it_subject and own_it) or (not concrete and last.kind == "rank")):
             # "It presently replaced Hong Kong this year to make the top three", "The total
             # amount is third-highest": the economies of the claim before
             return last.economies
@@ -1403,6 +1409,16 @@ def _own_period(
         )
         return (t.period if t else None), None
     points = [p for p in periods if p.role in {"point", "now"}]
+    distinct = {p.period for p in points if p.role == "point"}
+    if (
+        kind in {"rank", "share"}
+        and len(distinct) == 1
+        and not any(lo <= p.start < hi for p in points)
+        and re.match(r", making\b", s[max(0, lo - 8) : lo] + s[lo:])
+    ):
+        # "... reached USD 62.6 billion by the end of November, making Vietnam the RoK's
+        # fourth-largest trade partner": the sentence's period
+        return next(p.period for p in points if p.role == "point"), base
     if kind in {"rank", "share"} and not any(lo <= p.start < hi for p in points):
         points = [p for p in points if is_annual(p.period)]
         if not points and _PRESENT.search(s) and ctx.published:
@@ -1412,21 +1428,27 @@ def _own_period(
     if anaphor and ctx.last_period and not any(lo <= p.start < hi for p in points):
         # "in the period", "over the cited period": the one the passage's figures are about (a
         # rank said in between is not what "the period" points to)
-        flows = [c.period for c in ctx.claims if c.kind != "rank" and c.period]
+        flows = [c.period for c in ctx.claims if c.period]
         if any(p.role == "anaphor" and p.base == "lastmonth" for p in periods):
             # "in October. ... the nearly 16 percent decrease posted in September. ... slipped
             # 12 percent last month": the latest month reported
             months = [f for f in flows if re.fullmatch(r"(?:\d{4}|\?{4})-\d\d", f)]
             if months:
                 return max(months, key=lambda f: (f[:4], f[5:])), base
-        return (flows[-1] if flows else ctx.last_period), base
+        # "over the cited period", "in the reviewed period": the latest span of months given (a
+        # rank "in October" or a year said in between is not what "the period" points to)
+        spans = [f for f in flows if re.fullmatch(r"(?:\d{4}|\?{4})-(?:[QH]\d|\d\d/.*)", f)]
+        return (spans[-1] if spans else flows[-1] if flows else ctx.last_period), base
     in_clause_after = [p for p in points if lo <= p.start < hi and p.start >= fig.end]
     in_clause_before = [p for p in points if lo <= p.start < hi and p.end <= fig.start]
     near_after = [
         p
         for p in in_clause_after
         if p.start - fig.end <= 40
-        and not _FIGURE_START.search(s, fig.end, p.start)
+        and (
+            not _FIGURE_START.search(s, fig.end, p.start)
+            or re.match(r"\s+and\s+(?:amounted to|reached|stood at|totall?ed)\s", s[fig.end :])
+        )
         and not (in_clause_before and "," in s[fig.end : p.start])
     ]
     # "$1.3 billion a year before" aside, the periods of a "from $1.7 billion in April" are the
@@ -1459,10 +1481,15 @@ def _own_period(
     if (
         in_clause_after
         and not re.search(
-            r"\b(?:said|says|announced|reported|noted|stated|told|showed)\b",
+            r"\b(?:said|says|announced|reported|noted|stated|told|showed|meeting|on)\b",
             s[fig.end : in_clause_after[0].start],
         )
-        and not _FIGURE_START.search(s, fig.end, in_clause_after[0].start)
+        # "on December 7, 2023": the day something was said or met, not a figure's period
+        and not re.search(r"\b[A-Z][a-z]+ \d{1,2},\s*$", s[: in_clause_after[0].start])
+        and (
+            not _FIGURE_START.search(s, fig.end, in_clause_after[0].start)
+            or re.match(r"\s+and\s+(?:amounted to|reached|stood at|totall?ed)\s", s[fig.end :])
+        )
     ):
         # "The UAE with $3.6bn was the third biggest trade partner ... during the first five
         # months of the financial year"
@@ -1493,14 +1520,18 @@ def _own_period(
         # a present-tense rank or share: the last full year before publication ("????" when
         # the page gives no date at all)
         return ctx.last_annual() or (str(ctx.published.year - 1) if ctx.published else "????"), base
-    if ctx.last_seen and kind != "target":
+    if ctx.last_seen and kind != "target" and not ctx.last_period:
         # "The trade ties ... strengthened in the last fiscal year. For the first time, exports
         # ... topped $40 billion": the period the sentence before named without a figure
         return ctx.last_seen, base
     if ctx.last_period and kind != "target":
-        if ctx.last_claim is not None and ctx.last_claim.kind in {"target", "rank"}:
-            # the passage's period is its flows', not a goal's or a ranking's
-            prev = [c.period for c in ctx.claims if c.kind not in {"target", "rank"}]
+        last = ctx.last_claim
+        if last is not None and (
+            last.kind == "target" or (last.kind == "rank" and last.sentence == s)
+        ):
+            # the passage's period is its flows', not a goal's, nor a ranking's said alongside
+            # ("The total amount is third-highest after $79.25 billion for China")
+            prev = [c.period for c in ctx.claims if c.kind != "target" and c.sentence != s]
             prev = prev or [c.period for c in ctx.claims if c.kind != "target"]
             return (prev[-1] if prev else None), base
         return ctx.last_period, base

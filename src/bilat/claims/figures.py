@@ -338,7 +338,14 @@ def find_figures(s: str) -> list[Figure]:
             continue
         sup = m["sup"].lower()
         noun = (m["noun"] or "").lower()
-        possessed = re.search(r"\w's\s+$", s[: m.start()]) is not None
+        # "Russia was Türkiye's leading supplier": one supplier, first; not "one of India's main
+        # partners"
+        possessed = (
+            sup == "leading"
+            and re.search(r"\w's\s+$", s[: m.start()]) is not None
+            and not re.search(r"\bone of\b[^,.]{0,30}$", s[: m.start()])
+            and not (m["noun"] or "").endswith("s")
+        )
         if sup in {"top", "leading", "main"} and not m["ord"] and not (possessed and m["noun"]):
             continue  # "top exporter", "main partner": too vague for a rank
         if not noun:

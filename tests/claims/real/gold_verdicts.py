@@ -113,9 +113,7 @@ def _pair_totals(bundle: Path, pairs: set[tuple[str, str]]) -> dict[tuple[str, s
     return {(e, i, int(t)): float(v) for e, i, t, v in rows}
 
 
-def gold_verdicts(
-    articles: Iterable[Article], bundle: Path
-) -> dict[tuple[str, int], GoldVerdict]:
+def gold_verdicts(articles: Iterable[Article], bundle: Path) -> dict[tuple[str, int], GoldVerdict]:
     """Gold verdict of every annotated claim of ``articles`` (by article id and claim index)."""
     arts = list(articles)
     pairs = {tuple(g.economies) for a in arts for g in a.claims if _covered(g)}
