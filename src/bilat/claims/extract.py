@@ -489,9 +489,10 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         # "In 2017, this figure increased by 20.8%": the figure of the claim before
         or re.search(r"\b(?:this|that) figure\b", s)
     )
-    if ctx.claim_age > 1:
+    if ctx.claim_age > 1 and ctx.last_claim is not None:
         # "It was almost double the amount shipped by Saudi Arabia" two sentences after the last
-        # claim: "it" is what the sentence before spoke of (barrels), not that claim
+        # claim: "it" is what the sentence before spoke of (barrels), not that claim (before any
+        # claim, "it" is the pair: "trade had recovered strongly. ... it rose 31 per cent")
         it_subject = False
     lead = re.match(r"^(?:It|They) (?:was|were|is|are)(?= followed by\b)", s)
     last = next((c for c in reversed(ctx.claims) if c.kind == "rank"), None)
