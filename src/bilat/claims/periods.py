@@ -218,7 +218,11 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     ("same", r"\bover the same period\b|\bin the same period\b"),
     ("now", r"\b(?:now|today|currently)\b"),
-    ("year", rf"\b(?:in |of |for )?(?P<y>{_YEAR})\b(?![-/]?\s?(?:member|km|kilomet))"),
+    # a decade ("in early 2000-ies", "the 1990s") is no year
+    (
+        "year",
+        rf"\b(?:in |of |for )?(?P<y>{_YEAR})\b(?![-/]?\s?(?:member|km|kilomet))(?!-ies\b|s\b|'s\b)",
+    ),
 ]
 # Month names keep their capital ("May" the month, "may" the verb); the rest ignore case.
 _COMPILED = [
