@@ -1,11 +1,13 @@
 """Claim extraction on real published articles (tests/claims/real): dev and held-out side by side.
 
-Run: .venv/bin/python benchmarks/bench_claims_real.py [--errors]
+Run: .venv/bin/python benchmarks/bench_claims_real.py [--errors] [--splits dev,dev2,heldout]
 Runs the current extractor (``bilat.claims``) on every article of the real-text corpus, with the
 publication date from the annotations where the page gives one, and prints detection precision /
-recall / F1 and per-slot accuracy for the dev and the held-out articles. ``--errors`` lists the dev
-misses, spurious claims and wrong slots to tune on; held-out errors are never printed (the held-out
-articles are scored, never tuned on; see tests/claims/real/ANNOTATION.md).
+recall / F1 and per-slot accuracy for the dev, the second dev (``dev2``, gathered later) and the
+held-out articles, side by side. ``--errors`` lists the dev and dev2 misses, spurious claims and
+wrong slots to tune on; held-out errors are never printed (the held-out articles are scored, never
+tuned on; see tests/claims/real/ANNOTATION.md). ``--splits dev2`` scores only some splits (only
+their texts need be restored).
 
 Matching. Gold spans point into the text as stored; the extractor's spans point into its cleaned
 text (``bilat.claims.text.clean``). Each gold quote is located in the cleaned text (after the same
@@ -28,7 +30,7 @@ import re
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +113,8 @@ class Score:
     fp_on_non_claims: Counter[str] = field(default_factory=Counter)
     correct: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    # (article, gold claim index, the prediction matched to it), for the verdict check
+    matched: list[tuple[Article, int, Claim]] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -163,6 +167,7 @@ def score_article(a: Article, s: Score) -> None:
             continue
         s.tp += 1
         p = preds[used_g[gi]]
+        s.matched.append((a, gi, p))
         for k in SLOTS + EXTRA:
             ok = slot_equal(k, g, p)
             s.correct[k] += ok
@@ -194,9 +199,13 @@ def score_article(a: Article, s: Score) -> None:
         s.errors.append(f"{a.id} spurious{f' ({cat})' if cat else ''}: {p} <- {p.value_text!r}")
 
 
-def run() -> dict[str, Score]:
-    """Scores for the dev and held-out articles."""
-    out = {"dev": Score(), "heldout": Score()}
+SPLITS: tuple[str, ...] = ("dev", "dev2", "heldout")
+NAMES = {"dev": "dev", "dev2": "dev2", "heldout": "held-out"}
+
+
+def run(splits: Sequence[str] = SPLITS) -> dict[str, Score]:
+    """Scores for each split asked for (dev, dev2, held-out)."""
+    out = {k: Score() for k in splits}
     for a in load_articles():
         if a.split in out:
             score_article(a, out[a.split])
@@ -204,54 +213,175 @@ def run() -> dict[str, Score]:
 
 
 def report(scores: dict[str, Score]) -> str:
-    """The side-by-side table (Markdown)."""
-    d, h = scores["dev"], scores["heldout"]
-    rows = [
-        ("articles", f"{d.articles}", f"{h.articles}"),
-        ("gold claims", f"{d.gold}", f"{h.gold}"),
-        ("TP / FP / FN", f"{d.tp} / {d.fp} / {d.fn}", f"{h.tp} / {h.fp} / {h.fn}"),
-        ("precision", f"{d.precision:.3f}", f"{h.precision:.3f}"),
-        ("recall", f"{d.recall:.3f}", f"{h.recall:.3f}"),
-        ("F1", f"{d.f1:.3f}", f"{h.f1:.3f}"),
-        ("gold dropped by cleaning", f"{d.dropped}", f"{h.dropped}"),
-        ("predictions on alt-currency figures (ignored)", f"{d.alt_unit}", f"{h.alt_unit}"),
-        (
-            "FP on marked non-claims",
-            f"{sum(d.fp_on_non_claims.values())}",
-            f"{sum(h.fp_on_non_claims.values())}",
-        ),
+    """The side-by-side table (Markdown), one column per split scored."""
+    ss = list(scores.values())
+
+    def row(name: str, f: Callable[[Score], str]) -> str:
+        return f"| {name} | " + " | ".join(f(s) for s in ss) + " |"
+
+    lines = [
+        "| measure | " + " | ".join(NAMES.get(k, k) for k in scores) + " |",
+        "|---" * (len(ss) + 1) + "|",
+        row("articles", lambda s: f"{s.articles}"),
+        row("gold claims", lambda s: f"{s.gold}"),
+        row("TP / FP / FN", lambda s: f"{s.tp} / {s.fp} / {s.fn}"),
+        row("precision", lambda s: f"{s.precision:.3f}"),
+        row("recall", lambda s: f"{s.recall:.3f}"),
+        row("F1", lambda s: f"{s.f1:.3f}"),
+        row("gold dropped by cleaning", lambda s: f"{s.dropped}"),
+        row("predictions on alt-currency figures (ignored)", lambda s: f"{s.alt_unit}"),
+        row("FP on marked non-claims", lambda s: f"{sum(s.fp_on_non_claims.values())}"),
     ]
-    rows += [(f"slot {k}", f"{d.accuracy(k):.3f}", f"{h.accuracy(k):.3f}") for k in SLOTS]
-    rows += [(f"(slot {k})", f"{d.accuracy(k):.3f}", f"{h.accuracy(k):.3f}") for k in EXTRA]
-    lines = ["| measure | dev | held-out |", "|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    cats = d.fp_on_non_claims + h.fp_on_non_claims
+    lines += [row(f"slot {k}", lambda s, k=k: f"{s.accuracy(k):.3f}") for k in SLOTS]
+    lines += [row(f"(slot {k})", lambda s, k=k: f"{s.accuracy(k):.3f}") for k in EXTRA]
+    cats: Counter[str] = Counter()
+    for s in ss:
+        cats += s.fp_on_non_claims
     if cats:
         lines.append("")
         lines.append(
-            "FP on non-claims by category (dev + held-out): "
+            "FP on non-claims by category (all splits scored): "
             + ", ".join(f"{k} {v}" for k, v in cats.most_common())
         )
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    from tests.claims.real.corpus import texts_present
+@dataclass
+class VerdictScore:
+    """Verdicts on the matched claims against gold worked out from the bundle's raw file."""
 
-    if not texts_present():
-        raise SystemExit(
-            "the article texts are not restored (they are not committed): see "
-            "tests/claims/real/ANNOTATION.md, 'The texts are not in the repository'"
+    covered: int = 0  # matched claims the bundle covers (gold: a graded verdict)
+    right: int = 0
+    uncovered: int = 0  # matched claims it does not cover (gold: no data / not checkable)
+    graded_uncovered: int = 0  # ... that got supported / approximately / contradicted anyway
+    by_gold: Counter[str] = field(default_factory=Counter)
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.covered if self.covered else float("nan")
+
+
+GRADED = frozenset({"supported", "approximately", "contradicted"})
+
+
+def score_verdicts(scores: dict[str, Score], bundle: Path) -> dict[str, VerdictScore]:
+    """Check every matched prediction against the bundle's penppml totals and compare with the
+    gold verdicts of ``tests/claims/real/gold_verdicts.py`` (supported and approximately agree)."""
+    from benchmarks.bench_claims import penppml_flows
+    from tests.claims.real.gold_verdicts import gold_verdicts
+
+    from bilat.claims.verify import check_claims
+
+    data = penppml_flows()
+    out: dict[str, VerdictScore] = {}
+    for split, s in scores.items():
+        vs = VerdictScore()
+        arts = {a.id: a for a, _, _ in s.matched}
+        gold = gold_verdicts(arts.values(), bundle)
+        checked = check_claims(tuple(p for _, _, p in s.matched), data)
+        for (a, gi, _), c in zip(s.matched, checked, strict=True):
+            g = gold[(a.id, gi)]
+            vs.by_gold[g.verdict] += 1
+            if g.verdict == "unscored":
+                continue
+            if g.verdict in GRADED:
+                vs.covered += 1
+                ok = c.verdict == g.verdict or {c.verdict, g.verdict} == {
+                    "supported",
+                    "approximately",
+                }
+                vs.right += ok
+                if not ok and split != "heldout":
+                    vs.misses.append(
+                        f"{a.id} {a.claims[gi].value_text!r}: gold {g.verdict} ({g.why}), "
+                        f"got {c.verdict}: {c.reason}"
+                    )
+            else:
+                vs.uncovered += 1
+                if c.verdict in GRADED:
+                    vs.graded_uncovered += 1
+                    if split != "heldout":
+                        vs.misses.append(
+                            f"{a.id} {a.claims[gi].value_text!r}: not covered, got {c.verdict}"
+                        )
+        out[split] = vs
+    return out
+
+
+def verdict_report(vs: dict[str, VerdictScore]) -> str:
+    """Verdict accuracy side by side (Markdown)."""
+    cols = list(vs)
+    lines = [
+        "| verdicts (matched claims) | " + " | ".join(NAMES.get(k, k) for k in cols) + " |",
+        "|---" * (len(cols) + 1) + "|",
+        "| covered by the bundle (gold graded) | "
+        + " | ".join(str(vs[k].covered) for k in cols)
+        + " |",
+        "| verdict accuracy where covered | "
+        + " | ".join(
+            f"{vs[k].accuracy:.3f} ({vs[k].right}/{vs[k].covered})" if vs[k].covered else "-"
+            for k in cols
         )
+        + " |",
+        "| not covered (gold no data / not checkable) | "
+        + " | ".join(str(vs[k].uncovered) for k in cols)
+        + " |",
+        "| graded anyway where not covered | "
+        + " | ".join(str(vs[k].graded_uncovered) for k in cols)
+        + " |",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from tests.claims.real.corpus import load_split, texts_present
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--errors", action="store_true", help="list dev errors (never held-out)")
+    ap.add_argument(
+        "--errors", action="store_true", help="list dev and dev2 errors (never held-out)"
+    )
+    ap.add_argument(
+        "--verdicts",
+        action="store_true",
+        help="also check the matched claims against the data bundle (BILAT_BUNDLE) and score the "
+        "verdicts against gold worked out from its raw file",
+    )
+    ap.add_argument(
+        "--splits",
+        default=",".join(SPLITS),
+        help="comma-separated splits to score (default: dev,dev2,heldout)",
+    )
     args = ap.parse_args(argv)
-    scores = run()
+    splits = tuple(s for s in args.splits.split(",") if s)
+    ids = frozenset(k for k, v in load_split().items() if v in splits)
+    if not texts_present(ids=ids):
+        raise SystemExit(
+            f"the article texts of {', '.join(splits)} are not all restored (they are not "
+            "committed): see tests/claims/real/ANNOTATION.md, 'The texts are not in the repository'"
+        )
+    scores = run(splits)
     print("## Claim extraction on real articles (tests/claims/real)\n")
     print(report(scores))
+    verdicts = None
+    if args.verdicts:
+        from bilat.settings import bundle_path
+
+        bundle = bundle_path()
+        if not (bundle / "flows/penppml/trade.csv.gz").exists():
+            raise SystemExit(
+                f"--verdicts needs the data bundle (BILAT_BUNDLE); not found at {bundle}"
+            )
+        verdicts = score_verdicts(scores, bundle)
+        print("\n## Verdicts against the bundle (penppml totals, every 4th year to 2016)\n")
+        print(verdict_report(verdicts))
     if args.errors:
-        print("\n## Dev errors\n")
-        print("\n".join(scores["dev"].errors))
+        for k in ("dev", "dev2"):
+            if k in scores:
+                print(f"\n## {k} errors\n")
+                print("\n".join(scores[k].errors))
+                if verdicts and k in verdicts:
+                    print("\n".join(verdicts[k].misses))
 
 
 if __name__ == "__main__":

@@ -25,16 +25,19 @@ __all__ = ["extract", "extract_document"]
 # --- words that decide what a figure is ---------------------------------------------------------
 _TRADE = re.compile(
     r"\b(?:trade[sd]?|trading|turnover|exports?|exported|exporting|imports?|imported|importing|shipments?|"
-    r"purchases|surplus|deficit|partners?|buyers?|supplier|buys|sells|sales of|market)\b",
+    r"purchases|surplus|deficit|partners?|buyers?|supplier|buys|sells|sales of|market|shipped|"
+    r"importers?|exporters?)\b",
     re.IGNORECASE,
 )
 # A figure next to one of these is about something else.
 _BLOCK = re.compile(
     r"\b(?:population|people|GDP|economy|investments?|invested|investors?|tourists?|visitors?|visits|"
-    r"budget|defen[cs]e|military|spending|profits?|shares|stocks?|KOSPI|index|barrel|rates?|inflation|"
+    r"budget|defen[cs]e|military|spending|profits?|shares|stocks?|KOSPI|index|barrels?|rates?|inflation|"
     r"loans?|duties|tariff lines|capacity|tonnes|tons|cubic|kilomet(?:re|er)s|km|jobs|salary|wages|"
     r"debt|reserves|revenue|earnings|dividend|valuation|output|production|transit times|overall|"
-    r"worldwide|global)\b",
+    r"worldwide|global|domestic sector|foreign(?:-invested)? sector|FDI sector|"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty) (?:largest|biggest|main|top) "
+    r"(?:markets|partners))\b",
     re.IGNORECASE,
 )
 _UP = re.compile(
@@ -42,7 +45,8 @@ _UP = re.compile(
     r"climbed|climb|gained|surged|soared|rebounded|expanded|higher|an increase of|a rise of|"
     r"growth of|added|recovered|was up|were up|surging|soaring|soars?|surges?|gaining|gains|jumps|"
     r"climbs|rises|grows|expanding|advanced|an? (?:jump|gain|growth|surge) of|growth|leapt|leaped|"
-    r"skyrocketed|spiked|edged up|went up|picked up|widened|widening|accelerated)\b",
+    r"skyrocketed|spiked|edged up|went up|picked up|widened|widening|accelerated|soar|hike|"
+    r"jumping|climbing|advancing|growing)\b",
     re.IGNORECASE,
 )
 _DOWN = re.compile(
@@ -50,7 +54,8 @@ _DOWN = re.compile(
     r"shrank|shrunk|contracted|plunged|plummeted|tumbled|lower|a drop of|a decline of|a fall of|"
     r"halved|lost|shrinking|shrinks|dipped|dips|sank|sinks|dwindled|dwindling|slipped|slips|"
     r"declines|falls|drops|decrease of|a reduction of|plunging|tumbling|slumping|contracting|"
-    r"eased|edged down|went down|narrowed|narrowing|retreated|sagged)\b",
+    r"eased|edged down|went down|narrowed|narrowing|retreated|sagged|dropping|decreasing|"
+    r"sliding|slipping)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
@@ -65,11 +70,13 @@ _TARGET_WORD = re.compile(
     re.IGNORECASE,
 )
 _EXPORT_WORD = re.compile(
-    r"\b(?:exports?|exported|shipments?|sales|sells|sold|export markets?|buyers?|customers?|"
-    r"destinations?)\b",
+    r"\b(?:exports?|exported|exporting|shipments?|shipped|ships|sales|sells|sold|export markets?|"
+    r"buyers?|customers?|destinations?)\b",
     re.IGNORECASE,
 )
-_IMPORT_WORD = re.compile(r"\b(?:imports?|imported|purchases|bought|suppliers?)\b", re.IGNORECASE)
+_IMPORT_WORD = re.compile(
+    r"\b(?:imports?|imported|importing|purchases|bought|suppliers?)\b", re.IGNORECASE
+)
 _TURNOVER_WORD = re.compile(
     r"\b(?:trade|(?<!export )(?<!import )turnover|traded|two-way|bilateral|trading partners?|"
     r"trade partners?|partners?)\b",
@@ -89,7 +96,43 @@ _FORWARD = re.compile(
     re.IGNORECASE,
 )
 # "the $100 bln target", "the 20 billion mark": the figure names a goal
-_GOAL_AFTER = re.compile(r"\s+(?:target|goal|mark|milestone|threshold)\b", re.IGNORECASE)
+_GOAL_AFTER = re.compile(
+    r"(?:-by-\d{4})?\s+(?:target|goal|mark|milestone|threshold)\b", re.IGNORECASE
+)
+# ... unless the level was reached: "crossed the $10 billion mark", "approaching the $70 billion
+# mark"
+_GOAL_REACHED = re.compile(
+    r"\b(?:approach(?:ed|es|ing)?|cross(?:ed|es|ing)?|top(?:ped|s|ping)?|hit(?:s|ting)?|pass(?:ed|es|ing)|"
+    r"surpass(?:ed|es|ing)?|exceed(?:ed|s|ing)?|broke|breaking|reached|above|over)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "fell 22 percent to reach $6.39 billion", "soared 15% to reach $25 billion": the level a change
+# arrived at, not a goal
+_PAST_CHANGE = re.compile(
+    r"\b(?:rose|grew|increased|jumped|soared|surged|climbed|fell|dropped|declined|decreased|"
+    r"plunged|slumped|shrank|declining|dropping|rising|growing|soaring|falling|slid|dipped|"
+    r"steadily declining|expanded|added|gained)\b",
+    re.IGNORECASE,
+)
+
+
+def _forward_before(s: str, lo: int, pos: int) -> bool:
+    """A word that makes the money figure at ``pos`` a goal or forecast, within 120 characters
+    before it in its clause; "to reach" after a past change verb is a result."""
+    which = [w.end() for w in re.finditer(r", which\b", s[:pos])]
+    start = max([lo, pos - 120, *which])
+    for m in _FORWARD.finditer(s, start, pos):
+        word = m.group(0).lower()
+        if re.match(r"\s+(?:say|see|note|tell)\b", s[m.end() :]):
+            continue
+        if word.startswith(("to reach", "to hit", "to stand")) and _PAST_CHANGE.search(
+            s, max(lo, m.start() - 80), m.start()
+        ):
+            continue
+        return True
+    return False
+
+
 _MONEY_CHANGE = re.compile(
     r"\b(?:(?:rose|grew|increased|jumped|fell|dropped|declined|decreased|shrank) by|"
     r"(?:an? )?(?:increase|decrease|rise|drop|decline|fall|reduction|growth) of|up|down)\s+$",
@@ -97,7 +140,7 @@ _MONEY_CHANGE = re.compile(
 )
 _AFTER_CHANGE = re.compile(
     r"\s+(?:(?:year-on-year|on-year|annual|yearly|y/y)\s+)?(?:up|down|higher|lower|increase|rise|drop|decline|fall|decrease|growth|jump|gain|surge|"
-    r"reduction|contraction|plunge|slump)\b",
+    r"reduction|contraction|plunge|slump|soar|hike|leap|rebound)\b",
     re.IGNORECASE,
 )
 _DOWN_AFTER = re.compile(
@@ -105,8 +148,10 @@ _DOWN_AFTER = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r";|: |\bwhile\b|, but\b|, and (?=the\b|its\b|it\b|[A-Z])|, giving\b|, leaving\b|"
-    r", compared with\b|, with (?!a\b)|\beven as\b|, whereas\b"
+    r", compared with\b|, with (?!a\b)|\beven as\b|, whereas\b|, making\b"
 )
+# ", and" ending a written list of names ("surpassed the US, the EU, and ASEAN") is no clause break
+_LIST_TAIL = re.compile(r",\s*(?:the\s+)?[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){0,2}\s*$")
 _PREP_BEFORE = re.compile(
     r"\b(?:to|from|with|between|of|after|than|in|for|by|and|at|on|into|behind|within|among|as|via|"
     r"through|against|including)\s+(?:the\s+)?$",
@@ -204,6 +249,10 @@ class _Context:
 
     last_claim: Claim | None = None
     last_year: int | None = None
+    # the period a sentence without claims named last ("... strengthened in the last fiscal
+    # year."), until a sentence gives claims of its own
+    last_seen: str | None = None
+    claim_age: int = 99  # sentences since the last one with claims
     claims: list[Claim] = field(default_factory=list)
 
     @property
@@ -221,6 +270,10 @@ def _clause_bounds(s: str, pos: int) -> tuple[int, int]:
     """The clause of the sentence around ``pos``."""
     start, end = 0, len(s)
     for m in _CLAUSE_BREAK.finditer(s):
+        if m.group(0).startswith(", and") and _LIST_TAIL.search(
+            s[max(0, m.start() - 40) : m.start()]
+        ):
+            continue
         if m.end() <= pos:
             start = m.end()
         elif m.start() >= pos:
@@ -424,10 +477,32 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         re.search(
             r"\b(?:it|It) (?:has |had |then )?"
             r"(?:rose|grew|fell|increased|decreased|declined|dropped|"
-            r"jumped|was|stood|reached|amounted|totalled|totaled|halved|doubled)\b",
+            r"jumped|was|stood|reached|amounted|totalled|totaled|halved|doubled|ranked|ranks)\b",
             s,
         )
-    ) or bool(re.match(r"^(?:A: )?(?:It|(?:The|This|That) (?:figure|number|amount|value))\b", s))
+    ) or bool(
+        re.match(
+            r"^(?:A: )?(?:It|That's|That is|This is|(?:The|This|That) (?:total |overall )?"
+            r"(?:figure|number|amount|value|sum))\b",
+            s,
+        )
+        # "In 2017, this figure increased by 20.8%": the figure of the claim before
+        or re.search(r"\b(?:this|that) figure\b", s)
+    )
+    if ctx.claim_age > 1 and ctx.last_claim is not None:
+        # "It was almost double the amount shipped by Saudi Arabia" two sentences after the last
+        # claim: "it" is what the sentence before spoke of (barrels), not that claim (before any
+        # claim, "it" is the pair: "trade had recovered strongly. ... it rose 31 per cent")
+        it_subject = False
+    lead = re.match(r"^(?:It|They) (?:was|were|is|are)(?= followed by\b)", s)
+    last = next((c for c in reversed(ctx.claims) if c.kind == "rank"), None)
+    if lead and last is not None and last.unit == "rank" and ctx.claim_age <= 1:
+        # "Russia was Türkiye's leading supplier ... It was followed by China, Germany, Italy,
+        # and the US": the list continues the ranking of the sentence before
+        anchor = Figure(lead.end(), lead.end(), "rank", last.value, "rank", None, "")
+        for item in _list_ranks(s, sent, anchor, last, concrete):
+            claims.append(item)
+            ctx.claims.append(item)
     for fig in figures:
         claim = _figure_claim(
             s, sent, fig, figures, ms, concrete, periods, ctx, sentence_trade, pair_word, it_subject
@@ -448,6 +523,14 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
     for p in periods:
         if p.role == "point" and is_annual(p.period):
             ctx.last_year = int(p.period)  # type: ignore[arg-type]
+    named = [p.period for p in periods if p.role == "point" and p.period]
+    if claims:
+        ctx.last_seen = None
+        ctx.claim_age = 1
+    else:
+        ctx.claim_age += 1
+        if named:
+            ctx.last_seen = named[-1]
     claims = _respectively(s, claims, concrete, figures, sent.start)
     ctx.claims[len(ctx.claims) - len(claims) :] = claims
     if claims:
@@ -456,6 +539,10 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
     if ctx.topic and any(set(c.economies) == set(ctx.topic) for c in claims):
         ctx.topic_age = 0
     _update_topic(ctx, ms)
+    if ctx.world and len({m.code for m in ms if m.code}) <= 1:
+        # "In general, the volume of China's foreign trade ... The volume of exports decreased
+        # by 13.3%": the passage has moved to the world; its unnamed figures are not the pair's
+        ctx.topic_age = 99
     return claims
 
 
@@ -588,12 +675,30 @@ def _figure_claim(
         return None
     if fig.kind == "rank" and _BLOCK.search(s[fig.start : min(len(s), fig.end + 15)]):
         return None
+    # "Vietnam and South Korea, meanwhile, recorded total trade turnover of $29.12 billion": a
+    # pair named before the figure makes its "total" the pair's
+    pair_before = len({m.code for m in concrete if m.start < fig.start}) >= 2 or any(
+        m.form == "pair" and m.start < fig.start for m in ms
+    )
     ws = list(_WORLD_SENTENCE.finditer(s, lo, fig.start))
-    if ws and not any(ws[-1].end() <= m.start < fig.start for m in concrete):
+    if (
+        ws
+        and not any(ws[-1].end() <= m.start < fig.start for m in concrete)
+        and not (pair_before and not re.search(r"world|global", ws[-1].group(0), re.I))
+    ):
         return None  # "Japan's total exports with the world decreased 2.4 percent"
     wt = _WORLD_TOTAL.search(s[lo : fig.start]) if fig.kind not in {"rank", "top"} else None
-    if wt and not re.match(r"\s+(?:with|between|to|from)\b", s[lo + wt.end() :]):
+    owned_total = wt is not None and re.search(
+        r"'s?\s+$", s[max(0, lo + wt.start() - 4) : lo + wt.start()]
+    )
+    if (
+        wt
+        and (not pair_before or owned_total)
+        and not re.match(r"\s+(?:[\w-]+\s+){0,2}(?:with|between|to|from)\b", s[lo + wt.end() :])
+    ):
         return None  # "the overall trade surplus": a total with the world, not a bilateral figure
+    if re.match(r"[^,.;]{0,40}\bas a whole\b", s[fig.end :]):
+        return None  # "the 16.3 percent increase for South Korean exports as a whole"
     refers_back = (
         fig.kind == "multiple"
         and re.match(r"\s+(?:that|it|this)\b", s[fig.end :]) is not None
@@ -618,8 +723,21 @@ def _figure_claim(
         share_m = _SHARE.search(before[-40:]) if before else None
         of_total = re.match(
             r"\s+of\s+(?:[\w.' ]+?(?:'s?|s')\s+|its\s+|their\s+|the\s+)?(?:total\s+|overall\s+)?"
-            r"(?:[a-z ]+\s)?(?:trade|exports|imports|turnover)",
+            r"(?:[a-z ]+\s)?(?:trade|exports|imports|turnover|shipments|purchases|sales|supplies)"
+            r"|\s+of\s+the\s+total\b",
             s[fig.end :],
+        )
+        # "57 per cent of India's total inbound shipments": a part of a named total is a share
+        # whatever verb comes before it
+        named_total = of_total is not None and re.search(r"total|overall|'s?\s", of_total.group(0))
+        # "accounting for 14.7 per cent.": the share of the total just named
+        bare_share = re.search(
+            r"\b(?:accounts?|accounted|accounting) for (?:about |nearly |over |more than )?$",
+            before[-40:],
+        ) and re.match(r"\s*(?:[.,;]|$)", s[fig.end :])
+        # "Russia's share in India's total trade has increased to 3.54%, up from 1.27%"
+        share_noun = re.search(r"\bshare (?:in|of)\b", before) and not re.match(
+            r"\s*(?:percentage )?points?\b", s[fig.end :]
         )
         compared = re.search(
             r"compared (?:with|to) [\w.' ]+?'s?\s*$", s[max(0, fig.start - 40) : fig.start]
@@ -630,18 +748,34 @@ def _figure_claim(
             re.match(r"\s*\(", s[fig.start - 2 : fig.start])
             or s[max(0, fig.start - 1) : fig.start] == "("
         )
-        if (share_m and of_total) or compared:
+        if (share_m and of_total) or compared or named_total or bare_share or share_noun:
             kind = "share"
         elif future and _FORWARD.search(before[-80:]):
             kind = "target"  # "expects the annual trade growth ... would be 35% by 2020"
+        elif re.search(
+            r"\b(?:will|would|forecasts?|expects?|expected|projected)\b", before[-80:]
+        ) and (re.search(r"\b(?:this|next) year\b", s[lo:hi])):
+            kind = "target"  # "forecast that exports this year will rise about 40 percent"
         elif up or down or paren or _AFTER_CHANGE.match(s[fig.end :]):
             kind = "change"
             last_up = up.start() if up else -1
             last_down = down.start() if down else -1
             after_m = _AFTER_CHANGE.match(s[fig.end :])
-            after_down = bool(after_m and _DOWN_AFTER.match(after_m.group(0).strip()))
+            # "the nearly 16 percent on-year decrease": the change's own word is the last one
+            after_down = bool(after_m and _DOWN_AFTER.match(after_m.group(0).split()[-1]))
             after_up = bool(after_m and not after_down)
             if ((last_down > last_up and not after_up) or after_down) and value > 0:
+                value = -value
+        elif (
+            re.search(r"\bby\s+$", before)
+            and ctx.last_claim is not None
+            and ctx.last_claim.sentence == s
+            and ctx.last_claim.kind == "change"
+        ):
+            # "In 2017, this figure increased by 20.8%, ... and in 2019 - by 3.4%": the change
+            # verb given once for the list
+            kind = "change"
+            if ctx.last_claim.value < 0 and value > 0:
                 value = -value
         else:
             return None
@@ -679,13 +813,20 @@ def _figure_claim(
             kind = "value"  # "rise from $62 bln to $100 bln": the level now, then the goal
         elif (
             (future and targety)
-            or (target_p is None and _FORWARD.search(s[max(lo, fig.start - 120) : fig.start]))
-            or _GOAL_AFTER.match(s[fig.end :])
+            or (target_p is None and _forward_before(s, lo, fig.start))
+            or (
+                _GOAL_AFTER.match(s[fig.end :])
+                and not _GOAL_REACHED.search(s[max(0, fig.start - 30) : fig.start])
+            )
         ):
             kind = "target"
         elif bal:
             kind = "balance"
-            if "deficit" in bal.group(0).lower() and value > 0:
+            negative = re.search(
+                r"\bnegative\s+(?:trade\s+)?balance\s+(?:of\s+)?$",
+                s[max(0, fig.start - 60) : fig.start],
+            )
+            if ("deficit" in bal.group(0).lower() or negative) and value > 0:
                 value = (
                     -value
                 )  # a deficit is negative from its owner's side; "-US$1.5 bn" already is
@@ -697,11 +838,19 @@ def _figure_claim(
         flow_m = None
     elif kind == "rank":
         noun = fig.noun or "trading partner"
+        if fig.noun is None and it_subject and ctx.last_claim:
+            noun = {"exports": "destination", "imports": "supplier"}.get(
+                ctx.last_claim.flow or "", noun
+            )
+        # the owner's partners ranked: its importers and buyers take its exports, its exporters
+        # and suppliers send its imports ("the largest mollusk importer of Vietnam")
         flow = (
-            "exports"
-            if re.search(r"export|buyer|customer|destination|market", noun)
+            "imports"
+            if re.search(r"exporter|supplier|source", noun)
+            else "exports"
+            if re.search(r"importer|export|buyer|customer|destination|market", noun)
             else "imports"
-            if re.search(r"import|supplier|source", noun)
+            if re.search(r"import", noun)
             else "turnover"
         )
         flow_m = None
@@ -709,6 +858,17 @@ def _figure_claim(
         flow, flow_m = _nearest_flow(s, lo, hi, fig.start)
         if flow is None:
             flow, flow_m = _nearest_flow(s, 0, len(s), fig.start)
+        if flow == "turnover" and flow_m is not None and flow_m.group(0).lower() == "trade":
+            # "the surplus Japan saw in its trade with South Korea shrank ...", "The U.S. deficit
+            # in the bilateral trade recorded ...": the trade is where the balance is, the balance
+            # is the subject
+            inner = re.search(
+                r"\bin (?:the |its |their )?(?:bilateral |two-way )?$",
+                s[max(0, flow_m.start() - 30) : flow_m.start()],
+            )
+            bal_subj = list(_BALANCE_WORD.finditer(s, max(lo, flow_m.start() - 60), flow_m.start()))
+            if inner and bal_subj:
+                flow, flow_m = "balance", bal_subj[-1]
         if flow is None and (refers_back or it_subject):
             flow = ctx.last_claim.flow if ctx.last_claim else "turnover"
         if flow is None:
@@ -748,12 +908,25 @@ def _figure_claim(
             r"\s+of\s+(?:[\w.' ]+?(?:'s?|s')\s+)?(?P<p>[a-z ]+?)\s(?:exports|imports)", s[fig.end :]
         )
         product = _strip_product(sm["p"], ms, s) if sm else None
-        if re.search(r"deficit|surplus|imbalance", s[fig.end : fig.end + 50]):
+        tail = s[fig.end : fig.end + 50]
+        if re.search(r"deficit|surplus|imbalance", tail):
             flow = "balance"  # "35 per cent of India's total trade imbalance"
-        elif re.search(r"exports", s[fig.end : fig.end + 40]):
+        elif re.search(r"\binbound\b", tail):
+            flow = "imports"  # "of India's total inbound shipments from Russia"
+        elif re.search(r"\b(?:exports?|outbound|shipments|sales)\b", tail[:40]):
             flow = "exports"
-        elif re.search(r"imports", s[fig.end : fig.end + 40]):
+        elif re.search(r"\b(?:imports?|purchases)\b", tail[:40]):
             flow = "imports"
+        elif re.search(r"\bimports?\s+(?:accounting|accounted|accounts)\b", s[lo : fig.start]):
+            flow = "imports"  # "with Russian imports accounting for about 1 per cent"
+        elif re.search(r"\bexports?\s+(?:accounting|accounted|accounts)\b", s[lo : fig.start]):
+            flow = "exports"
+        elif (
+            not re.match(r"\s+of\b", tail)
+            and ctx.last_claim is not None
+            and (ctx.last_claim.sentence == s or it_subject)
+        ):
+            flow = ctx.last_claim.flow  # "accounting for 14.7 per cent": the flow just given
         else:
             flow = "turnover"
     return Claim(
@@ -793,6 +966,28 @@ def _economies(
     clause_ms = [m for m in concrete if lo <= m.start < hi]
     if refers_back and ctx.last_claim and not concrete:
         return ctx.last_claim.economies
+    after_for = re.match(r"\s+for\s+(?:the\s+)?", s[fig.end :])
+    if it_subject and ctx.last_claim and after_for and kind == "value":
+        # "The total amount is third-highest after $79.25 billion for China and $39.66 billion for
+        # the United States": the same reporter, another partner
+        who = next((m for m in concrete if m.start == fig.end + after_for.end()), None)
+        if who and who.code != ctx.last_claim.economies[0]:
+            return (ctx.last_claim.economies[0], who.code)  # type: ignore[return-value]
+    if it_subject and ctx.last_claim and not clause_ms and kind not in {"rank", "share"}:
+        # "The figure is expected to hit 800 million USD", "In 2017, this figure increased by
+        # 20.8%": the economies of the claim before
+        return ctx.last_claim.economies
+    listed = _bracketed_after(concrete, s, fig)
+    if listed is not None and kind in {"value", "change"}:
+        # "The US ($57,632.37 million), China ($50,792.83 million) ... recorded higher volumes of
+        # trade with India": each bracketed figure is its economy's, with the economy outside
+        # the list
+        items = _list_run(concrete, s, listed)
+        outside = [m for m in concrete if m not in items and m.code != listed.code]
+        if outside:
+            return (outside[0].code, listed.code)  # type: ignore[return-value]
+        o = _other(ctx, listed.code)
+        return (o, listed.code) if o else None
     if kind == "rank":
         last = ctx.last_claim
         if (
@@ -802,9 +997,27 @@ def _economies(
             and last.sentence == s
         ):
             return last.economies  # "... and the third in the region": same two economies
+        if (
+            last
+            and last.kind == "rank"
+            and last.sentence == s
+            and re.search(r"\bits\s+$", s[: fig.start])
+        ):
+            return last.economies  # "seventh biggest trading partner, up from its 25th position"
+        own_it = re.search(r"\b[Ii]t\s+(?:\w+\s+){0,6}$", s[lo : fig.start]) or re.match(
+            r"^(?:The|This|That) (?:total |overall )?(?:figure|number|amount|value|sum)\b", s
+        )
+        if last and ((it_subject and own_it) or (not concrete and last.kind == "rank")):
+            # "It presently replaced Hong Kong this year to make the top three", "The total
+            # amount is third-highest": the economies of the claim before
+            return last.economies
         return _rank_economies(s, fig, concrete, ctx)
     if kind == "share":
-        return _share_economies(s, fig, concrete, ctx)
+        found = _share_economies(s, fig, concrete, ctx)
+        if found is None and it_subject and ctx.last_claim and not clause_ms:
+            # "The figure made up 6.3 percent of the country's total export turnover"
+            return ctx.last_claim.economies
+        return found
     if kind == "balance":
         owner = None
         lv = re.search(
@@ -845,20 +1058,42 @@ def _economies(
             return ctx.pair
         return ctx.passage_pair() if not concrete else None
     # flows: value, change, target
+    last = ctx.last_claim
+    if (
+        flow in {"exports", "imports"}
+        and not clause_ms
+        and last is not None
+        and last.sentence == s
+        and last.flow in {"exports", "imports"}
+        and (lo, hi) != _clause_bounds(s, last.value_start - last.start)
+    ):
+        # "exports from Korea to Japan dropped ..., while imports declined by 8.8 percent": the
+        # other flow of the same reporter (a clause of its own that names no economy)
+        return last.economies
     if flow in {"exports", "imports"} and flow_m is not None:
         fpos = flow_m.start()
         own = _right_before(concrete, s, fpos, 3)
         if own is None:
             own = (
-                _after_prep(concrete, s, "from" if flow == "exports" else "by", fpos, fpos + 25)
-                if flow == "exports"
-                else None
+                # "exports from Russia", "goods exported by Russia"
+                _after_prep(concrete, s, "from|by", fpos, fpos + 25) if flow == "exports" else None
             )
         if own is None:
             own = _subject(concrete, s, lo, fpos) or _subject(concrete, s, 0, fpos)
         if flow == "exports":
-            other = _after_prep(concrete, s, "to|into", fpos, hi) or _after_prep(
-                concrete, s, "to|into", 0, len(s)
+            other = (
+                _after_prep(concrete, s, "to|into", fpos, hi)
+                or _after_prep(concrete, s, "to|into", 0, len(s))
+                # "one of Vietnam's strong points in the RoK market": the market is the buyer
+                or next(
+                    (
+                        m
+                        for m in concrete
+                        if re.match(r"\s+market\b", s[m.end :])
+                        and re.search(r"\b(?:in|to|into)\s+(?:the\s+)?$", s[: m.start])
+                    ),
+                    None,
+                )
             )
         else:
             other = _after_prep(concrete, s, "from", fpos, hi) or _after_prep(
@@ -888,10 +1123,28 @@ def _economies(
         if own is None and other is None:
             if it_subject and ctx.last_claim:
                 return ctx.last_claim.economies
+            last = ctx.last_claim
+            if (
+                last is not None
+                and last.sentence == s
+                and last.flow in {"exports", "imports"}
+                and not clause_ms
+            ):
+                # "exports from Korea to Japan dropped ..., while imports declined by 8.8
+                # percent": the other flow of the same reporter
+                return last.economies
             if pair_word:
                 return ctx.pair
             # "Exports fell 13.1 percent to $5.5 billion": no economy named, the passage's pair
-            return ctx.passage_pair() if not concrete else None
+            if not concrete:
+                return ctx.passage_pair()
+            # "Seafood is also one of Vietnam's strong point in the RoK market with an export
+            # turnover of ...": both sides named, neither as exporter or destination: the
+            # passage's pair, in its order
+            topic = ctx.topic or ctx.pair
+            if topic and {m.code for m in concrete} == set(topic):
+                return topic
+            return None
     # turnover (or a flow word without economies around it)
     codes = [m.code for m in clause_ms if m.code]
     if len(set(codes)) < 2:
@@ -922,6 +1175,27 @@ def _economies(
         # "The surplus represents a decrease of $3.2 billion": the pair of the sentence before
         return ctx.passage_pair()
     return None
+
+
+def _bracketed_after(concrete: list[Mention], s: str, fig: Figure) -> Mention | None:
+    """The economy a bracketed figure follows: "China ($50,792.83 million)"."""
+    if not re.search(r"\(\s*$", s[max(0, fig.start - 3) : fig.start]):
+        return None
+    return next((m for m in concrete if 0 <= fig.start - m.end <= 3), None)
+
+
+def _list_run(concrete: list[Mention], s: str, m0: Mention) -> list[Mention]:
+    """The written list ("A (..), B (..) and C (..)") that ``m0`` is an item of."""
+    ms = sorted(concrete, key=lambda m: m.start)
+    gap = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:,|,?\s+and)\s+(?:the\s+)?")
+    i = ms.index(m0)
+    lo_i = i
+    while lo_i > 0 and gap.fullmatch(s[ms[lo_i - 1].end : ms[lo_i].start]):
+        lo_i -= 1
+    hi_i = i
+    while hi_i + 1 < len(ms) and gap.fullmatch(s[ms[hi_i].end : ms[hi_i + 1].start]):
+        hi_i += 1
+    return ms[lo_i : hi_i + 1]
 
 
 def _rank_economies(
@@ -994,6 +1268,23 @@ def _share_economies(
         elif re.match(r"\s+of\s+its\b", after):
             poss = [m for m in concrete if m.possessive]
             owner = poss[0].code if poss else None
+    sh = re.search(r"(?:'s?\s+)?share (?:in|of)\s+(?:the\s+)?$", s[: fig.start])
+    sh = sh or re.search(r"'s?\s+share (?:in|of)\s+", s[: fig.start])
+    if owner is None and sh:
+        # "Russia's share in India's total trade": India's total, Russia's part
+        after_sh = [m for m in concrete if m.start >= sh.end() - 1 and m.end <= fig.start]
+        before_sh = [m for m in concrete if m.end <= sh.start() + 2]
+        if after_sh and before_sh and after_sh[0].code != before_sh[-1].code:
+            return (after_sh[0].code, before_sh[-1].code)  # type: ignore[return-value]
+    if owner is None and (
+        re.match(r"\s+of\s+(?:the\s+country's|the\s+total\b)", after)
+        or re.match(r"\s*(?:[.,;]|$)", after)
+    ):
+        # "... accounting for nearly 15% of the country's total imports", "accounting for 20.1
+        # per cent of the total": the total of the economy the sentence ranks partners of (a
+        # possessive before the figure), else the article's home economy
+        poss = [m for m in concrete if m.possessive and m.end <= fig.start]
+        owner = poss[-1].code if poss else ctx.home
     compared = re.search(r"compared (?:with|to) ", s[: fig.start])
     if compared and ctx.last_claim and ctx.last_claim.kind == "share":
         who = next((m for m in concrete if compared.end() <= m.start < fig.start), None)
@@ -1020,8 +1311,73 @@ def _period(
     ctx: _Context,
     refers_back: bool,
 ) -> tuple[str | None, str | None]:
-    """(period, base) for a figure."""
+    """(period, base) for a figure: its own period, then the comparison a few words after it
+    ("down 6.4 percent from the previous month and 11 percent from May in 2011"; "compared to
+    $21.4 billion during the same period in 2014")."""
+    period, base = _own_period(s, kind, fig, periods, lo, hi, ctx, refers_back)
+    near = [
+        p
+        for p in periods
+        if p.role in {"base", "since", "prevmonth", "sameyear"}
+        and fig.end <= p.start <= fig.end + 40
+    ]
+    frm = re.match(r"\s+from (?:about |around )?(?:US)?\$[\d.,]+\s*[a-z]*\s+", s[fig.end :])
+    if kind == "change" and frm and period:
+        # "up 13 percent from $1.7 billion in April": the base is the earlier figure's period
+        at = [p for p in periods if p.role == "point" and p.start <= fig.end + frm.end() + 3]
+        at = [p for p in at if p.start >= fig.end]
+        if at:
+            return period, at[0].period
+    if kind == "change" and near and period:
+        p0 = near[0]
+        if p0.role == "prevmonth":
+            base = _previous_month(period)
+        elif p0.role == "sameyear" and len(set(re.findall(r"\d{4}", period))) == 1:
+            base = re.sub(r"\d{4}", p0.base or "", period)
+        elif p0.base:
+            base = p0.base
+    elif (
+        kind in {"value", "balance"}
+        and near
+        and near[0].role == "sameyear"
+        and period
+        and len(set(re.findall(r"\d{4}", period))) == 1
+    ):
+        period = re.sub(r"\d{4}", near[0].base or "", period)
+    return period, base
+
+
+def _previous_month(period: str) -> str | None:
+    """The month before a month period ("2012-05" -> "2012-04")."""
+    m = re.fullmatch(r"(\d{4})-(\d\d)", period)
+    if not m:
+        return previous_period(period)
+    y, mo = int(m[1]), int(m[2])
+    return f"{y - 1}-12" if mo == 1 else f"{y}-{mo - 1:02d}"
+
+
+def _own_period(
+    s: str,
+    kind: str,
+    fig: Figure,
+    periods: list[PeriodMention],
+    lo: int,
+    hi: int,
+    ctx: _Context,
+    refers_back: bool,
+) -> tuple[str | None, str | None]:
+    """(period, base) for a figure, from its clause, its sentence, then the passage."""
     base = None
+    bracket = re.search(r"\(\s*$", s[max(0, fig.start - 3) : fig.start])
+    if bracket and kind != "change":
+        # "in 2017-18 ($10,686.85 million) and 2019-20 ($10,110.68 million)"
+        right = [p for p in periods if p.role == "point" and 0 <= fig.start - p.end <= 3]
+        if right:
+            return right[0].period, base
+        # "The US ($57,632.37 million), China (...) ... during the first five months of 2022-23"
+        own = [p for p in periods if p.role == "point"]
+        if own and re.search(r"[A-Za-z.]\s*\(\s*$", s[max(0, fig.start - 4) : fig.start]):
+            return own[0].period, base
     rng = next((p for p in periods if p.role == "range"), None)
     if kind == "change":
         since = next((p for p in periods if p.role in {"since", "base"}), None)
@@ -1045,7 +1401,7 @@ def _period(
                 and (
                     (fig.end <= p.start <= fig.end + 25 and "," not in s[fig.end : p.start])
                     or (
-                        fig.end <= p.start < hi
+                        lo <= p.start < hi
                         and re.match(r"(?:this|next) year", s[p.start : p.end].lower())
                     )
                 )
@@ -1054,6 +1410,16 @@ def _period(
         )
         return (t.period if t else None), None
     points = [p for p in periods if p.role in {"point", "now"}]
+    distinct = {p.period for p in points if p.role == "point"}
+    if (
+        kind in {"rank", "share"}
+        and len(distinct) == 1
+        and not any(lo <= p.start < hi for p in points)
+        and re.match(r", making\b", s[max(0, lo - 8) : lo] + s[lo:])
+    ):
+        # "... reached USD 62.6 billion by the end of November, making Vietnam the RoK's
+        # fourth-largest trade partner": the sentence's period
+        return next(p.period for p in points if p.role == "point"), base
     if kind in {"rank", "share"} and not any(lo <= p.start < hi for p in points):
         points = [p for p in points if is_annual(p.period)]
         if not points and _PRESENT.search(s) and ctx.published:
@@ -1061,15 +1427,49 @@ def _period(
             return str(ctx.published.year - 1), base
     anaphor = any(p.role == "anaphor" for p in periods)
     if anaphor and ctx.last_period and not any(lo <= p.start < hi for p in points):
-        return ctx.last_period, base  # "in the period": the one the passage is about
+        # "in the period", "over the cited period": the one the passage's figures are about (a
+        # rank said in between is not what "the period" points to)
+        flows = [c.period for c in ctx.claims if c.period]
+        if any(p.role == "anaphor" and p.base == "lastmonth" for p in periods):
+            # "in October. ... the nearly 16 percent decrease posted in September. ... slipped
+            # 12 percent last month": the latest month reported
+            months = [f for f in flows if re.fullmatch(r"(?:\d{4}|\?{4})-\d\d", f)]
+            if months:
+                return max(months, key=lambda f: (f[:4], f[5:])), base
+        # "over the cited period", "in the reviewed period": the latest span of months given (a
+        # rank "in October" or a year said in between is not what "the period" points to)
+        spans = [f for f in flows if re.fullmatch(r"(?:\d{4}|\?{4})-(?:[QH]\d|\d\d/.*)", f)]
+        return (spans[-1] if spans else flows[-1] if flows else ctx.last_period), base
     in_clause_after = [p for p in points if lo <= p.start < hi and p.start >= fig.end]
     in_clause_before = [p for p in points if lo <= p.start < hi and p.end <= fig.start]
-    near_after = [p for p in in_clause_after if p.start - fig.end <= 40]
+    near_after = [
+        p
+        for p in in_clause_after
+        if p.start - fig.end <= 40
+        and (
+            not _FIGURE_START.search(s, fig.end, p.start)
+            or re.match(r"\s+and\s+(?:amounted to|reached|stood at|totall?ed)\s", s[fig.end :])
+        )
+        and not (in_clause_before and "," in s[fig.end : p.start])
+    ]
+    # "$1.3 billion a year before" aside, the periods of a "from $1.7 billion in April" are the
+    # base's, not the clause's
+    in_clause_before = [
+        p
+        for p in in_clause_before
+        if not re.search(
+            r"\bfrom (?:US)?\$[\d.,]+ \w+ (?:(?:in|during) )?$", s[max(0, p.start - 40) : p.start]
+        )
+    ] or in_clause_before
     if near_after and (not in_clause_before or near_after[0].start - fig.end <= 25):
         p0 = near_after[0]
         between = s[fig.end : p0.start]
         if re.search(r"\bfrom (?:the )?(?:US ?)?\$|\bfrom (?:the )?\d", between):
-            # "$31.9 billion, up from $21.2 billion in 2016": 2016 is the earlier figure's
+            # "$31.9 billion, up from $21.2 billion in 2016": 2016 is the earlier figure's; the
+            # figure's own is the clause's period before it ("recorded $2 billion in May, up 13
+            # percent from $1.7 billion in April"), else a year later
+            if in_clause_before:
+                return in_clause_before[-1].period, base
             return _next_period(p0.period), base
         if re.search(r"\bfrom (?:about |around )?$", s[max(0, fig.start - 20) : fig.start]) and (
             re.match(r"\s+to\s", s[fig.end :])
@@ -1079,6 +1479,22 @@ def _period(
         return p0.period, base
     if in_clause_before:
         return in_clause_before[-1].period, base
+    if (
+        in_clause_after
+        and not re.search(
+            r"\b(?:said|says|announced|reported|noted|stated|told|showed|meeting|on)\b",
+            s[fig.end : in_clause_after[0].start],
+        )
+        # "on December 7, 2023": the day something was said or met, not a figure's period
+        and not re.search(r"\b[A-Z][a-z]+ \d{1,2},\s*$", s[: in_clause_after[0].start])
+        and (
+            not _FIGURE_START.search(s, fig.end, in_clause_after[0].start)
+            or re.match(r"\s+and\s+(?:amounted to|reached|stood at|totall?ed)\s", s[fig.end :])
+        )
+    ):
+        # "The UAE with $3.6bn was the third biggest trade partner ... during the first five
+        # months of the financial year"
+        return in_clause_after[0].period, base
     if in_clause_after and kind in {"rank", "share"}:
         return in_clause_after[0].period, base  # "... of India's total trade imbalance in FY2024"
     if rng and lo <= rng.start < hi:
@@ -1087,13 +1503,37 @@ def _period(
         return min(points, key=lambda p: abs(p.start - fig.start)).period, base
     if rng:
         return rng.period, base
+    if points and re.search(r"\b(?:whereas|while)\b", s[fig.end : points[-1].start]):
+        # "exports stood at $3.25bn, whereas imports had been valued at $9.87bn last financial
+        # year": two halves of one comparison share the period given once
+        return points[-1].period, base
     if kind in {"rank", "share"}:
+        if (
+            ctx.claim_age <= 1
+            and ctx.last_period
+            and re.search(r"\b(?:was|were)\b", s[: fig.start])
+        ):
+            # "Russia was Türkiye's leading supplier" after "exported ... in April": a past rank
+            # of the passage's period
+            flows = [c.period for c in ctx.claims if c.kind != "target" and c.period]
+            if flows:
+                return flows[-1], base
         # a present-tense rank or share: the last full year before publication ("????" when
         # the page gives no date at all)
         return ctx.last_annual() or (str(ctx.published.year - 1) if ctx.published else "????"), base
+    if ctx.last_seen and kind != "target" and not ctx.last_period:
+        # "The trade ties ... strengthened in the last fiscal year. For the first time, exports
+        # ... topped $40 billion": the period the sentence before named without a figure
+        return ctx.last_seen, base
     if ctx.last_period and kind != "target":
-        if ctx.last_claim is not None and ctx.last_claim.kind == "target":
-            prev = [c.period for c in ctx.claims if c.kind != "target"]
+        last = ctx.last_claim
+        if last is not None and (
+            last.kind == "target" or (last.kind == "rank" and last.sentence == s)
+        ):
+            # the passage's period is its flows', not a goal's, nor a ranking's said alongside
+            # ("The total amount is third-highest after $79.25 billion for China")
+            prev = [c.period for c in ctx.claims if c.kind != "target" and c.sentence != s]
+            prev = prev or [c.period for c in ctx.claims if c.kind != "target"]
             return (prev[-1] if prev else None), base
         return ctx.last_period, base
     if ctx.last_year:
@@ -1101,6 +1541,9 @@ def _period(
     return (str(ctx.published.year - 1) if ctx.published else None), base
 
 
+_FIGURE_START = re.compile(
+    r"(?:US)?\$\s?\d|\d(?:[\d.,]*)\s?(?:%|per ?cent|percent|billion|million)"
+)
 _PRESENT = re.compile(r"\b(?:is|are|remains?|has become|have become|ranks)\b")
 
 

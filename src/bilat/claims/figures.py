@@ -87,6 +87,9 @@ _CUR_POST = {
     "usd": "USD",
     "eur": "EUR",
     "u.s. dollars": "USD",
+    "u.s. dollar": "USD",
+    "us dollar": "USD",
+    "dollar": "USD",
     "euros": "EUR",
     "euro": "EUR",
     "yen": "JPY",
@@ -118,7 +121,9 @@ _MONEY_POST = re.compile(
     re.IGNORECASE,
 )
 _PERCENT = re.compile(
-    rf"(?:{_APPROX} )?(?P<sign>[-+])?(?P<num>{_NUM}) ?(?:%|per ?cent\b|pct\b)", re.IGNORECASE
+    rf"(?:{_APPROX} )?(?P<sign>[-+])?(?P<num>{_NUM})(?P<half>-and-a-half)?[ -]?"
+    r"(?:%|per ?cent\b|pct\b)",
+    re.IGNORECASE,
 )
 _FRACTIONS = {
     "a third": 100 / 3,
@@ -200,21 +205,39 @@ _ORDINALS = {
 _ORD_RX = r"(?P<ord>" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))"
 _RANK = re.compile(
     rf"(?:{_ORD_RX}[- ])?(?P<sup>largest|biggest|most important|leading|top|main)"
-    r"(?: (?P<noun>(?:trading|trade|commercial|export|import) "
+    r"(?: (?P<noun>(?:trading|trade|commercial|export|import|shipment) "
     r"(?:partner|market|destination|source)s?|"
-    r"(?:partner|market|buyer|supplier|customer|trader|export market|export destination)s?"
-    r"(?= of| after| in| for| within| among|,|\.|$| and| behind| with)))?",
+    r"(?:[a-z]+ (?:[a-z]+ )?)?"
+    r"(?:partner|market|buyer|supplier|customer|trader|importer|exporter|export market|"
+    r"export destination)s?"
+    r"(?= of| after| in| for| within| among|,|\.|$| and| behind| with| to)))?",
     re.IGNORECASE,
 )
 _TOP_N = re.compile(
     rf"\bone of (?P<who>[\w.' ]+?)(?:'s?|s') (?:top )?(?P<n>\d+|{'|'.join(_NUMWORDS)}) "
     r"(?:(?:largest|biggest|main) )?"
     r"(?P<noun>(?:trading|trade|export|import) partners|partners|export markets|markets)"
-    # "is in the top 3 largest trading partners of India", "entered the top five"
-    rf"|\b(?:in|among|into|entered|joined) the top (?P<n2>\d+|{'|'.join(_NUMWORDS)}) "
+    # "is in the top 3 largest trading partners of India", "entered the top five", "one of the
+    # top five exporters to Russia", "among the top three shipment destinations"
+    rf"|\b(?:in|among|into|entered|joined|one of) the top (?P<n2>\d+|{'|'.join(_NUMWORDS)}) "
     r"(?:(?:largest|biggest|main) )?"
-    r"(?P<noun2>(?:trading|trade|export|import) partners|partners|export markets|markets)",
+    r"(?P<noun2>(?:trading|trade|export|import|shipment) (?:partners|destinations|markets)|"
+    r"partners|export markets|markets|destinations|exporters|importers|suppliers|buyers)"
+    # "It presently replaced Hong Kong this year to make the top three."
+    rf"|\b(?:make|made|makes|making) the top (?P<n3>\d+|{'|'.join(_NUMWORDS)})\b",
     re.IGNORECASE,
+)
+# A ranking's steps: "climbing up the ladder of South Korea's export destinations, up from 21st in
+# 2000 to 13th in 2007 and to fourth in 2015" (read only where the sentence names what is ranked)
+_RANK_STEP = re.compile(rf"\b(?:from|to|at) {_ORD_RX}(?= in (?:19|20)\d\d\b)", re.IGNORECASE)
+_RANKED_NOUN = re.compile(
+    r"\b(?P<noun>(?:export|import|trade|trading) (?:destinations|partners|markets)|"
+    r"destinations|trading partners|suppliers)\b",
+    re.IGNORECASE,
+)
+# "The total amount is third-highest after $79.25 billion for China"
+_RANK_AFTER = re.compile(
+    rf"\b{_ORD_RX}[- ](?:highest|largest|biggest)\b(?=\s+(?:after|behind)\b)", re.IGNORECASE
 )
 _RANK_IN_REGION = re.compile(rf"\bthe {_ORD_RX} (?:in|among) the\b", re.IGNORECASE)
 # Ranks without "largest": "to retain the third spot", "surged to fourth place", "ranked 25th",
@@ -288,7 +311,7 @@ def find_figures(s: str) -> list[Figure]:
                 out.append(Figure(*m.span(), "money", v, unit, m["approx"], m[0]))
     for m in _PERCENT.finditer(s):
         if free(*m.span()):
-            v = _num(m["num"]) * (-1 if m["sign"] == "-" else 1)
+            v = (_num(m["num"]) + (0.5 if m["half"] else 0.0)) * (-1 if m["sign"] == "-" else 1)
             out.append(Figure(*m.span(), "percent", v, "%", m["approx"], m[0]))
     for m in _FRACTION.finditer(s):
         if free(*m.span()):
@@ -304,10 +327,10 @@ def find_figures(s: str) -> list[Figure]:
                 v = float(_NUMWORDS.get(f) or _num(f))
             out.append(Figure(*m.span(), "multiple", v, "x", m["approx"], m[0]))
     for m in _TOP_N.finditer(s):
-        g = "n" if m["n"] else "n2"
+        g = "n" if m["n"] else "n2" if m["n2"] else "n3"
         n = m[g].lower()
         v = float(_NUMWORDS.get(n) or _num(n))
-        noun = (m["noun"] or m["noun2"]).lower()
+        noun = (m["noun"] or m["noun2"] or "").lower() or None
         start = m.start(g) - (4 if s[m.start(g) - 4 : m.start(g)].lower() == "top " else 0)
         out.append(Figure(start, m.end(), "top", v, "top", None, s[start : m.end()], noun))
     for m in _RANK.finditer(s):
@@ -315,7 +338,15 @@ def find_figures(s: str) -> list[Figure]:
             continue
         sup = m["sup"].lower()
         noun = (m["noun"] or "").lower()
-        if sup in {"top", "leading", "main"} and not m["ord"]:
+        # "Russia was Türkiye's leading supplier": one supplier, first; not "one of India's main
+        # partners"
+        possessed = (
+            sup == "leading"
+            and re.search(r"\w's\s+$", s[: m.start()]) is not None
+            and not re.search(r"\bone of\b[^,.]{0,30}$", s[: m.start()])
+            and not (m["noun"] or "").endswith("s")
+        )
+        if sup in {"top", "leading", "main"} and not m["ord"] and not (possessed and m["noun"]):
             continue  # "top exporter", "main partner": too vague for a rank
         if not noun:
             # "... but Russia is merely Korea's tenth largest": the noun is elided after a rank
@@ -337,6 +368,19 @@ def find_figures(s: str) -> list[Figure]:
             ordv = (m["ord"] or m["ord2"]).lower()
             v = float(_ORDINALS.get(ordv) or int(re.sub(r"\D", "", ordv)))
         out.append(Figure(*m.span(), "rank", v, "rank", None, m[0], None))
+    ranked = _RANKED_NOUN.search(s)
+    if ranked:
+        for m in _RANK_STEP.finditer(s):
+            a, b = m.start("ord"), m.end("ord")
+            if free(a, b):
+                ordv = m["ord"].lower()
+                v = float(_ORDINALS.get(ordv) or int(re.sub(r"\D", "", ordv)))
+                out.append(Figure(a, b, "rank", v, "rank", None, m["ord"], ranked["noun"].lower()))
+    for m in _RANK_AFTER.finditer(s):
+        if free(*m.span()):
+            ordv = m["ord"].lower()
+            v = float(_ORDINALS.get(ordv) or int(re.sub(r"\D", "", ordv)))
+            out.append(Figure(*m.span(), "rank", v, "rank", None, m[0], None))
     ranks = [f for f in out if f.kind in {"rank", "top"}]
     if ranks:
         for m in _RANK_IN_REGION.finditer(s):

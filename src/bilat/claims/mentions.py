@@ -53,12 +53,16 @@ _CAPITALS = {
     "Tehran": "IRN",
 }
 # Short names news wires use that the country tables do not hold ("the RoK's exports").
-_PROSE_NAMES = {"RoK": "KOR", "R.O.K.": "KOR", "S. Korea": "KOR"}
+_PROSE_NAMES = {"RoK": "KOR", "Rok": "KOR", "R.O.K.": "KOR", "S. Korea": "KOR"}
 # Institutions whose names contain a country but which are not a side of a trade claim,
 # and currencies written with a country code ("US$20 billion", "US $ 100 billion", "HK$").
 _NOT_A_SIDE = re.compile(
     r"^(?: ?\$|[ -](?:International Trade Association|Customs Service|Tourism Organization|"
-    r"Development Bank|Times|Herald|Daily|Electric|Gas|Railways|Post|dollars?|cents?)\b|-[a-z])"
+    r"Development Bank|Times|Herald|Daily|Electric|Gas|Railways|Post|dollars?|cents?|"
+    # agencies named after their country: "Korea Trade-Investment Promotion Agency", "Korea
+    # Agro-Fisheries and Food Trade Corporation", "Vietnam Customs", "Korea Center for ..."
+    r"Trade-Investment|Agro-Fisheries|Customs|General Department|Center for|Federal Customs|"
+    r"Institute)\b|-[a-z])"
 )
 _NOT_A_SIDE_BEFORE = re.compile(
     r"(?:Bank of |Sea of |according to |\b[a-z]+-)$"
@@ -73,7 +77,10 @@ _PAIR = re.compile(
 _GROUP_ANAPHOR = re.compile(
     r"\bthe (?:\d+-member |five-member |ten-member )?(?:bloc|union|region)\b"
 )
-_COUNTRY_ANAPHOR = re.compile(r"\bthe country\b(?!'s)")
+_COUNTRY_ANAPHOR = re.compile(
+    r"\bthe country\b(?!'s)|\bthe island nation\b|"
+    r"\bthe (?:neighbo(?:u)?ring|Southeast Asian|Asian|European|Nordic|Gulf) (?:country|nation)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,7 @@ def _gazetteer() -> tuple[re.Pattern[str], dict[str, tuple[str, MentionForm]]]:
         for g in group_names:
             names[g.lower()] = (code, "group")
     # common words that are also country names or codes in the tables
-    for word in ("chad", "jordan", "georgia", "turkey", "guinea", "niger", "china town", "rf"):
+    for word in ("chad", "jordan", "georgia", "guinea", "niger", "china town", "rf"):
         names.pop(word, None)
     alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     rx = re.compile(rf"(?<![\w])(?:the )?(?P<n>{alternation})(?P<poss>'s?)?(?![\w])", re.IGNORECASE)

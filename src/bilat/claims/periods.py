@@ -21,7 +21,18 @@ __all__ = [
 ]
 
 PeriodRole = Literal[
-    "point", "range", "since", "base", "target", "now", "same", "yoy", "record", "anaphor"
+    "point",
+    "range",
+    "since",
+    "base",
+    "target",
+    "now",
+    "same",
+    "yoy",
+    "record",
+    "anaphor",
+    "prevmonth",
+    "sameyear",
 ]
 
 _MONTH_NAMES = (
@@ -49,7 +60,9 @@ class PeriodMention:
 
     role: ``point`` (the period of a figure), ``range`` (between A and B: period B, base A),
     ``since``/``base`` (a comparison base), ``target`` ("by 2020"), ``now`` (the latest full year),
-    ``same`` ("over the same period"), ``yoy`` ("year on year": base is a year earlier).
+    ``same`` ("over the same period"), ``yoy`` ("year on year": base is a year earlier),
+    ``prevmonth`` ("from the previous month": base is the month before), ``sameyear`` ("during the
+    same period in 2014": the passage's period in that year, whose year is ``base``).
     """
 
     start: int
@@ -64,6 +77,12 @@ _MONTH_NAME = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
 _THIS_OR_YEAR = rf"(?:of )?(?:(?P<rel>this|last) year|(?P<y>{_YEAR}))"
+# abbreviated months as headlines write them ("Jan-March", "Jan.-Sept.")
+_MONTH_ANY = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 _PATTERNS: list[tuple[str, str]] = [
     ("range", rf"\bbetween (?P<a>{_YEAR}) and (?P<b>{_YEAR})\b"),
@@ -75,18 +94,33 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"\b(?:in )?the (?P<n>first|second|third|fourth) quarter(?: of)?(?: {_THIS_OR_YEAR})?",
     ),
     ("quarter", rf"\b(?P<q>Q[1-4]) (?P<y>{_YEAR})\b"),
+    # "in the I quarter of 2020" (Russian agencies' English)
+    ("quarter", rf"\b(?:in )?the (?P<r>I|II|III|IV) quarter(?: of)?(?: {_THIS_OR_YEAR})?"),
+    # a headline's bare "in Q1": the latest such quarter before publication
+    ("bareq", r"\b(?:in )?(?P<q>Q[1-4])\b(?! ?(?:19|20)\d\d)"),
+    (
+        "fyrange",
+        rf"\b(?:the )?(?:(?:fiscal|financial) year )?(?:from )?April (?P<y>{_YEAR}) ?"
+        rf"(?:-|and|to|through) ?March (?P<y2>{_YEAR})\b",
+    ),
+    (
+        "fythismonths",
+        r"\b(?:in |during )?(?:the )?first (?P<n>two|three|four|five|six|seven|eight|nine|ten|"
+        r"eleven|[2-9]|1[01]) months of (?:this|the current|the) (?:financial|fiscal) year\b",
+    ),
+    ("fythis", r"\b(?:this|the current) (?:financial|fiscal) year\b"),
+    # "in the ten months of the 2022-2023 financial year": India's fiscal year runs from April
+    (
+        "fymonths",
+        r"\b(?:in |during )?(?:the )?(?:first )?(?P<n>two|three|four|five|six|seven|eight|nine|ten|"
+        rf"eleven|[2-9]|1[01]) months of (?:the )?(?:FY ?)?(?P<y>{_YEAR})-(?:\d\d){{1,2}}"
+        r"(?: (?:financial|fiscal)(?: years?)?)?",
+    ),
     (
         "months",
         rf"\b(?:in |over |during )?(?:the )?(?:year's )?(?:first|past|last) "
         rf"(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01]) months"
         rf"(?: of)?(?: {_THIS_OR_YEAR})?",
-    ),
-    # "in the ten months of the 2022-2023 financial year": India's fiscal year runs from April
-    (
-        "fymonths",
-        r"\b(?:in |during )?(?:the )?(?:first )?(?P<n>two|three|four|five|six|seven|eight|nine|ten|"
-        rf"eleven|[2-9]|1[01]) months of (?:the )?(?:FY ?)?(?P<y>{_YEAR})-(?:\d\d){{1,2}} "
-        r"(?:financial|fiscal)(?: years?)?",
     ),
     # Korea's customs report the first 10 and 20 days of a month: "in the first 20 days of
     # November", "March 1-10", "the fourth week of January"
@@ -105,6 +139,12 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"\b(?:in |during )?the (?P<w>first|second|third|fourth|1st|2nd|3rd|4th) week of "
         rf"(?P<m>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?",
     ),
+    # "In the ten-month period": the year's first ten months
+    (
+        "months",
+        r"\b(?:in |over |during )?the (?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|"
+        r"[2-9]|1[01])-month period\b",
+    ),
     # "in 10 months" (a headline's count of this year's months so far)
     (
         "months",
@@ -112,8 +152,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "mrange",
-        rf"\b(?:in |over |during )?(?P<m1>{_MONTH_NAME})-(?P<m2>{_MONTH_NAME})"
-        rf"(?: {_THIS_OR_YEAR})?",
+        rf"\b(?:in |over |during )?(?:the )?(?P<m1>{_MONTH_ANY}) ?- ?(?P<m2>{_MONTH_ANY})"
+        rf"(?: period)?(?:,? {_THIS_OR_YEAR})?",
     ),
     (
         "mrange",
@@ -126,10 +166,24 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"\b(?i:by|until|till|to|through|as of|as at|at) the end of (?P<m2>{_MONTH_NAME})"
         rf"(?: {_THIS_OR_YEAR})?",
     ),
+    # "the U.S. trade deficit through October": from January
+    ("ytd", rf"\b(?i:through|up to|up till) (?P<m2>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?\b"),
+    (
+        "mbase",
+        rf"\b(?:compared (?:with|to)|against|from|over|than) (?:the same month (?:of|in) )?"
+        rf"(?P<m>{_MONTH_NAME}) (?:in |of )?(?P<y>{_YEAR})\b",
+    ),
+    ("prevmonth", r"\b(?:from|on|over) the previous month\b|\bmonth[- ]on[- ]month\b"),
+    # "during the same period in 2014": the passage's period, in another year
+    ("sameyear", rf"\b(?:during |in |for )?the same period (?:of |in )(?P<y>{_YEAR})\b"),
+    # "for the whole year": the year the passage is about
+    ("wholeyear", r"\b(?:for|in|over) the (?:whole|full|entire) year\b"),
     ("lastmonth", r"\blast month\b"),
     # "that year", "a year later": the year the passage last named (``default_year``)
     ("that", r"\b(?:that|the same) year\b"),
-    ("later", r"\b(?:a|one) year later\b"),
+    ("later", r"\b(?:a|one) year later\b|\bthe (?:following|next) year\b"),
+    # "That month, Russia was ...": the month the passage is about
+    ("thatmonth", r"\b(?:that|the same) month\b"),
     # "from the same period last year", "on the same period of the previous year": the base of a
     # change, not a period of its own (read before "last year" below)
     (
@@ -138,7 +192,11 @@ _PATTERNS: list[tuple[str, str]] = [
         r"time) (?:of |in )?(?:last|the previous|a|the) year(?: earlier| before)?\b",
     ),
     # "in the period", "during the reviewed period": the period the passage is about
-    ("anaphor", r"\b(?:in|during|over|for) the (?:reviewed |said |same |reporting )?period\b"),
+    (
+        "anaphor",
+        r"\b(?:in|during|over|for) the (?:reviewed |review |said |same |reporting |cited |"
+        r"given |above )?period\b|\bthe period under review\b",
+    ),
     ("lastfiscal", r"\b(?:the )?(?:last|previous) (?:fiscal|financial year)(?: year)?\b"),
     (
         "record",
@@ -147,7 +205,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     ("since", rf"\bsince (?P<y>{_YEAR})\b"),
     ("base", rf"\b(?:compared (?:with|to)|on|from|over|against) (?P<y>{_YEAR})\b(?! to)"),
-    ("target", rf"\bby (?:the end of )?(?P<y>{_YEAR})\b"),
+    # "by 2020", "the $30-billion-by-2025 target"
+    ("target", rf"\bby[ -](?:the end of )?(?P<y>{_YEAR})\b"),
     ("asof", rf"\bas of (?:the end of )?(?P<y>{_YEAR})\b"),
     ("fiscal", rf"\b(?:FY ?)?(?P<y>{_YEAR})-(?P<yy>\d\d)\b"),
     ("month", rf"\b(?:in )?(?P<m>{_MONTH_NAME})(?: (?P<y>{_YEAR}))?\b(?! \d)"),
@@ -159,7 +218,11 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     ("same", r"\bover the same period\b|\bin the same period\b"),
     ("now", r"\b(?:now|today|currently)\b"),
-    ("year", rf"\b(?:in |of |for )?(?P<y>{_YEAR})\b(?![-/]?\s?(?:member|km|kilomet))"),
+    # a decade ("in early 2000-ies", "the 1990s") is no year
+    (
+        "year",
+        rf"\b(?:in |of |for )?(?P<y>{_YEAR})\b(?![-/]?\s?(?:member|km|kilomet))(?!-ies\b|s\b|'s\b)",
+    ),
 ]
 # Month names keep their capital ("May" the month, "may" the verb); the rest ignore case.
 _COMPILED = [
@@ -202,7 +265,35 @@ def find_periods(
             if pm is not None:
                 taken.append((s, e))
                 out.append(pm)
-    return sorted(out, key=lambda p: p.start)
+    out.sort(key=lambda p: p.start)
+    for i, p in enumerate(out):
+        if p.base == "later":
+            # "fell 2.2 percent in 2012, plunged 10.7 percent in the following year"
+            years = [q.period for q in out[:i] if q.role == "point" and is_annual(q.period)]
+            y = int(years[-1]) + 1 if years else int(p.period or 0)
+            out[i] = PeriodMention(p.start, p.end, str(y), "point")
+    return out
+
+
+def _month_number(name: str) -> int:
+    """1-12 for a month's name or its abbreviation ("Sept.", "Jan")."""
+    key = name.lower().rstrip(".")[:3]
+    return next(v for k, v in MONTHS.items() if k.startswith(key))
+
+
+def _latest_before(published: dt.date | None, last_month: int, year: str) -> str:
+    """The year of the latest period ending in ``last_month`` before publication, when the text
+    gives no year ("in Q1" in April 2020 is 2020-Q1; "in Q4" then is 2019-Q4)."""
+    if published is None or not year.isdigit():
+        return year
+    return str(published.year if last_month <= published.month else published.year - 1)
+
+
+def _fiscal_year(published: dt.date | None) -> int | None:
+    """India's fiscal year (April-March, named by its first year) running at publication."""
+    if published is None:
+        return None
+    return published.year if published.month >= 4 else published.year - 1
 
 
 def _mention(
@@ -210,6 +301,33 @@ def _mention(
 ) -> PeriodMention | None:
     s, e = m.span()
     gd = m.groupdict()
+    if kind == "mbase":
+        return PeriodMention(s, e, None, "base", f"{gd['y']}-{MONTHS[gd['m'].lower()]:02d}")
+    if kind == "prevmonth":
+        return PeriodMention(s, e, None, "prevmonth")
+    if kind == "sameyear":
+        return PeriodMention(s, e, None, "sameyear", gd["y"])
+    if kind == "wholeyear":
+        return PeriodMention(s, e, str(default), "point") if default else None
+    if kind == "fyrange":
+        if int(gd["y2"]) != int(gd["y"]) + 1:
+            return None
+        return PeriodMention(s, e, f"FY{gd['y']}", "point")
+    if kind in {"fythis", "fythismonths"}:
+        fy = _fiscal_year(published)
+        if fy is None:
+            return PeriodMention(s, e, "FY????", "point")
+        if kind == "fythis":
+            return PeriodMention(s, e, f"FY{fy}", "point")
+        end = 4 + _NUMBER_WORDS[gd["n"].lower()] - 1
+        ey, em = (fy, end) if end <= 12 else (fy + 1, end - 12)
+        return PeriodMention(s, e, f"{fy}-04/{ey}-{em:02d}", "point")
+    if kind == "bareq":
+        n = int(gd["q"][1])
+        y0 = published.year if published else default
+        if y0 is None:
+            return PeriodMention(s, e, f"????-Q{n}", "point")
+        return PeriodMention(s, e, f"{_latest_before(published, n * 3, str(y0))}-Q{n}", "point")
     if kind == "record":
         return PeriodMention(s, e, None, "record")  # "the highest since 2014" is no comparison base
     if kind == "range":
@@ -239,7 +357,8 @@ def _mention(
         )
     if kind == "lastmonth":
         if published is None:
-            return None
+            # without a date, "last month" is the latest month the passage has given
+            return PeriodMention(s, e, None, "anaphor", "lastmonth")
         y, mo = (
             (published.year, published.month - 1)
             if published.month > 1
@@ -255,8 +374,11 @@ def _mention(
     if kind in {"that", "later"}:
         if default is None:
             return None
-        return PeriodMention(s, e, str(default + (kind == "later")), "point")
-    if kind == "anaphor":
+        # a "later" is marked until find_periods sees a year earlier in the same sentence
+        return PeriodMention(
+            s, e, str(default + (kind == "later")), "point", "later" if kind == "later" else None
+        )
+    if kind in {"anaphor", "thatmonth"}:
         return PeriodMention(s, e, None, "anaphor")
     if kind == "now":
         y = published.year - 1 if published else default
@@ -274,12 +396,15 @@ def _mention(
         n = 1 if (gd.get("n") == "first" or gd.get("h") == "H1") else 2
         return PeriodMention(s, e, f"{year}-H{n}", "point")
     if kind == "quarter":
-        n = int(gd["q"][1]) if gd.get("q") else _ORD_WORDS[gd["n"]]
+        if gd.get("r"):
+            n = _ROMAN[gd["r"]]
+        else:
+            n = int(gd["q"][1]) if gd.get("q") else _ORD_WORDS[gd["n"]]
         return PeriodMention(s, e, f"{year}-Q{n}", "point")
     if kind == "months":
         return PeriodMention(s, e, month_range(year, 1, _NUMBER_WORDS[gd["n"].lower()]), "point")
     if kind == "mrange":
-        a, b = MONTHS[gd["m1"].lower()], MONTHS[gd["m2"].lower()]
+        a, b = _month_number(gd["m1"]), _month_number(gd["m2"])
         if b < a:
             return None
         return PeriodMention(s, e, month_range(year, a, b), "point")

@@ -233,6 +233,16 @@ _CAPTION = re.compile(
 )
 
 
+def _is_caption(line: str) -> bool:
+    """A photo caption ends with its credit ("... on trading with Vietnam. (Yonhap)"); a story's
+    last paragraph of several sentences may end with the agency's sign-off too, and stays."""
+    m = _CAPTION.search(line)
+    if m is None:
+        return False
+    body = line[: m.start()].rstrip()
+    return _BOUNDARY.search(body) is None
+
+
 def _is_menu(line: str) -> bool:
     """Navigation: several short items separated by '|' or '>' and no sentence."""
     parts = [p for p in re.split(r"\s[|>·]\s", line) if p.strip()]
@@ -257,7 +267,7 @@ def drop_boilerplate(text: str) -> str:
             in_list
             or _JUNK_LINE.match(line)
             or _BYLINE.match(line)
-            or _CAPTION.search(line)
+            or _is_caption(line)
             or _is_menu(line)
         ):
             continue

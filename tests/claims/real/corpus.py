@@ -63,7 +63,7 @@ _POINT = (
 )
 PERIOD = re.compile(rf"(?:{_POINT})(?:/(?:{_POINT}))?")
 
-Split = Literal["dev", "heldout"]
+Split = Literal["dev", "dev2", "heldout"]
 
 
 @dataclass(frozen=True)
@@ -112,9 +112,9 @@ class Article:
 
 
 def load_split(path: Path = SPLIT) -> dict[str, str]:
-    """Article id → ``dev`` or ``heldout``."""
+    """Article id → ``dev``, ``dev2`` (the second dev set, gathered later) or ``heldout``."""
     s = json.loads(path.read_text("utf-8"))
-    return {**dict.fromkeys(s["dev"], "dev"), **dict.fromkeys(s["heldout"], "heldout")}
+    return {k: name for name in ("dev", "dev2", "heldout") for k in s.get(name, [])}
 
 
 def _claim(c: dict[str, object]) -> GoldClaim:
@@ -173,11 +173,13 @@ def load_articles(
     return tuple(out)
 
 
-def texts_present(folder: Path = ARTICLES) -> bool:
-    """True when every annotated article's text is here and is the text annotated (SHA-256)."""
+def texts_present(folder: Path = ARTICLES, ids: frozenset[str] | None = None) -> bool:
+    """True when every annotated article's text (or each of ``ids``) is here as annotated."""
     import hashlib
 
     for meta in sorted(folder.glob("r*.json")):
+        if ids is not None and meta.stem not in ids:
+            continue
         txt = meta.with_suffix(".txt")
         want = json.loads(meta.read_text("utf-8")).get("text_sha256")
         if not txt.exists() or (want and hashlib.sha256(txt.read_bytes()).hexdigest() != want):
