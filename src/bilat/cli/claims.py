@@ -11,6 +11,7 @@ import typer
 
 from bilat.cli.options import StoreOption, console, err_console, fail
 from bilat.errors import BilatError, InputError
+from bilat.store import Store
 
 FORMATS = ("text", "json", "html")
 _STYLE = {
@@ -45,7 +46,7 @@ def _published(value: str | None) -> dt.date | None:
         raise InputError(f"--published {value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
-def _data(store: Path | None) -> object | None:
+def _data(store: Path | None) -> Store | None:
     """The store to check against, or None when it holds no flows yet."""
     from bilat.settings import store_path
     from bilat.store import Store

@@ -1,7 +1,7 @@
 """Which query engine runs the ledger: DuckDB on one machine (default) or Spark for a cluster.
 
 ``Store(path, engine="spark")`` (or ``--engine spark``, ``BILAT_ENGINE=spark``) reads the same
-store through Spark; ``bilat.engines.spark.SparkStore`` does it with a given SparkSession.
+store through Spark; ``bilat.store.session.SparkStore`` does it with a given SparkSession.
 
 Settings are read when asked, never at import: the argument, else ``BILAT_ENGINE``, else
 ``duckdb``; Spark's master the argument, else ``BILAT_SPARK_MASTER``, else ``local[2]``.
