@@ -62,14 +62,13 @@ def _years(year: int | None, first: int | None, last: int | None) -> tuple[int, 
 
 def _emit(result: object, fmt: str, out: Path | None) -> None:
     """Print or write a ledger result as text, JSON or CSV."""
-    import json
 
     if fmt == "text":
         text = str(result)
     elif fmt == "json":
-        from bilat.report.formats import _clean
+        from bilat.render.jsonable import dumps
 
-        text = json.dumps(_clean(result.to_dict()), indent=2, default=str)  # type: ignore[attr-defined]
+        text = dumps(result.to_dict())  # type: ignore[attr-defined]
     elif fmt == "csv":
         text = result.to_frame().to_csv(index=False)  # type: ignore[attr-defined]
     else:

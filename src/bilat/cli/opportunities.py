@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +17,7 @@ VIEWS = ("product", "section", "basket")
 
 def _render(result: object, view: str, fmt: str, top: int | None) -> str:
     """The result (or its section/basket view) as text, JSON, HTML or CSV."""
-    from bilat.report.formats import _clean
+    from bilat.render.jsonable import dumps
 
     r = result
     if view == "section":
@@ -32,7 +31,7 @@ def _render(result: object, view: str, fmt: str, top: int | None) -> str:
         data = r.to_dict()  # type: ignore[attr-defined]
         if top:
             data["rows"] = data["rows"][:top]
-        return json.dumps(_clean(data), indent=2, default=str)
+        return dumps(data)
     if fmt == "html":
         if view == "product":
             return result.to_html()  # type: ignore[attr-defined]

@@ -26,12 +26,11 @@ def _shorten_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_number(value: float) -> str:
-    """USD-sized numbers with thousands separators, small ratios with four significant digits."""
-    if pd.isna(value):
-        return "–"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
+    """A number in a result's text: four significant digits, from a thousand up whole and
+    grouped (``bilat.render.numbers.number``: one rule for the CLI, the report and pages)."""
+    from bilat.render.numbers import number
+
+    return number(value)
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,9 @@ class Provenance:
         }
 
 
+_BASE_FIELDS = ("title", "table", "provenance", "formula", "notes")
+
+
 @dataclass(frozen=True)
 class LedgerResult:
     """A frozen result: ``table`` (tidy pandas frame), ``provenance`` and a one-line ``title``.
@@ -87,14 +89,27 @@ class LedgerResult:
         return self.table.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: title, formula, notes, provenance and the table's records."""
+        """The one JSON shape of a result, for the CLI and the API alike: title, formula,
+        notes, provenance, the table's records, and the result's own headline fields (an
+        index's value, a target's verdict …; an economy as its code) under ``summary``.
+        Values are raw; ``bilat.render.jsonable`` makes them strict JSON."""
+        import dataclasses
+
         frame = self.table.astype(object).where(pd.notna(self.table), None)
+        head: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            if f.name in _BASE_FIELDS:
+                continue
+            value = getattr(self, f.name)
+            code = getattr(value, "code", None)
+            head[f.name] = code if code is not None else value
         return {
             "title": self.title,
             "formula": self.formula,
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
             "rows": frame.to_dict(orient="records"),
+            "summary": head,
         }
 
     def _footer(self) -> list[str]:
