@@ -9,7 +9,9 @@ from pathlib import Path
 
 import typer
 
+from bilat.cli import examples
 from bilat.cli.options import StoreOption, err_console, fail
+from bilat.cli.output import Fmt, Out, emit
 from bilat.errors import BilatError
 
 
@@ -205,6 +207,49 @@ def register(app: typer.Typer) -> None:
             err_console.print(f"wrote {escape(str(out))}", highlight=False, emoji=False)
         else:
             typer.echo(text)
+
+    @scenario_app.command("list", epilog=examples.epilog("scenario list"))
+    def list_cmd(
+        fmt: Fmt = "text",
+        out: Out = None,
+    ) -> None:
+        """The shipped scenarios: name to give `bilat scenario run`, title, year, pair, shocks."""
+        from bilat.scenarios.scenario import load, shipped_names
+
+        def frame() -> object:
+            import pandas as pd
+
+            rows = []
+            for file in shipped_names():
+                sc = load(file)
+                rows.append(
+                    {
+                        "scenario": file.removesuffix(".toml"),
+                        "title": sc.name,
+                        "year": sc.year,
+                        "focus": "–".join(sc.focus) if sc.focus else "",
+                        "shocks": len(sc.shocks),
+                        "data": sc.data,
+                    }
+                )
+            return pd.DataFrame(rows)
+
+        def text(width: int) -> str:
+            from bilat.render.tables import fit
+
+            fitted = fit(frame(), width, max_rows=100)  # type: ignore[arg-type]
+            return fitted.text + "\nRun one: bilat scenario run NAME (e.g. kor_eaeu_fta)"
+
+        try:
+            emit(
+                fmt,
+                out,
+                text=text,
+                data=lambda: frame().to_dict(orient="records"),  # type: ignore[attr-defined]
+                frame=frame,  # type: ignore[arg-type]
+            )
+        except BilatError as exc:
+            raise fail(exc, fmt) from None
 
     @scenario_app.command("routes")
     def routes_cmd(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
-from numbers import Real
+from numbers import Integral, Real
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -200,6 +200,8 @@ def cell(column: str, value: object) -> str:
     if not isinstance(value, Real):
         return str(value)
     how = kind(column)
+    if how == "number" and isinstance(value, Integral):
+        return _signed(format_decimal(int(value), "#,##0", locale=LOCALE))  # a count
     if how == "count":
         return str(int(value))  # type: ignore[call-overload]
     if how == "money":

@@ -59,11 +59,11 @@ _SECTIONS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "flows": (
         {},
         (
+            "exports_reported_by",
+            "imports_reported_by",
             "exports_as_exported",
             "imports_as_exported",
             "complete",
-            "exports_reported_by",
-            "imports_reported_by",
         ),
     ),
     "growth": ({"value": "{measure}"}, ("previous", "change")),
@@ -96,14 +96,32 @@ def headers(name: str, a: str = "A", b: str = "B", measure: str = "turnover") ->
     """Plain-word headers of a section's columns (``name``: the profile's section name)."""
     own, _ = _SECTIONS.get(_kind_of(name), ({}, ()))
     words = {**_HEADERS, **own}
-    return {k: v.format(a=a, b=b, measure=measure) for k, v in words.items()}
+    out = {}
+    for key, template in words.items():
+        # an economy the result does not name is left out of the words ("share", "exports")
+        if not a:
+            template = template.replace("{a}'s ", "").replace(" of {a}", "")
+        if not b:
+            template = template.replace("{b}'s ", "").replace(" to {b}", "")
+            template = template.replace("with {b}", "value")
+        out[key] = template.format(a=a or "A", b=b or "B", measure=measure)
+    return out
+
+
+_NAMED = re.compile(r"([A-Z][\w.,'-]*(?: [A-Z][\w.,'-]*)*) \(([A-Z0-9]{3,})\)")
 
 
 def _names(name: str, p: Profile | None, result: LedgerResult) -> tuple[str, str]:
-    """The economies a section's columns are about, in its own order."""
+    """The economies a section's columns are about, in its own order (from the result, or
+    the "Russia (RUS)" names of its title); "" when the result is about one economy only."""
     if p is None:
         ea, eb = getattr(result, "a", None), getattr(result, "b", None)
-        return (getattr(ea, "name", "A"), getattr(eb, "name", "B"))
+        if ea is not None and eb is not None:
+            return (ea.name, eb.name)
+        found = [m.group(1) for m in _NAMED.finditer(result.title)]
+        if name == "rank" and len(found) == 2 and "rank among" in result.title:
+            found = found[::-1]  # "B's rank among A's partners"
+        return (found[0] if found else "", found[1] if len(found) > 1 else "")
     a, b = p.a.name, p.b.name
     if name in ("rank_a_in_b", "rca_b"):
         return (b, a)
