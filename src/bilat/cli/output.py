@@ -74,7 +74,7 @@ def emit(
         err_console.print(f"wrote {out}", markup=False, highlight=False)
         return
     if fmt == "text":
-        from bilat.render.tables import terminal_width
+        from bilat.render.terminal import terminal_width
 
         body = text(terminal_width() if out is None else 100)
     elif fmt == "json":

@@ -46,36 +46,51 @@ class OutputFormat(StrEnum):
 
 
 def _html(result) -> str:  # type: ignore[no-untyped-def]
-    """A standalone page: assumptions, tables, a welfare chart and the focus pair's trade chart."""
-    import plotly.graph_objects as go
+    """A standalone page (through ``render/templates``, Plotly's JS inlined: no network): the
+    per-country table, a welfare chart and the focus pair's trade chart."""
+    from bilat.render.html import Chart, Section, page, table
+    from bilat.render.jsonable import jsonable
 
     c = result.countries
     top = c.loc[c["real_gdp_pct"].abs().sort_values(ascending=False).index[:25]].sort_values(
         "real_gdp_pct"
     )
-    bar = {"x": top["real_gdp_pct"], "y": top.index, "orientation": "h"}
+    bar: dict = {
+        "type": "bar",
+        "x": list(top["real_gdp_pct"]),
+        "y": list(top.index),
+        "orientation": "h",
+    }
     if "real_gdp_pct_low" in top.columns:  # Monte Carlo interval as error bars
         bar["error_x"] = {
             "type": "data",
             "symmetric": False,
-            "array": top["real_gdp_pct_high"] - top["real_gdp_pct"],
-            "arrayminus": top["real_gdp_pct"] - top["real_gdp_pct_low"],
+            "array": list(top["real_gdp_pct_high"] - top["real_gdp_pct"]),
+            "arrayminus": list(top["real_gdp_pct"] - top["real_gdp_pct_low"]),
         }
-    fig = go.Figure(go.Bar(**bar))
-    fig.update_layout(title="Change in real GDP (welfare), %, full endowment GE", height=650)
-    parts = [result._repr_html_(), fig.to_html(full_html=False, include_plotlyjs="cdn")]
+    welfare = "Change in real GDP (welfare), %, full endowment GE"
+    layout: dict = {"title": welfare, "height": 650}
+    charts = [Chart(welfare, jsonable({"data": [bar], "layout": layout}))]
     ft = result.focus
     if ft is not None:
-        fig2 = go.Figure(
-            [
-                go.Bar(name="conditional", x=ft.index, y=ft["conditional_pct"]),
-                go.Bar(name="full endowment", x=ft.index, y=ft["full_pct"]),
-            ]
-        )
         a, b = result.scenario.focus
-        fig2.update_layout(title=f"Change in {a}–{b} trade, %", barmode="group")
-        parts.append(fig2.to_html(full_html=False, include_plotlyjs=False))
-    return "<!doctype html><meta charset='utf-8'><title>bilat scenario</title>" + "".join(parts)
+        title = f"Change in {a}–{b} trade, %"
+        x = list(ft.index)
+        traces = [
+            {"type": "bar", "name": "conditional", "x": x, "y": list(ft["conditional_pct"])},
+            {"type": "bar", "name": "full endowment", "x": x, "y": list(ft["full_pct"])},
+        ]
+        layout = {"title": title, "barmode": "group"}
+        charts.append(Chart(title, jsonable({"data": traces, "layout": layout})))
+    head = result.summary().split("\n\n")[0].splitlines()
+    sections = [
+        Section(
+            str(result.scenario.name),
+            [table(c.reset_index(), max_rows=None)],
+            intro=[line for line in head[1:] if line.strip()],
+        )
+    ]
+    return page(f"bilat scenario: {result.scenario.name}", sections, charts)
 
 
 def render(result, fmt: OutputFormat) -> str:  # type: ignore[no-untyped-def]

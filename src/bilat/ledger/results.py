@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,8 +135,6 @@ class LedgerResult:
         return f"<{type(self).__name__}: {self.title}; {len(self.table)} rows; {self.provenance}>"
 
     def _repr_html_(self) -> str:
-        foot = "".join(f"<p><small>{html.escape(line)}</small></p>" for line in self._footer())
-        return (
-            f"<div><strong>{html.escape(self.title)}</strong>"
-            f"{self.table.to_html(index=False, na_rep='–')}{foot}</div>"
-        )
+        from bilat.render.html import fragment, section_of
+
+        return fragment(section_of(self, _MAX_ROWS))

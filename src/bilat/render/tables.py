@@ -8,13 +8,9 @@ Rich's (wrapping of long text cells, alignment); what to keep is decided here.
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import sys
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO
 
 import pandas as pd
 from rich import box
@@ -22,29 +18,13 @@ from rich.console import Console
 from rich.table import Table
 
 from bilat.render import numbers
+from bilat.render.terminal import PIPE_WIDTH, terminal_width
 
 __all__ = ["PIPE_WIDTH", "Fitted", "fit", "terminal_width", "wrap"]
 
-PIPE_WIDTH = 100  # columns when the output is not a terminal (a pipe, a file)
-MIN_WIDTH = 40
 _TEXT_MAX = 60  # characters of a text cell (HS descriptions run to 250)
 _TEXT_MIN = 20  # a text column wraps, but not narrower than this
 _GAP = 3  # between columns: padding, the blank rule, padding
-
-
-def terminal_width(stream: IO[str] | None = None) -> int:
-    """``COLUMNS`` when it is set, else the terminal's width, else ``PIPE_WIDTH``."""
-    env = os.environ.get("COLUMNS", "")
-    if env.strip().isdigit() and int(env) > 0:
-        return max(MIN_WIDTH, int(env))
-    stream = stream if stream is not None else sys.stdout
-    try:
-        tty = stream.isatty()
-    except (AttributeError, ValueError):
-        tty = False
-    if tty:
-        return max(MIN_WIDTH, shutil.get_terminal_size((PIPE_WIDTH, 24)).columns)
-    return PIPE_WIDTH
 
 
 def wrap(text: str, width: int, indent: str = "") -> str:

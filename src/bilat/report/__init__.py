@@ -16,7 +16,7 @@ def render(p: Profile, fmt: str = "text", width: int | None = None) -> str:
     if fmt not in renderers:
         raise InputError(f"format {fmt!r} is not one of {', '.join(renderers)}")
     if fmt == "text":
-        from bilat.render.tables import terminal_width
+        from bilat.render.terminal import terminal_width
 
         return r.to_text(p, width or terminal_width())
     return renderers[fmt](p)
