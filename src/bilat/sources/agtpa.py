@@ -27,9 +27,8 @@ import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError
 from bilat.schema import FLOWS_SCHEMA, MANUFACTURING
-from bilat.sources import _tabular
-from bilat.sources._io import text_head
-from bilat.sources.base import FileInfo
+from bilat.sources import _csv_stream as cs
+from bilat.sources.base import Reader
 from bilat.sources.geodist import read_dta
 
 HEADER = ("exporter", "importer", "pair_id", "year", "trade")
@@ -38,74 +37,71 @@ RELEASE = "2016"
 MILLION = 1e6
 
 
-class AgtpaReader:
+class AgtpaReader(Reader):
     """The Advanced Guide panel (trade in USD millions) → the ``flows`` table."""
 
     format: ClassVar[str] = "agtpa"
     table: ClassVar[str] = "flows"
+    header = HEADER
+    source, dataset, release = "agtpa", "applications", RELEASE
     #: the panel holds intranational flows (exporter = importer) on purpose: GE needs them
     domestic_flows: ClassVar[bool] = True
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        """True for the header ``exporter,importer,pair_id,year,trade,…``."""
-        first = head.decode("utf-8", "replace").lstrip("\ufeff").partition("\n")[0]
-        return tuple(f.strip().strip('"') for f in first.split(","))[: len(HEADER)] == HEADER
-
-    def info(self, path: Path) -> FileInfo:
-        """Source ``agtpa``, dataset ``applications``, release ``2016``."""
-        return FileInfo("flows", "agtpa", "applications", RELEASE, self.format)
 
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """Validated flows in FLOWS_SCHEMA (trade × 1e6 to USD), streamed."""
         path = Path(path)
-        found = _tabular.header_fields(path, text_head(path))
-        _tabular.check_columns(path, found, REQUIRED)
-        layout = _tabular.Layout(
-            {
-                "exporter": pa.string(),
-                "importer": pa.string(),
-                "year": pa.float64(),
-                "trade": pa.float64(),
-            }
-        )
-        codes = _tabular.CountryCodes(path)
-        for line, batch in _tabular.batches(path, layout):
-            _tabular.require_values(path, batch, line, "trade", non_negative=True)
-            year = _tabular.year_column(path, batch, line, "year")
-            exporter, exporter_ok = codes.normalise(batch, "exporter", line, upper=True)
-            importer, importer_ok = codes.normalise(batch, "importer", line, upper=True)
+        layout = _layout(path)
+        types = {
+            "exporter": pa.string(),
+            "importer": pa.string(),
+            "year": pa.float64(),
+            "trade": pa.float64(),
+        }
+        codes = cs.CountryCodes(path)
+        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
+            locate = layout.locator(start)
+            cs.require_values(path, batch, "trade", locate, non_negative=True)
+            year = cs.year_column(path, batch, "year", locate)
+            exporter, exporter_ok = codes.normalise(batch, "exporter", locate, upper=True)
+            importer, importer_ok = codes.normalise(batch, "importer", locate, upper=True)
             n = batch.num_rows
 
             yield pa.RecordBatch.from_arrays(
                 [
                     year,
-                    _tabular.constant("A", n),
+                    cs.constant("A", n),
                     exporter,
                     importer,
-                    _tabular.constant(MANUFACTURING, n),
-                    _tabular.constant(None, n),
+                    cs.constant(MANUFACTURING, n),
+                    cs.constant(None, n),
                     pc.multiply(batch.column("trade"), MILLION),
                     pa.nulls(n, pa.float64()),
-                    _tabular.constant(None, n),
-                    _tabular.constant("X", n),
-                    _tabular.constant("reconciled", n),
+                    cs.constant(None, n),
+                    cs.constant("X", n),
+                    cs.constant("reconciled", n),
                     pc.invert(pc.and_(exporter_ok, importer_ok)),
-                    _tabular.constant("agtpa", n),
-                    _tabular.constant(RELEASE, n),
+                    cs.constant("agtpa", n),
+                    cs.constant(RELEASE, n),
                 ],
                 schema=FLOWS_SCHEMA,
             )
 
 
+def _layout(path: Path) -> cs.Layout:
+    layout = cs.sniff_layout(path, delimiters=",")
+    cs.check_columns(path, layout.columns, REQUIRED)
+    return layout
+
+
 def read_panel(path: str | Path) -> pd.DataFrame:
     """The whole panel with its covariates; ``year`` int, ``trade`` still in USD millions."""
     path = Path(path)
-    found = _tabular.header_fields(path, text_head(path))
-    _tabular.check_columns(path, found, REQUIRED)
-    layout = _tabular.Layout(
-        {c: pa.string() if c in ("exporter", "importer") else pa.float64() for c in found}
-    )
-    table = pa.Table.from_batches([batch for _, batch in _tabular.batches(path, layout)])
+    layout = _layout(path)
+    types = {
+        c: pa.string() if c in ("exporter", "importer") else pa.float64() for c in layout.columns
+    }
+    batches = [batch for _, batch in cs.iter_batches(path, layout, types, **cs.TABULAR)]
+    table = pa.Table.from_batches(batches)
     return _tidy_panel(path, table.to_pandas())
 
 
@@ -118,7 +114,7 @@ def read_dta_panel(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     frame = read_dta(path)
     frame.columns = [c.lower() for c in frame.columns]
-    _tabular.check_columns(path, list(frame.columns), REQUIRED, line=None)
+    cs.check_columns(path, list(frame.columns), REQUIRED, line=None)
     return _tidy_panel(path, frame)
 
 
