@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError
-from bilat.schema import FLOWS_SCHEMA, MANUFACTURING
+from bilat.schema import AGTPA_COVARIATES, AGTPA_PANEL_SCHEMA, FLOWS_SCHEMA, MANUFACTURING
 from bilat.sources import _csv_stream as cs
 from bilat.sources.base import Reader
 from bilat.sources.geodist import read_dta
@@ -85,6 +85,78 @@ class AgtpaReader(Reader):
                 ],
                 schema=FLOWS_SCHEMA,
             )
+
+
+class AgtpaPanelReader(Reader):
+    """The Advanced Guide panel with its covariates → the ``agtpa_panel`` table (trade in USD
+    millions, as the book's estimations use it): the book's replications read it from the
+    store (``bilat.scenarios.book``)."""
+
+    format: ClassVar[str] = "agtpa-panel"
+    table: ClassVar[str] = "agtpa_panel"
+    header = HEADER
+    source, dataset, release = "agtpa", "applications", RELEASE
+
+    def options(self) -> str:
+        """The same file also fills ``flows`` (``AgtpaReader``): a distinct identity, so that
+        adding it for the panel is not taken for the flows already added."""
+        return "table=agtpa_panel"
+
+    def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
+        """The panel in AGTPA_PANEL_SCHEMA, streamed; the checks of :func:`read_panel`."""
+        path = Path(path)
+        layout = _layout(path)
+        present = [c for c in AGTPA_COVARIATES if c in layout.columns]
+        types = {
+            "exporter": pa.string(),
+            "importer": pa.string(),
+            "pair_id": pa.float64(),
+            "year": pa.float64(),
+            "trade": pa.float64(),
+            **dict.fromkeys(present, pa.float64()),
+        }
+        codes = cs.CountryCodes(path)
+        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
+            locate = layout.locator(start)
+            cs.require_values(path, batch, "trade", locate, non_negative=True)
+            year = cs.year_column(path, batch, "year", locate)
+            codes.normalise(batch, "exporter", locate, upper=True)  # known codes only
+            codes.normalise(batch, "importer", locate, upper=True)
+            n = batch.num_rows
+            names = batch.schema.names
+            pair = batch.column("pair_id") if "pair_id" in names else pa.nulls(n, pa.float64())
+            columns = {
+                "exporter": batch.column("exporter"),
+                "importer": batch.column("importer"),
+                "pair_id": pc.cast(pair, pa.int64()),
+                "year": year,
+                "trade": batch.column("trade"),
+                **{
+                    c: batch.column(c) if c in names else pa.nulls(n, pa.float64())
+                    for c in AGTPA_COVARIATES
+                },
+                "source": cs.constant("agtpa", n),
+                "release": cs.constant(RELEASE, n),
+            }
+            yield pa.RecordBatch.from_arrays(
+                [columns[f.name] for f in AGTPA_PANEL_SCHEMA], schema=AGTPA_PANEL_SCHEMA
+            )
+
+
+def panel_frame(table: pa.Table) -> pd.DataFrame:
+    """The ``agtpa_panel`` store table as :func:`read_panel` returns the file: the file's
+    columns (covariates the file lacked left out), ``year`` and ``pair_id`` int64."""
+    frame = table.drop_columns(["source", "release"]).to_pandas()
+    empty = [c for c in AGTPA_COVARIATES if frame[c].isna().all()]
+    frame = frame.drop(columns=empty)
+    frame["year"] = frame["year"].astype("int64")
+    for column in ("exporter", "importer"):
+        frame[column] = frame[column].astype("string")
+    if frame["pair_id"].notna().all():
+        frame["pair_id"] = frame["pair_id"].astype("int64")
+    else:
+        frame = frame.drop(columns=["pair_id"])
+    return frame
 
 
 def _layout(path: Path) -> cs.Layout:
