@@ -33,7 +33,6 @@ def main() -> None:
     from bilat.scenarios import book
     from bilat.scenarios.ge import AgreementChange, simulate
     from bilat.scenarios.gravity import estimate, two_stage_costs
-
     from bilat.settings import bundle_path
 
     # the bundle's file, as the store would hold it (tests/scenarios check the two agree)
