@@ -8,20 +8,6 @@ from typing import Any
 import pandas as pd
 
 _MAX_ROWS = 25
-_MAX_TEXT = 48  # characters of a description shown in text output (HS wording runs long)
-
-
-def _shorten_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Long text cells cut to ``_MAX_TEXT`` characters, for terminal tables only."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(
-                lambda v: (
-                    v[: _MAX_TEXT - 1] + "…" if isinstance(v, str) and len(v) > _MAX_TEXT else v
-                )
-            )
-    return out
 
 
 def format_number(value: float) -> str:
@@ -120,15 +106,14 @@ class LedgerResult:
         return lines
 
     def __str__(self) -> str:
-        with pd.option_context("display.width", 160, "display.max_columns", 30):
-            shown = _shorten_text(self.table.head(_MAX_ROWS))
-            body = (
-                shown.to_string(index=False, float_format=format_number, na_rep="–")
-                if len(shown)
-                else "(no rows)"
-            )
-            if len(self.table) > _MAX_ROWS:
-                body += f"\n… {len(self.table) - _MAX_ROWS} more rows (see .to_frame())"
+        # numbers in words and a table fitted to 100 columns, as the CLI prints it
+        from bilat.render.tables import fit
+
+        if not len(self.table):
+            body = "(no rows)"
+        else:
+            shown = fit(self.table, 100, max_rows=_MAX_ROWS, see_all="see .to_frame()")
+            body = "\n".join([shown.text, *shown.notes])
         return "\n".join([self.title, body, *self._footer()])
 
     def __repr__(self) -> str:

@@ -50,26 +50,27 @@ def _shorten(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-def _min_widths(cells: pd.DataFrame, heads: Sequence[str], numeric: Sequence[bool]) -> list[int]:
+Cells = dict[str, list[str]]  # column → its cells as text (plain lists: cheaper than a frame)
+
+
+def _min_widths(cells: Cells, heads: Sequence[str], numeric: Sequence[bool]) -> list[int]:
     """Each column's narrowest: numbers whole; text and headers wrapped at words (text cells
     to no fewer than ``_TEXT_MIN`` characters)."""
     out = []
-    for col, head, num in zip(cells.columns, heads, numeric, strict=True):
-        longest = max((len(v) for v in cells[col].tolist()), default=0)
+    for col, head, num in zip(cells, heads, numeric, strict=True):
+        longest = max((len(v) for v in cells[col]), default=0)
         word = max((len(w) for w in head.split()), default=0)
         out.append(max(longest, word) if num else max(word, min(longest, _TEXT_MIN)))
     return out
 
 
-def _widths(
-    cells: pd.DataFrame, heads: Sequence[str], numeric: Sequence[bool], width: int
-) -> list[int]:
+def _widths(cells: Cells, heads: Sequence[str], numeric: Sequence[bool], width: int) -> list[int]:
     """Each column's width: natural when the table fits; else the widest column above its
     narrowest loses a character at a time (text wraps first, since it is widest)."""
     least = _min_widths(cells, heads, numeric)
     widths = [
-        max(len(head), max((len(v) for v in cells[col].tolist()), default=0))
-        for col, head in zip(cells.columns, heads, strict=True)
+        max(len(head), max((len(v) for v in cells[col]), default=0))
+        for col, head in zip(cells, heads, strict=True)
     ]
     room = width - _GAP * (len(widths) - 1)
     while sum(widths) > room:
@@ -81,23 +82,28 @@ def _widths(
     return widths
 
 
-def _render(cells: pd.DataFrame, heads: Sequence[str], numeric: Sequence[bool], width: int) -> str:
+def _render(cells: Cells, heads: Sequence[str], numeric: Sequence[bool], width: int) -> str:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
     for head, num, w in zip(heads, numeric, _widths(cells, heads, numeric, width), strict=True):
         table.add_column(
             head, justify="right" if num else "left", width=w, overflow="fold", header_style=""
         )
-    for row in cells.itertuples(index=False):
+    for row in zip(*cells.values(), strict=True):
         table.add_row(*row)
     console = Console(
-        file=io.StringIO(), width=width, color_system=None, emoji=False, highlight=False
+        file=io.StringIO(),
+        width=width,
+        color_system=None,
+        emoji=False,
+        highlight=False,
+        markup=False,  # a "[HS 27]" in a cell is text
     )
     with console.capture() as cap:
         console.print(table)
     return "\n".join(line.rstrip() for line in cap.get().splitlines()).strip("\n")
 
 
-def _min_width(cells: pd.DataFrame, heads: Sequence[str], numeric: Sequence[bool]) -> int:
+def _min_width(cells: Cells, heads: Sequence[str], numeric: Sequence[bool]) -> int:
     """The narrowest the whole table can be."""
     return sum(_min_widths(cells, heads, numeric)) + _GAP * (len(heads) - 1)
 
@@ -157,13 +163,13 @@ def fit(
         text = numbers.cell(col, v)
         return _shorten(text, _TEXT_MAX) if not numeric[col] else text
 
-    cells = pd.DataFrame({c: [fmt(c, v) for v in df[c]] for c in df.columns}, dtype=object)
-    columns = list(cells.columns)
+    cells: Cells = {c: [fmt(c, v) for v in df[c].tolist()] for c in df.columns}
+    columns = list(cells)
     # a secondary column with one value throughout says it once, as a note
     for c in [c for c in secondary if c in columns]:
-        if len(cells) > 1 and cells[c].nunique() == 1:
+        if len(df) > 1 and len(set(cells[c])) == 1:
             columns.remove(c)
-            notes.insert(0, f"{headers.get(c, c.replace('_', ' '))}: {cells[c].iloc[0]}")
+            notes.insert(0, f"{headers.get(c, c.replace('_', ' '))}: {cells[c][0]}")
     order = [c for c in secondary if c in columns]
     order += [c for c in reversed(columns) if c not in order and c != columns[0]]
     dropped: list[str] = []
@@ -173,7 +179,7 @@ def fit(
 
     while len(columns) > 1:
         nums = [numeric[c] for c in columns]
-        if _min_width(cells[columns], heads(columns), nums) <= width:
+        if _min_width({c: cells[c] for c in columns}, heads(columns), nums) <= width:
             break
         victim = order.pop(0)
         columns.remove(victim)
@@ -181,5 +187,6 @@ def fit(
     if dropped:
         names = ", ".join(headers.get(c, c.replace("_", " ")) for c in dropped)
         notes.append(f"not shown for width: {names} ({see_all}, or a wider terminal)")
-    text = _render(cells[columns], heads(columns), [numeric[c] for c in columns], width)
-    return Fitted(text, tuple(dropped), len(cells), total, tuple(notes))
+    shown = {c: cells[c] for c in columns}
+    text = _render(shown, heads(columns), [numeric[c] for c in columns], width)
+    return Fitted(text, tuple(dropped), len(df), total, tuple(notes))

@@ -149,6 +149,9 @@ def section_text(
         if col in frame:
             frame = frame.assign(**{col: frame[col].map(lambda v: _reporter(v, a, b))})
     lines = [wrap(result.title, width)]
+    told = getattr(result, "summary", None)
+    if callable(told):  # a target's paragraph: required growth, progress, verdict
+        lines.append(wrap(str(told()), width))
     head = getattr(result, "headline", "")
     if isinstance(head, str) and head and isinstance(getattr(result, "value", None), float):
         lines.append(wrap(_headline(result), width))
@@ -220,8 +223,6 @@ def to_text(p: Profile, width: int = PIPE_WIDTH) -> str:
     for name, result in _all(p).items():
         parts.append(section_text(result, width, name=name, p=p, previous_data=previous, seen=seen))
         previous = str(result.provenance)
-        if name == "target":
-            parts.append(wrap(result.summary(), width))  # type: ignore[attr-defined]
         parts.append("")
     for name, why in p.missing.items():
         parts.append(wrap(f"[not available] {name}: {why}", width, indent="  "))
