@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -12,9 +11,11 @@ import pandas as pd
 from bilat.scenarios.effects import AgreementEffect, DistanceElasticity
 from bilat.scenarios.ge import GEResult
 from bilat.scenarios.ge.results import COUNTRY_COLUMNS, WELFARE_TEXT
+from bilat.scenarios.ge.shocks import DistanceChange, sides
 from bilat.scenarios.uncertainty import Uncertainty
 
 if TYPE_CHECKING:
+    from bilat.scenarios.ge import Baseline
     from bilat.scenarios.scenario import Scenario
 
 
@@ -49,8 +50,6 @@ class ScenarioResult:
     @property
     def routes(self) -> pd.DataFrame | None:
         """Trade between the sides of each distance shock (route): USD, %, intervals when drawn."""
-        from bilat.scenarios.scenario import route_blocs
-
         blocs = route_blocs(self.scenario, self.ge.baseline)
         if not blocs:
             return None
@@ -210,16 +209,29 @@ class ScenarioResult:
         return f"<ScenarioResult {self.scenario.name!s}: {self.ge.baseline.n} economies{eff}{unc}>"
 
     def _repr_html_(self) -> str:
-        parts = [
-            f"<h3>{html.escape(self.scenario.name)}</h3>",
-            "<ul>" + "".join(f"<li>{html.escape(a)}</li>" for a in self.assumptions) + "</ul>",
-        ]
-        routes = self.routes
-        if routes is not None:
-            parts.append(routes.round(3).to_html())
+        from bilat.render.html import Section, fragment, table
+
+        tables = []
+        if self.routes is not None:
+            tables.append(table(self.routes.reset_index(), caption="routes"))
         if self.focus is not None:
-            parts.append(self.focus.round(3).to_html())
+            tables.append(table(self.focus.reset_index(), caption="the focus pair"))
         c = self.countries
         order = c["real_gdp_pct"].abs().sort_values(ascending=False).index
-        parts.append(c.loc[order].round(3).to_html())
-        return "".join(parts)
+        tables.append(table(c.loc[order].reset_index(), caption="by country"))
+        return fragment(Section(str(self.scenario.name), tables, intro=list(self.assumptions)))
+
+
+def route_blocs(
+    scenario: Scenario, baseline: Baseline
+) -> list[tuple[str, frozenset[str], str, frozenset[str] | None]]:
+    """For each distance shock: (name A, members A, name B, members B) in the baseline."""
+    out = []
+    for s in scenario.shocks:
+        if not isinstance(s, DistanceChange):
+            continue
+        a, b, _ = sides(baseline, s.side_a, s.side_b, s.label, s.groups)
+        na = "+".join(s.side_a)
+        nb = "+".join(s.side_b) if s.side_b else ""
+        out.append((na, frozenset(a), nb, frozenset(b) if s.side_b else None))
+    return list(dict.fromkeys(out))

@@ -8,7 +8,6 @@ scenario shock ``type = "route"`` names a route of its own file or of a shipped 
 from __future__ import annotations
 
 import difflib
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -80,7 +79,9 @@ class Route:
         return f"{self.id}: {self.name} — {self.shock()}"
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(str(self))}</p>"
+        from bilat.render.html import Section, fragment
+
+        return fragment(Section(str(self), []))
 
 
 def _text_list(value: Any, field: str, where: str) -> tuple[str, ...]:
@@ -182,13 +183,13 @@ def parse_routes(
 
 def read_routes(path: str | Path) -> tuple[Route, ...]:
     """The routes of one TOML file (a route table or a scenario file with [[route]] tables)."""
-    from bilat.scenarios.scenario import _groups, _Where
     from bilat.scenarios.schema import validate_routes
+    from bilat.scenarios.toml_places import Where, groups_table
 
     p = Path(path)
     raw, text = read_toml(p)
     validate_routes(raw, text, p)
-    defined = _groups(raw.get("groups"), _Where(p, text))
+    defined = groups_table(raw.get("groups"), Where(p, text))
     return parse_routes(raw, text, p, defined)
 
 

@@ -15,6 +15,7 @@ boundary of a public ledger function.
 
 from __future__ import annotations
 
+import abc
 import os
 import threading
 from collections.abc import Callable, Hashable
@@ -52,6 +53,15 @@ MANIFEST = "manifest.json"
 ANSWERS_KEPT = 1024
 #: compiled SQL kept per store state
 COMPILED_KEPT = 512
+
+
+class SessionOwner(abc.ABC):
+    """What has a session of its own: a ``Store`` (``Store(path).session``)."""
+
+    @property
+    @abc.abstractmethod
+    def session(self) -> StoreSession:
+        """The owner's session."""
 
 
 class StoreSession:
@@ -406,11 +416,9 @@ _TABLE_LOCK = threading.Lock()
 def session_of(data: DataLike) -> StoreSession:
     """The session of what a caller passed: a session as is, a ``Store``'s own session, or a
     session over an Ibis flows table; InputError naming the type otherwise."""
-    from bilat.store.store import Store
-
     if isinstance(data, StoreSession):
         return data
-    if isinstance(data, Store):
+    if isinstance(data, SessionOwner):
         return data.session
     if isinstance(data, ir.Table):
         key = data.op()
@@ -425,4 +433,4 @@ def session_of(data: DataLike) -> StoreSession:
     )
 
 
-__all__ = ["Data", "DataLike", "SparkStore", "StoreSession", "session_of"]
+__all__ = ["Data", "DataLike", "SessionOwner", "SparkStore", "StoreSession", "session_of"]

@@ -25,17 +25,19 @@ from bilat.schema import DERIVED_SCHEMAS, SCHEMAS, TABLE_SCHEMAS
 from bilat.settings import store_path
 from bilat.sources._io import check_path
 from bilat.sources.base import Reader
-from bilat.sources.registry import detect, get_reader
+from bilat.sources.registry import detect, detect_all, get_reader
 from bilat.store import constants as const
 from bilat.store import coverage
 from bilat.store import manifest as mf
 from bilat.store import serving as serving_copy
 from bilat.store.engines import engine_setting
-from bilat.store.session import StoreSession
+from bilat.store.session import SessionOwner, StoreSession
 from bilat.store.writer import StagedPart, stage
 
 if TYPE_CHECKING:
     import ibis
+
+    from bilat.reference.hs import HsTables
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +67,7 @@ class FileResult:
         )
 
 
-class Store:
+class Store(SessionOwner):
     """A folder of Parquet files plus a manifest; open one with ``Store(path)``.
 
     ``path`` defaults to ``BILAT_STORE`` or a per-user data folder. Reading never changes
@@ -79,6 +81,10 @@ class Store:
         self._manifest_cache: tuple[bytes, mf.Manifest] | None = None
         self._session: StoreSession | None = None
         self._session_lock = threading.Lock()
+        # HS conversions read this store's concordance tables once it holds them
+        from bilat.reference import hs
+
+        hs.offer(self.hs_tables)
 
     @property
     def session(self) -> StoreSession:
@@ -228,9 +234,10 @@ class Store:
         found: list[tuple[Path, Reader]] = []
         for p in sorted(q for q in root.rglob("*") if q.is_file()):
             try:
-                found.append((p, detect(p)))
+                # every table a file fills (the Advanced Guide panel: flows and agtpa_panel)
+                found.extend((p, reader) for reader in detect_all(p))
             except BilatError:
-                continue  # READMEs, reference tables and other files that are not store data
+                continue  # READMEs and other files that are not store data
         results: list[FileResult] = []
         try:
             for n, (path, reader) in enumerate(found):
@@ -492,6 +499,13 @@ class Store:
     def derived_ready(self) -> bool:
         """True when every flows partition has each derived table (``StoreSession``)."""
         return self.session.derived_ready
+
+    def hs_tables(self) -> HsTables | None:
+        """The HS descriptions and concordances ingested here (``bilat.reference.hs``), or
+        None when the store holds none; kept per manifest generation."""
+        from bilat.store.reference import hs_tables
+
+        return hs_tables(self)
 
     def table(self, name: str) -> ibis.Table:
         """The Ibis expression of a table (``StoreSession.table``)."""
