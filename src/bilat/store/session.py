@@ -263,6 +263,14 @@ class StoreSession:
             self._compiled[k] = sql
         return sql
 
+    def prepared(self, expr: ir.Table, key: Hashable, stand_ins: tuple[str, ...]) -> str | None:
+        """The DuckDB SQL of ``expr`` with its ``stand_ins`` (string literals standing for the
+        values of a question) as bound parameters ``$1, $2 …``, kept per state under ``key``;
+        None when the session does not run SQL or a stand-in is not a plain literal. Run it with
+        ``run_sql(sql, expr, params)``: a prepared statement, compiled once per question shape."""
+        sql = self.compiled(expr, key)
+        return None if sql is None else duck.with_parameters(sql, stand_ins)
+
     def run_sql(self, sql: str, expr: ir.Table, params: list[object] | None = None) -> pd.DataFrame:
         """Run SQL compiled from ``expr`` (``compiled``) with bound ``params`` ($1, $2 …) on
         this session's DuckDB connection; the frame has ``expr``'s column types."""

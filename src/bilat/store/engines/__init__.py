@@ -66,7 +66,9 @@ class EngineError(BilatError, RuntimeError):
 
 def engine_of(expr: ir.Expr) -> str:
     """The name of the engine an expression runs on (``duckdb``, ``pyspark`` …)."""
-    backend = expr._find_backend(use_default=True)
+    import ibis
+
+    backend = ibis.get_backend(expr)
     return str(getattr(backend, "name", type(backend).__module__))
 
 

@@ -55,6 +55,22 @@ def connect(root: Path, manifest: mf.Manifest) -> tuple[ibis.BaseBackend, Path |
     return con, wait
 
 
+def with_parameters(sql: str, stand_ins: tuple[str, ...]) -> str | None:
+    """``sql`` with each stand-in string literal (``'zz-economy-a'`` …) made a bound parameter
+    ``$1``, ``$2`` …, or None when a stand-in does not appear as a plain literal.
+
+    Done once per compiled query: the values are then bound by DuckDB at each run
+    (``run_sql(..., params)``), never pasted into the SQL text.
+    """
+    out = sql
+    for n, stand_in in enumerate(stand_ins, 1):
+        literal = "'" + stand_in.replace("'", "''") + "'"
+        if literal not in out:
+            return None
+        out = out.replace(literal, f"${n}")
+    return out
+
+
 def run_sql(
     backend: ibis.BaseBackend, sql: str, expr: ir.Table, params: list[object] | None = None
 ) -> pd.DataFrame:
@@ -62,7 +78,7 @@ def run_sql(
     frame has ``expr``'s column types."""
     con = backend.con  # type: ignore[attr-defined]
     if params:
-        return to_pandas(expr, con.execute(sql, params).fetch_arrow_table())
+        return to_pandas(expr, con.sql(sql, params=params).to_arrow_table())
     return to_pandas(expr, con.sql(sql).to_arrow_table())
 
 
@@ -70,6 +86,7 @@ def to_pandas(expr: ir.Table, table: object) -> pd.DataFrame:
     """Arrow result to pandas with the expression's types, as ibis's DuckDB backend does."""
     import pyarrow.types as pat
     from ibis.backends.duckdb.converter import DuckDBPandasData
+    from ibis.formats.pandas import PandasData
 
     def plain(col: object) -> bool:
         t = col.type  # type: ignore[attr-defined]
@@ -91,5 +108,8 @@ def to_pandas(expr: ir.Table, table: object) -> pd.DataFrame:
             # numpy-backed (floats with NULLs become NaN), never Arrow-backed: a report then
             # iterates and groups plain arrays
             cols[name] = col.to_pandas(types_mapper=None)
-    df = DuckDBPandasData.convert_table(pd.DataFrame(cols), expr.schema())
-    return expr.__pandas_result__(df)
+    schema = expr.schema()
+    # DuckDB's conversion of its own types, then the generic one ibis ends every result with
+    return PandasData.convert_table(
+        DuckDBPandasData.convert_table(pd.DataFrame(cols), schema), schema
+    )
