@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.claims.real.corpus import Article, GoldClaim, load_articles
+from tests.claims.real.corpus import HELD_OUT, Article, GoldClaim, load_articles
 
 from bilat.claims.extract import extract_document
 from bilat.claims.model import Claim
@@ -199,12 +199,18 @@ def score_article(a: Article, s: Score) -> None:
         s.errors.append(f"{a.id} spurious{f' ({cat})' if cat else ''}: {p} <- {p.value_text!r}")
 
 
-SPLITS: tuple[str, ...] = ("dev", "dev2", "heldout")
-NAMES = {"dev": "dev", "dev2": "dev2", "heldout": "held-out"}
+SPLITS: tuple[str, ...] = ("dev", "dev2", "dev3", "heldout", "heldout2")
+NAMES = {
+    "dev": "dev",
+    "dev2": "dev2",
+    "dev3": "dev3",
+    "heldout": "held-out",
+    "heldout2": "held-out 2",
+}
 
 
 def run(splits: Sequence[str] = SPLITS) -> dict[str, Score]:
-    """Scores for each split asked for (dev, dev2, held-out)."""
+    """Scores for each split asked for (dev, dev2, dev3, held-out, held-out 2)."""
     out = {k: Score() for k in splits}
     for a in load_articles():
         if a.split in out:
@@ -292,7 +298,7 @@ def score_verdicts(scores: dict[str, Score], bundle: Path) -> dict[str, VerdictS
                     "approximately",
                 }
                 vs.right += ok
-                if not ok and split != "heldout":
+                if not ok and split not in HELD_OUT:
                     vs.misses.append(
                         f"{a.id} {a.claims[gi].value_text!r}: gold {g.verdict} ({g.why}), "
                         f"got {c.verdict}: {c.reason}"
@@ -301,7 +307,7 @@ def score_verdicts(scores: dict[str, Score], bundle: Path) -> dict[str, VerdictS
                 vs.uncovered += 1
                 if c.verdict in GRADED:
                     vs.graded_uncovered += 1
-                    if split != "heldout":
+                    if split not in HELD_OUT:
                         vs.misses.append(
                             f"{a.id} {a.claims[gi].value_text!r}: not covered, got {c.verdict}"
                         )
@@ -339,7 +345,9 @@ def main(argv: list[str] | None = None) -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument(
-        "--errors", action="store_true", help="list dev and dev2 errors (never held-out)"
+        "--errors",
+        action="store_true",
+        help="list dev, dev2 and dev3 errors (never held-out or held-out 2)",
     )
     ap.add_argument(
         "--verdicts",
@@ -350,7 +358,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--splits",
         default=",".join(SPLITS),
-        help="comma-separated splits to score (default: dev,dev2,heldout)",
+        help="comma-separated splits to score (default: all five)",
     )
     args = ap.parse_args(argv)
     splits = tuple(s for s in args.splits.split(",") if s)
@@ -376,8 +384,8 @@ def main(argv: list[str] | None = None) -> None:
         print("\n## Verdicts against the bundle (penppml totals, every 4th year to 2016)\n")
         print(verdict_report(verdicts))
     if args.errors:
-        for k in ("dev", "dev2"):
-            if k in scores:
+        for k in scores:
+            if k not in HELD_OUT:
                 print(f"\n## {k} errors\n")
                 print("\n".join(scores[k].errors))
                 if verdicts and k in verdicts:
