@@ -21,9 +21,9 @@ from typing import Literal
 
 __all__ = [
     "ARTICLES",
+    "HELD_OUT",
     "KINDS",
     "NON_CLAIM_CATEGORIES",
-    "HELD_OUT",
     "SECOND",
     "SPLITS",
     "Article",
