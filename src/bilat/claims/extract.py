@@ -1318,7 +1318,7 @@ def _period(
     near = [
         p
         for p in periods
-        if p.role in {"base", "since", "prevmonth", "sameyear"}
+        if p.role in {"base", "since", "prevmonth", "monthbase", "sameyear"}
         and fig.end <= p.start <= fig.end + 40
     ]
     frm = re.match(r"\s+from (?:about |around )?(?:US)?\$[\d.,]+\s*[a-z]*\s+", s[fig.end :])
@@ -1332,6 +1332,8 @@ def _period(
         p0 = near[0]
         if p0.role == "prevmonth":
             base = _previous_month(period)
+        elif p0.role == "monthbase":
+            base = _month_before(period, int(p0.base or 0))
         elif p0.role == "sameyear" and len(set(re.findall(r"\d{4}", period))) == 1:
             base = re.sub(r"\d{4}", p0.base or "", period)
         elif p0.base:
@@ -1345,6 +1347,18 @@ def _period(
     ):
         period = re.sub(r"\d{4}", near[0].base or "", period)
     return period, base
+
+
+def _month_before(period: str, month: int) -> str | None:
+    """The named month at or before a month period ("2024-08", July -> "2024-07"; "2021-01",
+    December -> "2020-12")."""
+    m = re.fullmatch(r"(\d{4}|\?{4})-(\d\d)", period)
+    if not m or not 1 <= month <= 12:
+        return None
+    y = m[1]
+    if month >= int(m[2]) and y.isdigit():
+        y = str(int(y) - 1)
+    return f"{y}-{month:02d}"
 
 
 def _previous_month(period: str) -> str | None:

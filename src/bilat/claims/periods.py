@@ -32,6 +32,7 @@ PeriodRole = Literal[
     "record",
     "anaphor",
     "prevmonth",
+    "monthbase",
     "sameyear",
 ]
 
@@ -61,8 +62,9 @@ class PeriodMention:
     role: ``point`` (the period of a figure), ``range`` (between A and B: period B, base A),
     ``since``/``base`` (a comparison base), ``target`` ("by 2020"), ``now`` (the latest full year),
     ``same`` ("over the same period"), ``yoy`` ("year on year": base is a year earlier),
-    ``prevmonth`` ("from the previous month": base is the month before), ``sameyear`` ("during the
-    same period in 2014": the passage's period in that year, whose year is ``base``).
+    ``prevmonth`` ("from the previous month": base is the month before), ``monthbase``
+    ("compared to July" with no year: base is that month, ``base`` its number), ``sameyear``
+    ("during the same period in 2014": the passage's period in that year, whose year is ``base``).
     """
 
     start: int
@@ -170,10 +172,21 @@ _PATTERNS: list[tuple[str, str]] = [
     ("ytd", rf"\b(?i:through|up to|up till) (?P<m2>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?\b"),
     (
         "mbase",
-        rf"\b(?:compared (?:with|to)|against|from|over|than) (?:the same month (?:of|in) )?"
+        rf"\b(?:compared (?:with|to)|against|from|over|than)(?: in)? (?:the same month (?:of|in) )?"
         rf"(?P<m>{_MONTH_NAME}) (?:in |of )?(?P<y>{_YEAR})\b",
     ),
-    ("prevmonth", r"\b(?:from|on|over) the previous month\b|\bmonth[- ]on[- ]month\b"),
+    # "decreased by 10.1% compared to July", "up 19.9 percent from August": a month with no year
+    # is the base of a month-on-month change, not the figure's period
+    (
+        "mbase0",
+        rf"\b(?:compared (?:with|to)|against|from|over|than)(?: in)? (?P<m>{_MONTH_NAME})\b"
+        r"(?! ?(?:\d|to\b|through\b|-|until\b|till\b))",
+    ),
+    (
+        "prevmonth",
+        r"\b(?:from|on|over) the previous month\b|\bmonth[- ]on[- ]month\b|"
+        r"\bon a monthly basis\b|\bover the month\b",
+    ),
     # "during the same period in 2014": the passage's period, in another year
     ("sameyear", rf"\b(?:during |in |for )?the same period (?:of |in )(?P<y>{_YEAR})\b"),
     # "for the whole year": the year the passage is about
@@ -305,6 +318,8 @@ def _mention(
         return PeriodMention(s, e, None, "base", f"{gd['y']}-{MONTHS[gd['m'].lower()]:02d}")
     if kind == "prevmonth":
         return PeriodMention(s, e, None, "prevmonth")
+    if kind == "mbase0":
+        return PeriodMention(s, e, None, "monthbase", f"{MONTHS[gd['m'].lower()]:02d}")
     if kind == "sameyear":
         return PeriodMention(s, e, None, "sameyear", gd["y"])
     if kind == "wholeyear":
