@@ -26,7 +26,7 @@ __all__ = ["extract", "extract_document"]
 _TRADE = re.compile(
     r"\b(?:trade[sd]?|trading|turnover|exports?|exported|exporting|imports?|imported|importing|shipments?|"
     r"purchases|surplus|deficit|partners?|buyers?|supplier|buys|sells|sales of|market|shipped|"
-    r"importers?|exporters?)\b",
+    r"importers?|exporters?|(?:positive|negative) balance)\b",
     re.IGNORECASE,
 )
 # A figure next to one of these is about something else.
@@ -83,7 +83,9 @@ _TURNOVER_WORD = re.compile(
     re.IGNORECASE,
 )
 _BALANCE_WORD = re.compile(
-    r"\b(?:surplus(?:es)?|deficits?|trade balance|imbalance)\b", re.IGNORECASE
+    # "The positive balance of Russia increased by 48%" (TASS): a surplus in other words
+    r"\b(?:surplus(?:es)?|deficits?|trade balance|imbalance|(?:positive|negative) balance)\b",
+    re.IGNORECASE,
 )
 # a change named after its figure: "a 15.7 percent fall", "a 6.5 percent decrease", "20 % growth"
 # Words that make a money figure a goal or a forecast, when no target year follows it.
@@ -488,6 +490,8 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         )
         # "In 2017, this figure increased by 20.8%": the figure of the claim before
         or re.search(r"\b(?:this|that) figure\b", s)
+        # "In 2023, the figure reached a record high of $240.11 bln" (TASS, after a 2022 level)
+        or re.search(r"^(?:In \d{4}, )?the figure (?:reached|rose|grew|fell|increased|stood)\b", s)
     )
     if ctx.claim_age > 1 and ctx.last_claim is not None:
         # "It was almost double the amount shipped by Saudi Arabia" two sentences after the last
@@ -1018,8 +1022,19 @@ def _economies(
             # "The figure made up 6.3 percent of the country's total export turnover"
             return ctx.last_claim.economies
         return found
-    if kind == "balance":
+    if kind == "balance" or (kind == "change" and flow == "balance"):
         owner = None
+        bal_of = list(_BALANCE_WORD.finditer(s, 0, fig.start))
+        of = re.match(r"\s+of\s+(?:the\s+)?", s[bal_of[-1].end() :]) if bal_of else None
+        if of:
+            # "The positive balance of Russia", "... of the Russian side": the owner follows
+            at = bal_of[-1].end() + of.end()
+            owner = next((m for m in concrete if m.start == at), None)
+        if owner is not None:
+            partner = next((m for m in concrete if m.code != owner.code), None)
+            o = partner.code if partner else _counterpart(ctx, owner.code)
+            if o:
+                return (owner.code, o)  # type: ignore[return-value]
         lv = re.search(
             r"\b(?:leaving|giving|left)\s+(?P<w>it|[\w.' ]+?)\s+(?:with\s+)?an?\b",
             s[lo : fig.start],

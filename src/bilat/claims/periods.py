@@ -201,7 +201,8 @@ _PATTERNS: list[tuple[str, str]] = [
     # change, not a period of its own (read before "last year" below)
     (
         "yoy",
-        r"\b(?:from|on|over|against|compared (?:with|to)|than) the same (?:period|month|quarter|"
+        r"\b(?:from|on|over|against|(?:compared|in comparison) (?:with|to)|than) the same "
+        r"(?:period|month|quarter|"
         r"time) (?:of |in )?(?:last|the previous|a|the) year(?: earlier| before)?\b",
     ),
     # "in the period", "during the reviewed period": the period the passage is about
