@@ -1330,6 +1330,15 @@ def _period(
     ("down 6.4 percent from the previous month and 11 percent from May in 2011"; "compared to
     $21.4 billion during the same period in 2014")."""
     period, base = _own_period(s, kind, fig, periods, lo, hi, ctx, refers_back)
+    span = re.match(r"\s+from\s[^,;]{0,60}?\sto\s[^,;]{0,60}", s[fig.end :])
+    if kind == "change" and span:
+        # "has nearly doubled from $43.3 billion in FY21 to $83.7 billion in FY24": the change
+        # runs from the first period to the second
+        inside = [
+            p for p in periods if p.role == "point" and fig.end < p.start < fig.end + span.end()
+        ]
+        if len(inside) == 2 and inside[0].period != inside[1].period:
+            return inside[1].period, inside[0].period
     near = [
         p
         for p in periods

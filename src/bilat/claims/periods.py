@@ -159,7 +159,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "mrange",
-        rf"\b(?:from|between) (?P<m1>{_MONTH_NAME}) (?:to|and|through) (?P<m2>{_MONTH_NAME})"
+        rf"\b(?:from|between|for|during|spanning) (?P<m1>{_MONTH_NAME}) (?:to|and|through) "
+        rf"(?P<m2>{_MONTH_NAME})"
         rf"(?: {_THIS_OR_YEAR})?",
     ),
     # "by the end of November", "until the end of October", "as of the end of June": from January
@@ -208,7 +209,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # "in the period", "during the reviewed period": the period the passage is about
     (
         "anaphor",
-        r"\b(?:in|during|over|for) the (?:reviewed |review |said |same |reporting |cited |"
+        r"\b(?:in|during|over|for) (?:the|this) (?:reviewed |review |said |same |reporting |cited |"
         r"given |above )?period\b|\bthe period under review\b",
     ),
     ("lastfiscal", r"\b(?:the )?(?:last|previous) (?:fiscal|financial year)(?: year)?\b"),
@@ -223,6 +224,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("target", rf"\bby[ -](?:the end of )?(?P<y>{_YEAR})\b"),
     ("asof", rf"\bas of (?:the end of )?(?P<y>{_YEAR})\b"),
     ("fiscal", rf"\b(?:FY ?)?(?P<y>{_YEAR})-(?P<yy>\d\d)\b"),
+    # "from $43.3 billion in FY21 to $83.7 billion in FY24": India's fiscal year by its last year
+    ("fy2", r"\bFY ?'?(?P<yy>\d\d)\b(?![-/])"),
     ("month", rf"\b(?:in )?(?P<m>{_MONTH_NAME})(?: (?P<y>{_YEAR}))?\b(?! \d)"),
     ("rel", r"\b(?P<rel>last|this|previous|the previous) year\b"),
     (
@@ -359,6 +362,8 @@ def _mention(
         if (y + 1) % 100 != yy:  # "2023-24" is a fiscal year; "2014-16" is not
             return None
         return PeriodMention(s, e, f"FY{y}", "point")  # India's April-March year, by its first year
+    if kind == "fy2":
+        return PeriodMention(s, e, f"FY{2000 + int(gd['yy']) - 1}", "point")
     if kind == "fymonths":
         y, n = int(gd["y"]), _NUMBER_WORDS[gd["n"].lower()]
         end = 4 + n - 1  # April is month 1 of the fiscal year
