@@ -587,9 +587,14 @@ def _list_ranks(
             break
         items.append(m)
         pos = m.end
+    first = 1.0
+    if ahead and 0 < len(items) < claim.value - 1:
+        # "the eighth most important trade partner ..., after Japan and before India": fewer
+        # names than places ahead are the ones right ahead (Japan 7th)
+        first = claim.value - len(items)
     out = []
     for i, m in enumerate(items):
-        rank = float(i + 1) if ahead else claim.value + i + 1
+        rank = first + i if ahead else claim.value + i + 1
         if ahead and rank >= claim.value:
             break  # more items ahead than the rank allows: not a list of those ahead
         out.append(
@@ -609,6 +614,29 @@ def _list_ranks(
                 value_text=m.text,
                 value_start=sent.start + m.start,
                 value_end=sent.start + m.end,
+            )
+        )
+    nxt = re.match(r"\s*,?\s*and\s+(?:just\s+)?(?:before|ahead of)\s+(?:the\s+)?", s[pos:])
+    after = next((m for m in concrete if nxt and m.start == pos + nxt.end()), None)
+    if ahead and after is not None and after.code not in claim.economies[:1]:
+        # "... after Japan and before India": India is the next place down
+        out.append(
+            Claim(
+                kind="rank",
+                economies=(claim.economies[0], after.code),  # type: ignore[arg-type]
+                flow=claim.flow,
+                period=claim.period,
+                value=claim.value + 1,
+                unit="rank",
+                base=None,
+                product=None,
+                approx=None,
+                sentence=s,
+                start=sent.start,
+                end=sent.end,
+                value_text=after.text,
+                value_start=sent.start + after.start,
+                value_end=sent.start + after.end,
             )
         )
     return out
@@ -798,7 +826,9 @@ def _figure_claim(
     else:  # money
         bals = list(_BALANCE_WORD.finditer(s[max(lo, fig.start - 50) : fig.start]))
         # "the $19.03 billion deficit": the balance word right after the figure
-        bal_after = _BALANCE_WORD.match(s, fig.end + 1) if s[fig.end : fig.end + 1] == " " else None
+        # ("a $53-billion trade deficit with Australia": "trade" may come between)
+        gap = re.match(r" (?:trade )?", s[fig.end :])
+        bal_after = _BALANCE_WORD.match(s, fig.end + gap.end()) if gap else None
         bal = bals[-1] if bals else bal_after
         money_change = _MONEY_CHANGE.search(s[max(0, fig.start - 30) : fig.start])
         from_level = (
@@ -1275,6 +1305,19 @@ def _share_economies(
     """(economy whose total is shared, the partner taking the share)."""
     after = s[fig.end :]
     owner: str | None = None
+    total = re.match(
+        r"\s+of\s+(?:the\s+)?(?:total\s+)?(?:goods\s+)?(?:exports?|imports?|trade)\s+"
+        r"(?:of\s+goods\s+)?(?:from|of)\s+(?:the\s+)?",
+        after,
+    )
+    if total:
+        # "accounted for 84% of total exports from the EU to South Korea": the first named is
+        # the total's owner, the one after "to"/"with" its partner
+        a = next((m for m in concrete if m.start == fig.end + total.end()), None)
+        if a is not None:
+            b = _after_prep(concrete, s, "to|with|from", a.end, a.end + 30)
+            if b is not None and b.code != a.code:
+                return (a.code, b.code)  # type: ignore[return-value]
     of = re.match(r"\s+of\s+(?:the\s+)?", after)
     if of:
         m = next((m for m in concrete if m.start == fig.end + of.end()), None)

@@ -234,7 +234,8 @@ _PATTERNS: list[tuple[str, str]] = [
         r"(?:on|over|from) the previous year|y/y|yoy)\b",
     ),
     ("same", r"\bover the same period\b|\bin the same period\b"),
-    ("now", r"\b(?:now|today|currently)\b"),
+    # ("has now reached $117.2 billion" after "for January-August": a perfect's "now" is no period)
+    ("now", r"\b(?<!has )(?<!have )(?:now|today|currently)\b"),
     # a decade ("in early 2000-ies", "the 1990s") is no year
     (
         "year",
