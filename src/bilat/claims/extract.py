@@ -1011,6 +1011,15 @@ def _economies(
         # "The figure is expected to hit 800 million USD", "In 2017, this figure increased by
         # 20.8%": the economies of the claim before
         return ctx.last_claim.economies
+    item = _list_item(concrete, s, fig)
+    if item is not None and kind == "value" and flow in {"exports", "imports"}:
+        # "its exports to the next top four nations combined - Japan at $50 billion, South Korea
+        # $21 billion, the U.S. 16 billion": each figure is its own partner's, with the reporter
+        # of the passage's flow
+        last = ctx.last_claim
+        rep = last.economies[0] if last is not None else ctx.home
+        if rep and rep != item.code:
+            return (rep, item.code)
     listed = _bracketed_after(concrete, s, fig)
     if listed is not None and kind in {"value", "change"}:
         # "The US ($57,632.37 million), China ($50,792.83 million) ... recorded higher volumes of
@@ -1220,6 +1229,36 @@ def _economies(
         # "The surplus represents a decrease of $3.2 billion": the pair of the sentence before
         return ctx.passage_pair()
     return None
+
+
+_ITEM_GAP = re.compile(r"\s+(?:at\s+|with\s+)?")
+
+
+def _list_item(concrete: list[Mention], s: str, fig: Figure) -> Mention | None:
+    """The economy a figure follows in a list of two or more "Economy [at] $N" items."""
+
+    def before(start: int) -> Mention | None:
+        return next(
+            (m for m in concrete if m.end <= start and _ITEM_GAP.fullmatch(s[m.end : start])),
+            None,
+        )
+
+    m = before(fig.start)
+    if m is None:
+        return None
+    others = [
+        f for f in find_figures(s) if f.kind == "money" and f.start != fig.start and before(f.start)
+    ]
+    return (
+        m
+        if others
+        and (
+            ", " in s[max(0, m.start - 3) : m.start]
+            or others[0].start < fig.start
+            or re.match(r",\s", s[fig.end :])
+        )
+        else None
+    )
 
 
 def _bracketed_after(concrete: list[Mention], s: str, fig: Figure) -> Mention | None:
