@@ -1027,6 +1027,17 @@ def _economies(
         # the list
         items = _list_run(concrete, s, listed)
         outside = [m for m in concrete if m not in items and m.code != listed.code]
+        movers = re.search(
+            r"\b(?:countries|states|members|economies)\s+(?:exporting|importing)\b",
+            s[: listed.start],
+        )
+        if movers and flow in {"exports", "imports"}:
+            # "main countries exporting to South Korea are Germany (15.7 billion euros, 36%)",
+            # "Main countries importing South Korean goods are Germany (...)": the listed economy
+            # is the one that exports or imports, the one named with the verb its partner
+            near = [m for m in outside if movers.end() <= m.start < listed.start]
+            if near:
+                return (listed.code, near[0].code)  # type: ignore[return-value]
         if outside:
             return (outside[0].code, listed.code)  # type: ignore[return-value]
         o = _other(ctx, listed.code)
