@@ -36,6 +36,8 @@ _BLOCK = re.compile(
     r"loans?|duties|tariff lines|capacity|tonnes|tons|cubic|kilomet(?:re|er)s|km|jobs|salary|wages|"
     r"debt|reserves|revenue|earnings|dividend|valuation|output|production|transit times|overall|"
     r"worldwide|global|domestic sector|foreign(?:-invested)? sector|FDI sector|"
+    # "Exports to non-EU countries were only 11% lower", "imports from the rest of the world"
+    r"rest of the world|non-[A-Z][\w.]* (?:countries|nations|markets|economies)|"
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty) (?:largest|biggest|main|top) "
     r"(?:markets|partners))\b",
     re.IGNORECASE,

@@ -189,7 +189,10 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\bon a monthly basis\b|\bover the month\b",
     ),
     # "during the same period in 2014": the passage's period, in another year
-    ("sameyear", rf"\b(?:during |in |for )?the same period (?:of |in )(?P<y>{_YEAR})\b"),
+    (
+        "sameyear",
+        rf"\b(?:during |in |for )?the (?:same|corresponding) period (?:of |in )(?P<y>{_YEAR})\b",
+    ),
     # "for the whole year": the year the passage is about
     ("wholeyear", r"\b(?:for|in|over) the (?:whole|full|entire) year\b"),
     ("lastmonth", r"\blast month\b"),
