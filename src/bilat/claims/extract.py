@@ -791,7 +791,20 @@ def _figure_claim(
             re.match(r"\s*\(", s[fig.start - 2 : fig.start])
             or s[max(0, fig.start - 1) : fig.start] == "("
         )
-        if (share_m and of_total) or compared or named_total or bare_share or share_noun:
+        # "Japan (12 per cent or $66.1 billion)", "Germany (15.7 billion euros, 36%)": a percent
+        # beside a partner's money figure in its bracket is that partner's share
+        bracket_share = bool(
+            (paren and re.match(r"\s+or\s+(?:US)?\$", s[fig.end :]))
+            or re.search(r"\(\s*(?:US)?\$?\d[\d.,]*\s*[a-z]*\s*[a-z]*,\s*$", s[lo : fig.start])
+        )
+        if (
+            (share_m and of_total)
+            or compared
+            or named_total
+            or bare_share
+            or share_noun
+            or bracket_share
+        ):
             kind = "share"
         elif future and _FORWARD.search(before[-80:]):
             kind = "target"  # "expects the annual trade growth ... would be 35% by 2020"
@@ -1077,7 +1090,33 @@ def _economies(
             # amount is third-highest": the economies of the claim before
             return last.economies
         return _rank_economies(s, fig, concrete, ctx)
+    open_at = s.rfind("(", 0, fig.start)
+    in_bracket = open_at >= 0 and ")" not in s[open_at : fig.start]
+    last = ctx.last_claim
+    if (
+        in_bracket
+        and kind in {"share", "value"}
+        and last is not None
+        and last.sentence == s
+        and open_at < last.value_start - last.start < fig.start
+    ):
+        # "Germany (15.7 billion euros, 36%)", "Japan (12 per cent or $66.1 billion)": the two
+        # figures of one bracket are the same pair's
+        return last.economies
     if kind == "share":
+        who = next((m for m in concrete if in_bracket and 0 <= open_at - m.end <= 2), None)
+        if who is not None and re.match(r"\s+or\s", s[fig.end :]):
+            # "Japan (12 per cent or $66.1 billion)": Japan's part of the home economy's total
+            shares = [c for c in ctx.claims if c.kind == "share" and c.sentence == s]
+            owner = (
+                shares[-1].economies[0]
+                if shares
+                else last.economies[0]
+                if last is not None
+                else ctx.home
+            )
+            if owner and owner != who.code:
+                return (owner, who.code)
         found = _share_economies(s, fig, concrete, ctx)
         if found is None and it_subject and ctx.last_claim and not clause_ms:
             # "The figure made up 6.3 percent of the country's total export turnover"
