@@ -52,6 +52,9 @@ CASES: list[tuple[str, str, str]] = [
     ("r113", "Japan", "'the eighth ..., after Japan': Japan is seventh, not first"),
     ("r113", "India", "'... and before India': India is ninth"),
     # shares; another currency
+    ("r96", "12 per cent", "'Japan (12 per cent or $66.1 billion)': Japan's share of the total"),
+    ("r96", "$49.8 billion", "the money figure of the same bracket: the same pair"),
+    ("r113", "36%", "'Germany (15.7 billion euros, 36%)': a share, not a change"),
     ("r113", "84%", "'84% of total exports from the EU to South Korea': a share, EU's total"),
     (
         "r113",
