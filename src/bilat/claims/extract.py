@@ -1555,6 +1555,10 @@ def _own_period(
         right = [p for p in periods if p.role == "point" and 0 <= fig.start - p.end <= 3]
         if right:
             return right[0].period, base
+        # "an increase of 26.7% from last August ($6.3 billion)": the level of the base month
+        was = [p for p in periods if p.role == "base" and p.base and 0 <= fig.start - p.end <= 3]
+        if was and re.fullmatch(r"(?:\d{4}|\?{4})-\d\d", was[0].base or ""):
+            return was[0].base, base
         # "The US ($57,632.37 million), China (...) ... during the first five months of 2022-23"
         own = [p for p in periods if p.role == "point"]
         if own and re.search(r"[A-Za-z.]\s*\(\s*$", s[max(0, fig.start - 4) : fig.start]):

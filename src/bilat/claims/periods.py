@@ -178,6 +178,11 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     # "decreased by 10.1% compared to July", "up 19.9 percent from August": a month with no year
     # is the base of a month-on-month change, not the figure's period
+    # "an increase of 26.7% from last August ($6.3 billion)": the same month a year before
+    (
+        "lastmbase",
+        rf"\b(?:compared (?:with|to)|against|from|over|than)(?: in)? last (?P<m>{_MONTH_NAME})\b",
+    ),
     (
         "mbase0",
         rf"\b(?:compared (?:with|to)|against|from|over|than)(?: in)? (?P<m>{_MONTH_NAME})\b"
@@ -326,6 +331,12 @@ def _mention(
         return PeriodMention(s, e, None, "base", f"{gd['y']}-{MONTHS[gd['m'].lower()]:02d}")
     if kind == "prevmonth":
         return PeriodMention(s, e, None, "prevmonth")
+    if kind == "lastmbase":
+        if published is None:
+            return PeriodMention(s, e, None, "base", f"????-{MONTHS[gd['m'].lower()]:02d}")
+        return PeriodMention(
+            s, e, None, "base", f"{published.year - 1}-{MONTHS[gd['m'].lower()]:02d}"
+        )
     if kind == "mbase0":
         return PeriodMention(s, e, None, "monthbase", f"{MONTHS[gd['m'].lower()]:02d}")
     if kind == "sameyear":
