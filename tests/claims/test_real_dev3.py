@@ -27,6 +27,7 @@ needs_dev3 = pytest.mark.skipif(
 CASES: list[tuple[str, str, str]] = [
     # cumulative and partial periods, month-on-month bases, India's fiscal years
     ("r116", "10.1%", "'in August decreased by 10.1% compared to July': August, not July"),
+    ("r118", "$6.3 billion", "'from last August ($6.3 billion)': the level a year before"),
     ("r116", "$21.68 bln", "the level of the same clause keeps August"),
     ("r119", "6.3%", "'on a monthly basis': July on June"),
     ("r109", "$2.58 billion", "'for January and February 2010': a two-month range"),
@@ -50,6 +51,8 @@ CASES: list[tuple[str, str, str]] = [
     ("r95", "$50 billion", "'exports to ... - Japan at $50 billion': Australia's to Japan"),
     ("r95", "$11 billion", "'... and India $11 billion': the list's last item"),
     ("r113", "Japan", "'the eighth ..., after Japan': Japan is seventh, not first"),
+    ("r96", "biggest", "'the biggest export and import market for Australia'"),
+    ("r96", "second largest", "'The second largest two-way trading partner was Japan'"),
     ("r113", "India", "'... and before India': India is ninth"),
     # shares; another currency
     ("r96", "12 per cent", "'Japan (12 per cent or $66.1 billion)': Japan's share of the total"),

@@ -903,7 +903,9 @@ def _figure_claim(
         # the owner's partners ranked: its importers and buyers take its exports, its exporters
         # and suppliers send its imports ("the largest mollusk importer of Vietnam")
         flow = (
-            "imports"
+            "turnover"  # "the biggest export and import market": both ways
+            if re.search(r"export", noun) and re.search(r"import", noun)
+            else "imports"
             if re.search(r"exporter|supplier|source", noun)
             else "exports"
             if re.search(r"importer|export|buyer|customer|destination|market", noun)
@@ -1373,6 +1375,13 @@ def _rank_economies(
     if fig.kind == "top":
         poss2 = [m for m in concrete if m.possessive and m.start < fig.start]
         owner = poss2[-1].code if poss2 else owner
+    cop = re.match(r"\s+(?:was|is|were|are|remained|remains)\s+(?:the\s+)?", s[fig.end :])
+    who = next((m for m in concrete if cop and m.start == fig.end + cop.end()), None)
+    if owner is None and who is not None and _subject(concrete, s, 0, fig.start) is None:
+        # "The second largest two-way trading partner was Japan": the partner after the verb,
+        # of the article's home economy
+        o = ctx.home if ctx.home and ctx.home != who.code else _counterpart(ctx, who.code)
+        return (o, who.code) if o else None  # type: ignore[return-value]
     if owner is None:
         # "Viet Nam ... retained the third spot", "The United States tops the list": the ranking
         # is the passage's other economy's (its partners are ranked)
