@@ -58,6 +58,12 @@ CASES: list[tuple[str, str, str]] = [
     ("r96", "12 per cent", "'Japan (12 per cent or $66.1 billion)': Japan's share of the total"),
     ("r96", "$49.8 billion", "the money figure of the same bracket: the same pair"),
     ("r113", "36%", "'Germany (15.7 billion euros, 36%)': a share, not a change"),
+    ("r118", "36%", "'some 36% of Chinese exports to Russia consisted of ...': a share"),
+    (
+        "r113",
+        "8.9 billion euros",
+        "'highest surplus ... in Germany (8.9 billion euros)': Germany's",
+    ),
     ("r113", "84%", "'84% of total exports from the EU to South Korea': a share, EU's total"),
     (
         "r113",

@@ -773,6 +773,13 @@ def _figure_claim(
         # "57 per cent of India's total inbound shipments": a part of a named total is a share
         # whatever verb comes before it
         named_total = of_total is not None and re.search(r"total|overall|'s?\s", of_total.group(0))
+        # "some 36% of Chinese exports to Russia consisted of ...": a part of one economy's
+        # flow to another, named by its adjective
+        named_total = named_total or re.match(
+            r"\s+of\s+(?:all\s+)?[A-Z][a-z]+\s+(?:exports|imports|shipments|supplies)\s+"
+            r"(?:to|from)\s",
+            s[fig.end :],
+        )
         # "accounting for 14.7 per cent.": the share of the total just named
         bare_share = re.search(
             r"\b(?:accounts?|accounted|accounting) for (?:about |nearly |over |more than )?$",
@@ -1047,6 +1054,14 @@ def _economies(
         if rep and rep != item.code:
             return (rep, item.code)
     listed = _bracketed_after(concrete, s, fig)
+    if listed is not None and kind == "balance" and ctx.last_claim is not None:
+        # "highest surplus are observed in Germany (8.9 billion euros), France (2.8 billion
+        # euros)": each listed economy's balance with the passage's partner
+        partner = Counter(c.economies[1] for c in ctx.claims[-8:]).most_common(1)[0][0]
+        if partner != listed.code and not any(
+            m.code == partner for m in _list_run(concrete, s, listed)
+        ):
+            return (listed.code, partner)
     if listed is not None and kind in {"value", "change"}:
         # "The US ($57,632.37 million), China ($50,792.83 million) ... recorded higher volumes of
         # trade with India": each bracketed figure is its economy's, with the economy outside
