@@ -63,6 +63,8 @@ def test_previous_period_shifts_every_year():
         ("on a monthly basis", None, "prevmonth", None),
         # India's fiscal year written by its last year's two digits: FY24 = April 2023-March 2024
         ("in FY24", "FY2023", "point", None),
+        # Korea's customs' ten-day counts with abbreviated months
+        ("exports from Nov 1 to Nov 20", "2016-11-01/2016-11-20", "point", None),
         ("for January and February 2010", "2010-01/2010-02", "point", None),
         ("spanning January to October", "2017-01/2017-10", "point", None),
         ("than in the corresponding period in 2019", None, "sameyear", "2019"),

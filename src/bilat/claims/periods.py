@@ -136,6 +136,12 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"\b(?P<m>{_MONTH_NAME}) (?P<d1>[1-9]|[12]\d)-(?P<d>[12]?\d|3[01])\b"
         rf"(?:,? (?P<y>{_YEAR}))?",
     ),
+    # "South Korea's exports from Nov 1 to Nov 20": Korea's customs' ten-day counts
+    (
+        "days2",
+        rf"\b(?:from )?(?P<m>{_MONTH_ANY}) (?P<d1>[1-9]|[12]\d) ?(?:to|through|-) ?"
+        rf"(?P<m2>{_MONTH_ANY}) (?P<d>[12]?\d|3[01])\b(?:,? (?P<y>{_YEAR}))?",
+    ),
     (
         "week",
         rf"\b(?:in |during )?the (?P<w>first|second|third|fourth|1st|2nd|3rd|4th) week of "
@@ -255,7 +261,7 @@ _COMPILED = [
     (
         kind,
         re.compile(p)
-        if kind in {"month", "mrange", "ytd", "days", "week"}
+        if kind in {"month", "mrange", "ytd", "days", "days2", "week"}
         else re.compile(p, re.IGNORECASE),
     )
     for kind, p in _PATTERNS
@@ -444,6 +450,11 @@ def _mention(
         if b < a:
             return None
         return PeriodMention(s, e, month_range(year, a, b), "point")
+    if kind == "days2":
+        if _month_number(gd["m"]) != _month_number(gd["m2"]):
+            return None
+        gd = {**gd, "m": list(MONTHS)[_month_number(gd["m"]) - 1]}
+        kind = "days"
     if kind in {"days", "week"}:
         mo = MONTHS[gd["m"].lower()]
         if not gd.get("y") and not gd.get("rel") and published is not None:
