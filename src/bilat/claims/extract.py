@@ -495,7 +495,7 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         )
     ) or bool(
         re.match(
-            r"^(?:A: )?(?:It|That's|That is|This is|(?:The|This|That) (?:total |overall )?"
+            r"^(?:A: )?(?:It|That's|That is|This is|(?:The|This|That) (?:total |overall |[a-z]+-month |annual )?"
             r"(?:figure|number|amount|value|sum))\b",
             s,
         )
