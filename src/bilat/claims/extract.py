@@ -495,8 +495,9 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         )
     ) or bool(
         re.match(
-            r"^(?:A: )?(?:It|That's|That is|This is|(?:The|This|That) (?:total |overall |[a-z]+-month |annual )?"
-            r"(?:figure|number|amount|value|sum))\b",
+            # ("The eleven-month figure represents a 21-point-six percent decrease")
+            r"^(?:A: )?(?:It|That's|That is|This is|(?:The|This|That) "
+            r"(?:total |overall |[a-z]+-month |annual )?(?:figure|number|amount|value|sum))\b",
             s,
         )
         # "In 2017, this figure increased by 20.8%": the figure of the claim before
