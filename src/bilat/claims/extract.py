@@ -1530,7 +1530,16 @@ def _period(
             base = re.sub(r"\d{4}", p0.base or "", period)
         elif p0.base:
             base = p0.base
-    elif (
+    if (
+        kind in {"value", "balance"}
+        and period
+        and re.search(r"\bfrom (?:about |around )?$", s[max(0, fig.start - 20) : fig.start])
+        and re.match(r"\s+(?:from |in )?(?:a|one) year (?:earlier|before|ago)\b", s[fig.end :])
+    ):
+        # "a 21-point-six percent decrease from 21-point-seven billion dollars from a year
+        # earlier": the level compared with is the year before's
+        return previous_period(period), base
+    if (
         kind in {"value", "balance"}
         and near
         and near[0].role == "sameyear"
