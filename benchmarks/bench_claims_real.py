@@ -58,9 +58,12 @@ def locate_value(clean_text: str, g: GoldClaim) -> tuple[int, int] | None:
     q, v = _pattern(g.quote), _pattern(g.value_text)
     if q is None or v is None:
         return None
-    # the figure's offset inside the quote picks the right occurrence when it repeats
+    # the figure's offset inside the quote picks the right occurrence when it repeats; a quote
+    # the page repeats (headline and lead) is taken at the occurrence nearest its stored offset
+    # (cleaning moves characters only a little)
     rel = g.value_span[0] - g.span[0]
-    for m in q.finditer(clean_text):
+    found = [m for m in q.finditer(clean_text) if v.search(clean_text, m.start(), m.end())]
+    for m in sorted(found, key=lambda m: abs(m.start() - g.span[0]))[:1]:
         hits = list(v.finditer(clean_text, m.start(), m.end()))
         if hits:
             before = len(normalise(g.quote[:rel]).split())
