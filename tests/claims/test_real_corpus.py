@@ -149,3 +149,24 @@ def test_scorer_period_rule_for_unknown_years() -> None:
     assert bench._period_equal("????", "2016")
     assert not bench._period_equal("2016", None)
     assert bench._period_equal(None, None)
+
+
+def test_scorer_locates_a_repeated_quote_at_each_occurrence() -> None:
+    # a headline repeated at the end of a page is annotated twice; each gold figure is located
+    # at its own occurrence (a page of our own, not from the corpus)
+    from tests.claims.real.corpus import GoldClaim
+
+    bench = _bench()
+    head = "Korea-India trade doubles"
+    text = f"{head}\nSeoul, 7 April. Trade rose to $2.58 billion in January-February.\n{head}"
+    second = text.rindex(head)
+
+    def gold(at: int) -> GoldClaim:
+        v = at + head.index("doubles")
+        return GoldClaim(
+            head, (at, at + len(head)), "doubles", (v, v + 7), "change", ("KOR", "IND"),
+            "turnover", None, 2.0, "x", None, None, None, False, None,
+        )  # fmt: skip
+
+    assert bench.locate_value(text, gold(0)) == (18, 25)
+    assert bench.locate_value(text, gold(second)) == (second + 18, second + 25)
