@@ -1,13 +1,15 @@
 """Claim extraction on real published articles (tests/claims/real): dev and held-out side by side.
 
-Run: .venv/bin/python benchmarks/bench_claims_real.py [--errors] [--splits dev,dev2,heldout]
+Run: .venv/bin/python benchmarks/bench_claims_real.py [--errors] [--verdicts]
+     [--splits dev,dev2,dev3,heldout,heldout2]
 Runs the current extractor (``bilat.claims``) on every article of the real-text corpus, with the
 publication date from the annotations where the page gives one, and prints detection precision /
-recall / F1 and per-slot accuracy for the dev, the second dev (``dev2``, gathered later) and the
-held-out articles, side by side. ``--errors`` lists the dev and dev2 misses, spurious claims and
-wrong slots to tune on; held-out errors are never printed (the held-out articles are scored, never
-tuned on; see tests/claims/real/ANNOTATION.md). ``--splits dev2`` scores only some splits (only
-their texts need be restored).
+recall / F1 and per-slot accuracy for each split side by side: the dev sets (``dev``; ``dev2`` and
+``dev3``, gathered later) and the held-out sets (``heldout``; ``heldout2``, the third pass's half
+split off before the extractor saw it). ``--errors`` lists the dev sets' misses, spurious claims
+and wrong slots to tune on; held-out errors are never printed (the held-out articles are scored,
+never tuned on; see tests/claims/real/ANNOTATION.md). ``--splits dev2`` scores only some splits
+(only their texts need be restored).
 
 Matching. Gold spans point into the text as stored; the extractor's spans point into its cleaned
 text (``bilat.claims.text.clean``). Each gold quote is located in the cleaned text (after the same
