@@ -433,10 +433,10 @@ def _index(revision: str) -> _Index:
     exact: dict[str, list[int]] = {}
     for i, n in enumerate(norms):
         exact.setdefault(n, []).append(i)
-    # a chapter is called by the first clause of its title: "arms and ammunition" (93),
-    # "iron and steel" (72), "vehicles" (87)
+    # a chapter or heading is called by the first clause of its text: "arms and ammunition"
+    # (93), "iron and steel" (72), "vehicles" (87), "pearls" (7101 "Pearls; natural or cultured")
     for i, (code, text) in enumerate(zip(codes, texts, strict=True)):
-        if vias[i] != "name" and levels_of[code] == "chapter" and ";" in text:
+        if vias[i] != "name" and levels_of[code] in ("chapter", "heading") and ";" in text:
             head = _norm(text.split(";")[0])
             if head and i not in exact.get(head, []):
                 exact.setdefault(head, []).append(i)
