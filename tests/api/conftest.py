@@ -140,3 +140,13 @@ def tab(browser, live_server, request) -> Iterator[Tab]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+def run_scenario_page(page, live_server: str, scenario: str) -> None:
+    """Run a shipped scenario on the /scenarios page and wait until its results are drawn."""
+    page.goto(live_server + "/scenarios")
+    page.wait_for_selector(f"#scenario option[value='{scenario}']", state="attached")
+    page.select_option("#scenario", scenario)
+    page.click("#run")
+    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+    page.wait_for_selector("#chart-welfare .main-svg")

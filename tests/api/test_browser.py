@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.api.conftest import run_scenario_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.bundle]
 
 
@@ -93,12 +95,7 @@ def test_scenarios_page_runs_a_job_and_shows_results(tab, live_server, bundle_st
     from bilat.scenarios import load, run
 
     page = tab.page
-    page.goto(live_server + "/scenarios")
-    page.wait_for_selector("#scenario option[value='kor_eaeu_fta.toml']", state="attached")
-    page.select_option("#scenario", "kor_eaeu_fta.toml")
-    page.click("#run")
-    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
-    page.wait_for_selector("#chart-welfare .main-svg")
+    run_scenario_page(page, live_server, "kor_eaeu_fta.toml")
     focus = run(load("kor_eaeu_fta.toml"), bundle_store).focus
     row = page.locator("#focus tbody tr", has_text="turnover")
     cells = row.locator("td").all_text_contents()

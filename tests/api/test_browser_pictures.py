@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import axe_violations
+from tests.api.conftest import axe_violations, run_scenario_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.bundle]
 
@@ -185,12 +185,7 @@ def test_scenario_results_name_economies_and_explain_columns(
     from bilat.scenarios import load, run
 
     page = window
-    page.goto(live_server + "/scenarios")
-    page.wait_for_selector("#scenario option[value='kor_eaeu_fta.toml']", state="attached")
-    page.select_option("#scenario", "kor_eaeu_fta.toml")
-    page.click("#run")
-    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
-    page.wait_for_selector("#chart-welfare .main-svg")
+    run_scenario_page(page, live_server, "kor_eaeu_fta.toml")
     SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
     page.screenshot(path=str(SHOTS / f"scenario-kor_eaeu_fta-{width}.png"), full_page=True)

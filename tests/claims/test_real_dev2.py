@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.claims.real.corpus import Article, load_articles, load_split, texts_present
-from tests.claims.test_real_kinds import _agrees, _gold_and_prediction
+from tests.claims.real.corpus import load_split, texts_present
+from tests.claims.test_real_kinds import _article, check_read_as_annotated
 
 DEV2 = frozenset(k for k, v in load_split().items() if v == "dev2")
 needs_dev2 = pytest.mark.skipif(
@@ -61,18 +61,7 @@ CASES: list[tuple[str, str, str]] = [
 ]
 
 
-def _dev2(article_id: str) -> Article:
-    assert article_id in DEV2, f"{article_id} is not a dev2 article"
-    (a,) = [x for x in load_articles(split="dev2") if x.id == article_id]
-    return a
-
-
 @needs_dev2
 @pytest.mark.parametrize(("article", "value_text", "about"), CASES)
 def test_dev2_sentence_read_as_annotated(article: str, value_text: str, about: str) -> None:
-    g, hits = _gold_and_prediction(_dev2(article), value_text)
-    assert hits, f"{about}: no claim found on {value_text!r}"
-    assert any(_agrees(g, p) for p in hits), (
-        f"{about}: annotated {g.kind} {g.economies} {g.flow} {g.period} {g.value} {g.unit}; "
-        f"got {[str(p) for p in hits]}"
-    )
+    check_read_as_annotated(_article(article, "dev2"), value_text, about)

@@ -62,10 +62,15 @@ CASES: list[tuple[str, str, str]] = [
 ]
 
 
-def _dev(article_id: str) -> Article:
-    assert load_split()[article_id] == "dev", f"{article_id} is not a DEV article"
-    (a,) = [x for x in load_articles(split="dev") if x.id == article_id]
+def _article(article_id: str, split: str = "dev") -> Article:
+    """A tuning article (``dev`` or ``dev2``); never a held-out one."""
+    assert load_split()[article_id] == split, f"{article_id} is not a {split} article"
+    (a,) = [x for x in load_articles(split=split) if x.id == article_id]
     return a
+
+
+def _dev(article_id: str) -> Article:
+    return _article(article_id, "dev")
 
 
 def _pattern(text: str) -> re.Pattern[str]:
@@ -108,7 +113,12 @@ def _agrees(g: GoldClaim, p: Claim) -> bool:
 @needs_texts
 @pytest.mark.parametrize(("article", "value_text", "about"), CASES)
 def test_real_sentence_read_as_annotated(article: str, value_text: str, about: str) -> None:
-    g, hits = _gold_and_prediction(_dev(article), value_text)
+    check_read_as_annotated(_dev(article), value_text, about)
+
+
+def check_read_as_annotated(a: Article, value_text: str, about: str) -> None:
+    """The prediction on ``a``'s annotated figure ``value_text`` agrees on every scored slot."""
+    g, hits = _gold_and_prediction(a, value_text)
     assert hits, f"{about}: no claim found on {value_text!r}"
     assert any(_agrees(g, p) for p in hits), (
         f"{about}: annotated {g.kind} {g.economies} {g.flow} {g.period} {g.value} {g.unit}; "

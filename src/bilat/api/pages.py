@@ -38,12 +38,13 @@ PAGES = {
 #: the profile's chart boxes, in the order of ``bilat.report.charts.charts`` (target aside)
 CHARTS = ("flows", "ranks", "composition", "top-products", "sectors")
 
-#: worked examples on the home page: (economy A, economy B, first year, last year, why)
+#: worked examples on the home page: (economy A, economy B, first year, last year, why). No
+#: figures here: a rank or value on the page comes from the store, with its source.
 EXAMPLES = (
-    ("RUS", "KOR", 1996, 2016, "the worked example: Korea was Russia's 6th partner in 2016"),
-    ("CHN", "KOR", 1996, 2016, "China was Korea's largest partner in 2016"),
-    ("USA", "KOR", 1996, 2016, "the United States was Korea's 2nd partner in 2016; KORUS FTA"),
-    ("DEU", "RUS", 1996, 2016, "Germany was Russia's 2nd partner in 2016"),
+    ("RUS", "KOR", 1996, 2016, "the worked example: Russia and South Korea"),
+    ("CHN", "KOR", 1996, 2016, "South Korea with China, its neighbour across the Yellow Sea"),
+    ("USA", "KOR", 1996, 2016, "South Korea with the United States (KORUS FTA in force 2012)"),
+    ("DEU", "RUS", 1996, 2016, "Russia with Germany"),
 )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from bilat.ledger.results import format_number
+
 MINUS = "\u2212"  # a real minus sign, as typeset figures use
 _NONE = "–"
 
@@ -69,13 +71,11 @@ def rank(n: int | None, of: int | None = None) -> str:
 
 
 def number(value: float | None) -> str:
-    """An index or ratio: four significant digits ("0.2364", "1.87"); large ones grouped."""
+    """An index or ratio: four significant digits ("0.2364", "1.87"); large ones grouped
+    (the ledger's ``format_number``, with a real minus sign)."""
     if _missing(value):
         return _NONE
-    v = float(value)  # type: ignore[arg-type]
-    if abs(v) >= 1000:
-        return _signed(f"{v:,.0f}")
-    return _signed(f"{v:.4g}")
+    return _signed(format_number(float(value)))  # type: ignore[arg-type]
 
 
 # Columns of the ledger's tables by what they hold (the tables' own column names). Ledger
