@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 _MAX_ROWS = 25
-_MAX_TEXT = 48  # characters of a description shown in text output (HS wording runs long)
-
-
-def _shorten_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Long text cells cut to ``_MAX_TEXT`` characters, for terminal tables only."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(
-                lambda v: (
-                    v[: _MAX_TEXT - 1] + "…" if isinstance(v, str) and len(v) > _MAX_TEXT else v
-                )
-            )
-    return out
 
 
 def format_number(value: float) -> str:
-    """USD-sized numbers with thousands separators, small ratios with four significant digits."""
-    if pd.isna(value):
-        return "–"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
+    """A number in a result's text: four significant digits, from a thousand up whole and
+    grouped (``bilat.render.numbers.number``: one rule for the CLI, the report and pages)."""
+    from bilat.render.numbers import number
+
+    return number(value)
 
 
 @dataclass(frozen=True)
@@ -68,6 +52,9 @@ class Provenance:
         }
 
 
+_BASE_FIELDS = ("title", "table", "provenance", "formula", "notes")
+
+
 @dataclass(frozen=True)
 class LedgerResult:
     """A frozen result: ``table`` (tidy pandas frame), ``provenance`` and a one-line ``title``.
@@ -87,14 +74,27 @@ class LedgerResult:
         return self.table.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: title, formula, notes, provenance and the table's records."""
+        """The one JSON shape of a result, for the CLI and the API alike: title, formula,
+        notes, provenance, the table's records, and the result's own headline fields (an
+        index's value, a target's verdict …; an economy as its code) under ``summary``.
+        Values are raw; ``bilat.render.jsonable`` makes them strict JSON."""
+        import dataclasses
+
         frame = self.table.astype(object).where(pd.notna(self.table), None)
+        head: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            if f.name in _BASE_FIELDS:
+                continue
+            value = getattr(self, f.name)
+            code = getattr(value, "code", None)
+            head[f.name] = code if code is not None else value
         return {
             "title": self.title,
             "formula": self.formula,
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
             "rows": frame.to_dict(orient="records"),
+            "summary": head,
         }
 
     def _footer(self) -> list[str]:
@@ -106,23 +106,20 @@ class LedgerResult:
         return lines
 
     def __str__(self) -> str:
-        with pd.option_context("display.width", 160, "display.max_columns", 30):
-            shown = _shorten_text(self.table.head(_MAX_ROWS))
-            body = (
-                shown.to_string(index=False, float_format=format_number, na_rep="–")
-                if len(shown)
-                else "(no rows)"
-            )
-            if len(self.table) > _MAX_ROWS:
-                body += f"\n… {len(self.table) - _MAX_ROWS} more rows (see .to_frame())"
+        # numbers in words and a table fitted to 100 columns, as the CLI prints it
+        from bilat.render.tables import fit
+
+        if not len(self.table):
+            body = "(no rows)"
+        else:
+            shown = fit(self.table, 100, max_rows=_MAX_ROWS, see_all="see .to_frame()")
+            body = "\n".join([shown.text, *shown.notes])
         return "\n".join([self.title, body, *self._footer()])
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.title}; {len(self.table)} rows; {self.provenance}>"
 
     def _repr_html_(self) -> str:
-        foot = "".join(f"<p><small>{html.escape(line)}</small></p>" for line in self._footer())
-        return (
-            f"<div><strong>{html.escape(self.title)}</strong>"
-            f"{self.table.to_html(index=False, na_rep='–')}{foot}</div>"
-        )
+        from bilat.render.html import fragment, section_of
+
+        return fragment(section_of(self, _MAX_ROWS))
