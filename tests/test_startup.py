@@ -79,3 +79,42 @@ def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
     panel.write_text("exporter,importer,year,trade\nA,B,2000,1\n", encoding="utf-8")
     _, modules, _ = loaded("gravity", "estimate", str(panel))
     assert "pandas" in modules
+
+
+# What `bilat flows` of two countries needs: DuckDB, Arrow (coverage), country names.
+NOT_FOR_FLOWS = HEAVY - {"duckdb", "pyarrow", "numpy", "pycountry"}
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of one small tidy file (penppml's layout), written by the test."""
+    from bilat.store import Store
+
+    tmp = tmp_path_factory.mktemp("startup")
+    csv = tmp / "trade.csv"
+    csv.write_text(
+        "exp,imp,time,export,id,agreement\n"
+        "RUS,KOR,2016,10557803520,1,\nKOR,RUS,2016,4768438272,2,\nRUS,CHN,2016,28e9,3,\n",
+        encoding="utf-8",
+    )
+    store = Store(tmp / "store")
+    store.ingest([csv], format="tidy")
+    return store.root
+
+
+def test_flows_of_two_countries_imports_no_pandas_or_ibis(small_store: Path) -> None:
+    code, modules, text = loaded(
+        "flows", "RUS", "KOR", "--year", "2016", "--store", str(small_store)
+    )
+    assert code == 0, text
+    assert "15,326,241,792" in text  # 10,557,803,520 + 4,768,438,272
+    assert not modules & NOT_FOR_FLOWS, f"`bilat flows` imported {sorted(modules & NOT_FOR_FLOWS)}"
+
+
+def test_flows_outside_the_direct_case_still_answers(small_store: Path) -> None:
+    """A question the direct path leaves to the ledger (a group) gets the ledger's answer."""
+    code, modules, text = loaded(
+        "flows", "EAEU", "KOR", "--year", "2016", "--store", str(small_store)
+    )
+    assert code == 0, text
+    assert "10,557,803,520" in text and "ibis" in modules

@@ -60,6 +60,33 @@ def _years(year: int | None, first: int | None, last: int | None) -> tuple[int, 
     return tuple(range(first, last + 1))
 
 
+def _direct_flows(
+    store: Path | None,
+    engine: str | None,
+    a: str,
+    b: str,
+    years: tuple[int, ...] | None,
+    basis: str,
+    source: str | None,
+) -> object | None:
+    """``ledger.flows_direct.direct_flows``, or None when it does not apply (or the options
+    are wrong: the ledger then says so)."""
+    from bilat.ledger.flows_direct import direct_flows
+
+    try:
+        return direct_flows(_store(store, engine), a, b, years=years, basis=basis, source=source)
+    except BilatError:
+        return None
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {out}", markup=False)  # stderr: stdout is data
+    else:
+        typer.echo(text)
+
+
 def _emit(result: object, fmt: str, out: Path | None) -> None:
     """Print or write a ledger result as text, JSON or CSV."""
     import json
@@ -74,11 +101,7 @@ def _emit(result: object, fmt: str, out: Path | None) -> None:
         text = result.to_frame().to_csv(index=False)  # type: ignore[attr-defined]
     else:
         raise InputError(f"format {fmt!r} is not one of text, json, csv")
-    if out is not None:
-        out.write_text(text, encoding="utf-8")
-        err_console.print(f"wrote {out}", markup=False)  # stderr: stdout is data
-    else:
-        typer.echo(text)
+    _write(text, out)
 
 
 def _run(build: Callable[[], object], fmt: str, out: Path | None) -> None:
@@ -160,6 +183,14 @@ def register(app: typer.Typer) -> None:
         engine: EngineOption = None,
     ) -> None:
         """A's exports to B, imports from B, turnover and balance (USD)."""
+        if frequency == "annual" and products is None and fmt in ("text", "json", "csv"):
+            # two countries, all goods: one parameterised query, no ibis or pandas to import
+            # (the usual question at the prompt); anything else falls through to the ledger
+            quick = _direct_flows(store, engine, a, b, _years(year, first, last), basis, source)
+            if quick is not None:
+                text = {"text": str, "json": lambda r: r.to_json(), "csv": lambda r: r.to_csv()}
+                _write(text[fmt](quick), out)
+                return
         from bilat.ledger.flows import bilateral_flows
 
         def run() -> object:

@@ -35,6 +35,8 @@ from bilat.ledger._data import (
     trade_of,
 )
 from bilat.ledger.economies import Economy
+from bilat.ledger.flows_direct import AUTO_RULE
+from bilat.ledger.flows_direct import reported as _reported
 from bilat.ledger.results import LedgerResult
 
 Frequency = Literal["annual", "half", "quarter", "month"]
@@ -221,10 +223,6 @@ def pick_basis(
     return out, AUTO_RULE
 
 
-#: The default basis in words (docs/coverage.md), shown in every provenance line that used it.
-AUTO_RULE = "auto (reconciled, else the importer's report, else the exporter's)"
-
-
 @dataclass(frozen=True, repr=False)
 class FlowsResult(LedgerResult):
     """Exports, imports, turnover and balance of A with B by period (USD)."""
@@ -384,21 +382,6 @@ def _mark_missing(
     table["missing"] = missing
     table["complete"] = table.complete & (table.missing == "")
     return table
-
-
-def _reported(scope: object, src: Economy, dst: Economy, year: int, basis: str) -> bool:
-    """Would the source hold the flow src→dst in ``year`` if there were one?"""
-    if scope is None:
-        return False
-    exp_side = src.members(year) or src.all_members
-    imp_side = dst.members(year) or dst.all_members
-    by = scope.reported_by  # type: ignore[attr-defined]
-    if "reconciled" in by and basis in ("auto", "reconciled"):
-        return bool(exp_side & scope.exporters) and bool(imp_side & scope.importers)  # type: ignore[attr-defined]
-    reporters = scope.reporters  # type: ignore[attr-defined]
-    by_exporter = basis in ("auto", "exporter") and "exporter" in by
-    by_importer = basis in ("auto", "importer") and "importer" in by
-    return (by_exporter and exp_side <= reporters) or (by_importer and imp_side <= reporters)
 
 
 def _nearest_flows(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas is imported where a table is handled, not here: a figure's provenance and number
+# formatting serve the start-up path too (``ledger.flows_direct``), which has no pandas.
 
 _MAX_ROWS = 25
 _MAX_TEXT = 48  # characters of a description shown in text output (HS wording runs long)
@@ -14,6 +19,8 @@ _MAX_TEXT = 48  # characters of a description shown in text output (HS wording r
 
 def _shorten_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Long text cells cut to ``_MAX_TEXT`` characters, for terminal tables only."""
+    import pandas as pd
+
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -27,11 +34,23 @@ def _shorten_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 def format_number(value: float) -> str:
     """USD-sized numbers with thousands separators, small ratios with four significant digits."""
-    if pd.isna(value):
+    if is_missing(value):
         return "–"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.4g}"
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN, or pandas' NA / NaT (as ``pandas.isna`` of a scalar)."""
+    if value is None:
+        return True
+    try:
+        return math.isnan(value)  # type: ignore[arg-type]
+    except TypeError:
+        import pandas as pd  # NA, NaT: only a pandas value can be one
+
+        return bool(pd.isna(value))
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,8 @@ class LedgerResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: title, formula, notes, provenance and the table's records."""
+        import pandas as pd
+
         frame = self.table.astype(object).where(pd.notna(self.table), None)
         return {
             "title": self.title,
@@ -106,6 +127,8 @@ class LedgerResult:
         return lines
 
     def __str__(self) -> str:
+        import pandas as pd
+
         with pd.option_context("display.width", 160, "display.max_columns", 30):
             shown = _shorten_text(self.table.head(_MAX_ROWS))
             body = (
