@@ -103,12 +103,71 @@ REGIONS_SCHEMA = pa.schema(
     ]
 )
 
+# ---------------------------------------------------------------- reference tables
+# Read from files like any source (``bilat data add`` / ``bilat data bundle``), so that an
+# installed bilat needs no checkout or bundle folder: ``bilat.reference.hs.HsTables``.
+
+#: Descriptions of HS codes (2, 4 and 6 digits) in one revision (the R package concordance).
+HS_DESCRIPTIONS_SCHEMA = pa.schema(
+    [
+        pa.field("revision", pa.string(), nullable=False),  # HS92 … HS22
+        pa.field("code", pa.string(), nullable=False),
+        pa.field("description", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("release", pa.string(), nullable=False),
+    ]
+)
+
+#: Correspondence between a newer and an older HS revision, one row per linked 6-digit pair,
+#: with the 4- and 2-digit parents of both sides (as the concordance package's files).
+HS_CONCORDANCE_SCHEMA = pa.schema(
+    [
+        pa.field("newer", pa.string(), nullable=False),  # e.g. HS17
+        pa.field("older", pa.string(), nullable=False),  # e.g. HS92
+        *(pa.field(f"{side}_{d}d", pa.string()) for side in ("newer", "older") for d in (6, 4, 2)),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("release", pa.string(), nullable=False),
+    ]
+)
+
+#: Covariates of the Advanced Guide's gravity panel (Yotov et al. 2016): trade in USD millions
+#: (manufacturing, with intranational flows), distance, contiguity, language, colony, RTAs.
+AGTPA_COVARIATES = (
+    "dist",
+    "cntg",
+    "lang",
+    "clny",
+    "rta",
+    "rta_lag3",
+    "rta_lag4",
+    "rta_lag6",
+    "rta_lag8",
+    "rta_lag9",
+    "rta_lag12",
+    "rta_lead4",
+)
+AGTPA_PANEL_SCHEMA = pa.schema(
+    [
+        pa.field("exporter", pa.string(), nullable=False),
+        pa.field("importer", pa.string(), nullable=False),
+        pa.field("pair_id", pa.int64()),
+        pa.field("year", pa.int16(), nullable=False),
+        pa.field("trade", pa.float64(), nullable=False),
+        *(pa.field(c, pa.float64()) for c in AGTPA_COVARIATES),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("release", pa.string(), nullable=False),
+    ]
+)
+
 SCHEMAS: dict[str, pa.Schema] = {
     "flows": FLOWS_SCHEMA,
     "macro": MACRO_SCHEMA,
     "distances": DISTANCES_SCHEMA,
     "agreements": AGREEMENTS_SCHEMA,
     "regions": REGIONS_SCHEMA,
+    "hs_descriptions": HS_DESCRIPTIONS_SCHEMA,
+    "hs_concordance": HS_CONCORDANCE_SCHEMA,
+    "agtpa_panel": AGTPA_PANEL_SCHEMA,
 }
 
 # ---------------------------------------------------------------- derived tables

@@ -46,10 +46,18 @@ NAFTA_BOOK = {  # exports CGE %, exports full %, real GDP %, IMR full %, OMR ful
 
 
 @pytest.fixture(scope="module")
-def rta_fit():
+def panel_data(bundle_store):
+    """The book's panel as the store holds it (`bilat data bundle` ingests it)."""
     from bilat.scenarios import book
 
-    return book.rta_effects()
+    return book.read_agtpa(bundle_store)
+
+
+@pytest.fixture(scope="module")
+def rta_fit(panel_data):
+    from bilat.scenarios import book
+
+    return book.rta_effects(panel_data)
 
 
 def test_ch1_app3_pair_fixed_effects(rta_fit):
@@ -63,7 +71,7 @@ def test_ch1_app3_pair_fixed_effects(rta_fit):
     assert rta_fit.nobs == 28482
 
 
-def test_small_sample_conventions_of_the_clustered_se(rta_fit):
+def test_small_sample_conventions_of_the_clustered_se(rta_fit, panel_data):
     """ppmlhdfe (reghdfe's asymptotic VCE mode) multiplies the clustered sandwich by G/(G−1)
     only; pyfixest's default also by (N−1)/(N−K). Checked against bare pyfixest calls."""
     import warnings
@@ -73,7 +81,7 @@ def test_small_sample_conventions_of_the_clustered_se(rta_fit):
     from bilat.scenarios import book
     from bilat.scenarios.gravity import estimate
 
-    panel = book.rta_panel()
+    panel = book.rta_panel(panel_data)
     fml = "trade ~ rta | exp_year + imp_year + pair_id"  # each pair its own effect, as Stata
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -107,11 +115,11 @@ def test_small_sample_conventions_of_the_clustered_se(rta_fit):
     assert old.se("rta") == pytest.approx(0.1084, abs=5e-5)
 
 
-def test_two_stage_costs_keep_the_reference_pair_and_predict_never_traded_ones(rta_fit):
+def test_two_stage_costs_keep_the_reference_pair_and_predict_never_traded_ones(rta_fit, panel_data):
     from bilat.scenarios import book
     from bilat.scenarios.gravity import two_stage_costs
 
-    panel = book.rta_panel()
+    panel = book.rta_panel(panel_data)
     keys = panel["pair"].astype(str)
     totals = panel.groupby(keys)["trade"].sum()
     never = set(totals.index[totals == 0])
@@ -128,10 +136,10 @@ def test_two_stage_costs_keep_the_reference_pair_and_predict_never_traded_ones(r
     assert any(n.startswith("7 pairs (14 directed flows in 1994) with no trade") for n in notes)
 
 
-def test_trade_without_borders():
+def test_trade_without_borders(panel_data):
     from bilat.scenarios import book
 
-    res = book.trade_without_borders(SIGMA)
+    res = book.trade_without_borders(SIGMA, panel_data)
     c = res.countries
     assert (
         max(
@@ -146,10 +154,10 @@ def test_trade_without_borders():
         assert c.loc[iso, "real_gdp_pct"] == pytest.approx(rgdp, abs=0.15), iso
 
 
-def test_nafta_counterfactual(rta_fit):
+def test_nafta_counterfactual(rta_fit, panel_data):
     from bilat.scenarios import book
 
-    _fit, res = book.nafta(SIGMA, fit=rta_fit)
+    _fit, res = book.nafta(SIGMA, panel_data, fit=rta_fit)
     c = res.countries
     assert res.full.residual < 1e-10
 
@@ -167,12 +175,12 @@ def test_nafta_counterfactual(rta_fit):
     assert np.isclose(c.loc["DEU", "inward_mr_full_pct"], 0.0, atol=1e-9)
 
 
-def test_book_files_agree_csv_and_dta():
+def test_book_files_agree_csv_and_dta(panel_data):
     # the CSV panel and the book's own Stata file (read by bilat.sources.agtpa) hold the same data
     from bilat.scenarios import book
     from bilat.settings import bundle_path
 
-    csv = book.rta_panel()
+    csv = book.rta_panel(panel_data)
     dta = book.rta_panel(
         book.read_agtpa(bundle_path() / "gravity/advanced_guide/Chapter2Application2.dta")
     )

@@ -11,7 +11,7 @@ import pytest
 
 from bilat.errors import DataFormatError, InputError
 from bilat.schema import FLOWS_SCHEMA
-from bilat.sources import _tabular, registry
+from bilat.sources import _csv_stream, registry
 from bilat.sources.tidy import TidyReader, read_mapping_from_cli
 
 PENPPML = "flows/penppml/trade.csv.gz"
@@ -181,7 +181,7 @@ def test_renamed_column_lists_what_was_found(tmp_path: Path) -> None:
 
 
 def test_line_numbers_across_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_tabular, "BLOCK_SIZE", 64)  # many small batches
+    monkeypatch.setattr(_csv_stream, "BLOCK_SIZE", 64)  # many small batches
     rows = ["KOR,RUS,2016,1.0,," for _ in range(40)] + ["KOR,RUS,2016,-1.0,,"]
     path = write(tmp_path / "trade.csv", HEADER + "\n".join(rows) + "\n")
     with pytest.raises(DataFormatError) as err:

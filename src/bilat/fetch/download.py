@@ -18,13 +18,13 @@ import json
 import logging
 import os
 import re
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import tenacity
 
 from bilat.errors import BilatError, DataFormatError, InputError, NoDataError
 
@@ -241,38 +241,58 @@ class _Transfer:
         self.transferred = 0
         self.total: int | None = None
         self.validator: str | None = None  # ETag or Last-Modified, for If-Range
+        self._failures = 0  # failed attempts in a row that brought no bytes
 
     def run(self, sha256: str | None, verify: Callable[[Path], None] | None) -> Download:
         self._load_part_meta()
         resumed_from = self._have()
-        failures = 0
-        while True:
-            before = self.transferred
-            try:
-                done = self._attempt()
-            except (httpx.TransportError, _Retry) as exc:
-                # a dropped connection that brought bytes is progress, not a failure in a row
-                failures = 0 if self.transferred > before else failures + 1
-                retry_after = exc.retry_after if isinstance(exc, _Retry) else None
-                if failures >= self.policy.attempts:
-                    raise self._gave_up(exc, failures) from exc
-                pause = self.policy.wait(max(failures, 1))
-                if retry_after is not None:
-                    if retry_after > self.policy.max_wait:
-                        raise DownloadError(
-                            self.url,
-                            f"rate limited (HTTP 429); the server asks to wait {retry_after:.0f} s",
-                            f"Try again later (bilat waits at most {self.policy.max_wait:.0f} s; "
-                            "BILAT_FETCH_MAX_WAIT sets it)",
-                            status=429,
-                        ) from exc
-                    pause = retry_after
-                log.info("retrying %s in %.2f s after: %s", self.url, pause, exc)
-                time.sleep(pause)
-                continue
-            if done:
-                break
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type((httpx.TransportError, _Retry)),
+            stop=self._stop,
+            wait=self._wait,
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        try:
+            retrying(self._counted_attempt)
+        except (httpx.TransportError, _Retry) as exc:
+            raise self._gave_up(exc, self._failures) from exc
         return self._finish(sha256, verify, resumed_from)
+
+    # ---------------------------------------------------------------- retry rules (tenacity)
+    # tenacity counts attempts; bilat counts failures *in a row without progress*: a dropped
+    # connection that brought bytes resets the count, so a slow, flaky link still finishes.
+    def _counted_attempt(self) -> bool:
+        before = self.transferred
+        try:
+            return self._attempt()
+        except (httpx.TransportError, _Retry):
+            self._failures = 0 if self.transferred > before else self._failures + 1
+            raise
+
+    def _stop(self, state: tenacity.RetryCallState) -> bool:
+        return self._failures >= self.policy.attempts
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        """Exponential backoff, or the server's ``Retry-After`` (refused when over the cap)."""
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = exc.retry_after if isinstance(exc, _Retry) else None
+        if retry_after is None:
+            return self.policy.wait(max(self._failures, 1))
+        if retry_after > self.policy.max_wait:
+            raise DownloadError(
+                self.url,
+                f"rate limited (HTTP 429); the server asks to wait {retry_after:.0f} s",
+                f"Try again later (bilat waits at most {self.policy.max_wait:.0f} s; "
+                "BILAT_FETCH_MAX_WAIT sets it)",
+                status=429,
+            ) from exc
+        return retry_after
+
+    def _before_sleep(self, state: tenacity.RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        pause = state.next_action.sleep if state.next_action else 0.0
+        log.info("retrying %s in %.2f s after: %s", self.url, pause, exc)
 
     # ---------------------------------------------------------------- one request
     def _attempt(self) -> bool:

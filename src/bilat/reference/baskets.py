@@ -14,17 +14,37 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Annotated, Any
 
 import pandas as pd
+from pydantic import Field
 
 from bilat.errors import BilatError, DataFormatError, UnknownCodeError
 from bilat.reference import hs
-from bilat.reference._toml import line_of, read_toml
+from bilat.reference._toml import Table, line_of, read_toml, validate
 
 __all__ = ["Basket", "Sector", "available_baskets", "load_basket"]
 
 _CODE = re.compile(r"\d{2}(\d{2}(\d{2})?)?")
 _COMMENT = re.compile(r'"(\d{2,6})"\s*,?\s*#\s*(.*\S)')
+
+
+class SectorTable(Table):
+    """``[sectors.<id>]``: a label and the sector's codes."""
+
+    label: str | None = None
+    # each code is checked below, with messages of its own: a number loses its leading zeros,
+    # a product name is resolved to its codes
+    codes: Annotated[list[Any], Field(min_length=1)]
+
+
+class BasketFile(Table):
+    """A basket file: every key it may hold (a misspelt one is refused with the closest)."""
+
+    name: str
+    title: str | None = None
+    hs_revision: str = "HS22"
+    sectors: Annotated[dict[str, SectorTable], Field(min_length=1)]
 
 
 @dataclass(frozen=True)
@@ -144,9 +164,7 @@ def _parse(path: Path) -> Basket:
         line = line_of(text, needle, after=after) if needle else None
         return DataFormatError(path, problem, line=line, column=field)
 
-    for key in ("name", "sectors"):
-        if key not in data:
-            raise fail(f"missing top-level field {key!r}", key)
+    validate(BasketFile, data, text, path)
     revision = str(data.get("hs_revision", "HS22"))
     try:
         revision = hs.normalise_revision(revision)
@@ -166,16 +184,10 @@ def _parse(path: Path) -> Basket:
         if m and current:
             comments[(current, m.group(1))] = m.group(2)
 
-    if not isinstance(data["sectors"], dict) or not data["sectors"]:
-        raise fail("'sectors' must hold at least one [sectors.<id>] table", "sectors", "sectors")
     sectors = []
     for sid, body in data["sectors"].items():
         header = f"[sectors.{sid}]"
-        if not isinstance(body, dict) or "codes" not in body:
-            raise fail(f"sector {sid!r} needs a 'codes' list", "codes", header)
         codes = body["codes"]
-        if not isinstance(codes, list) or not codes:
-            raise fail(f"sector {sid!r}: 'codes' must be a non-empty list", "codes", header)
         clean: list[str] = []
         for code in codes:
             if not isinstance(code, str):

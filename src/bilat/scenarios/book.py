@@ -2,33 +2,57 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from bilat.errors import NoDataError
 from bilat.scenarios.ge import AgreementChange, Baseline, GEResult, simulate
 from bilat.scenarios.gravity import GravityResult, add_identifiers, estimate, two_stage_costs
-from bilat.settings import bundle_path
-from bilat.sources.agtpa import read_dta_panel, read_panel
+from bilat.sources.agtpa import panel_frame, read_dta_panel, read_panel
+
+if TYPE_CHECKING:
+    from bilat.store import Store
 
 BOOK_YEARS = (1986, 1990, 1994, 1998, 2002, 2006)
 NAFTA = ("USA", "CAN", "MEX")
 BOOK_FOLDER = ("gravity", "advanced_guide")
 
 
-def read_agtpa(path: str | Path | None = None) -> pd.DataFrame:
+def read_agtpa(source: Store | str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The book's 69-country panel (1986–2006, USD millions, with intranational flows).
 
-    Default: the bundle's ``agtpa_applications.csv.gz``; a ``.dta`` path reads one of the book's
-    Stata files (``Chapter2Application2.dta``) with lower-cased column names.
+    ``source``: a store, whose ``agtpa_panel`` table ``bilat data bundle`` (or ``bilat data add
+    agtpa_applications.csv.gz --format agtpa-panel``) filled; None: the default store
+    (``BILAT_STORE``); a file: the CSV panel, or one of the book's Stata files
+    (``Chapter2Application2.dta``) with lower-cased column names.
     """
-    p = Path(path) if path else bundle_path().joinpath(*BOOK_FOLDER, "agtpa_applications.csv.gz")
-    frame = read_dta_panel(p) if p.suffix.lower() == ".dta" else read_panel(p)
+    if source is None or not isinstance(source, str | os.PathLike):
+        frame = _from_store(source)
+    else:
+        p = Path(source)
+        frame = read_dta_panel(p) if p.suffix.lower() == ".dta" else read_panel(p)
     # plain str codes: the fixed-effect identifiers are built by string concatenation
     for col in ("exporter", "importer"):
         frame[col] = frame[col].astype(str)
     return frame
+
+
+def _from_store(store: Store | None) -> pd.DataFrame:
+    from bilat.store import Store
+
+    store = store if store is not None else Store()
+    table = store.table("agtpa_panel").to_pyarrow()
+    if table.num_rows == 0:
+        raise NoDataError(
+            f"the store {store.root} holds no Advanced Guide panel: load it with `bilat data "
+            "bundle <bundle folder>`, or `bilat data add agtpa_applications.csv.gz --format "
+            "agtpa-panel`"
+        )
+    return panel_frame(table)
 
 
 def rta_panel(data: pd.DataFrame | None = None) -> pd.DataFrame:

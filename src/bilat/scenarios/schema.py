@@ -17,7 +17,6 @@ distance elasticity δ in [−10, 0); no inf or nan anywhere (TOML allows them a
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,6 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from bilat.errors import DataFormatError
+from bilat.reference._toml import key_lines
 from bilat.scenarios.ge.solve import SIGMA_MAX
 
 EFFECT_BOUND = 5.0  # |agreement effect| in log points
@@ -229,43 +229,7 @@ class RouteFile(_Table):
     route: Annotated[list[RouteTable], Field(min_length=1)]
 
 
-# ------------------------------------------------------------------------------ locating keys
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
-_KEY = re.compile(r"""^\s*("[^"]+"|'[^']+'|[A-Za-z0-9_-]+)\s*=""")
-
-
-def key_lines(text: str) -> dict[tuple[Any, ...], int]:
-    """1-based line of every table header and ``key =`` of a TOML text, by TOML path.
-
-    ``[[shock]]`` tables are numbered from 0 as in the parsed list: ("shock", 1, "percent").
-    Keys inside multi-line arrays are not keys (their lines do not start with ``name =``).
-    """
-    out: dict[tuple[Any, ...], int] = {}
-    counts: dict[str, int] = {}
-    table: tuple[Any, ...] = ()
-    depth = 0  # open brackets of a multi-line array value
-    for n, line in enumerate(text.splitlines(), start=1):
-        # brackets inside strings and comments do not open or close an array
-        stripped = _STRING.sub("", line).split("#", 1)[0]
-        if depth == 0:
-            m = _HEADER.match(line)
-            if m and "=" not in line.split("]", 1)[0]:
-                name = m.group(2).strip().strip("\"'")
-                if m.group(1) == "[[":
-                    k = counts.get(name, 0)
-                    counts[name] = k + 1
-                    table = (name, k)
-                else:
-                    table = tuple(name.split("."))
-                out.setdefault(table, n)
-                continue
-            km = _KEY.match(line)
-            if km:
-                out.setdefault((*table, km.group(1).strip("\"'")), n)
-        depth += stripped.count("[") - stripped.count("]")
-        depth = max(depth, 0)
-    return out
+# key_lines: where each key of a TOML text is (shared with the reference tables' files)
 
 
 def _label(loc: Sequence[Any]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,7 +19,7 @@ import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError, UnknownCodeError
 from bilat.reference import countries
-from bilat.schema import TOTAL
+from bilat.schema import FLOWS_SCHEMA, TOTAL
 
 #: Comtrade classification codes -> HS revision names (H0 = HS1992 ... H6 = HS2022).
 HS_REVISION = {
@@ -32,6 +33,13 @@ HS_REVISION = {
 }
 #: Not HS: the flows table holds HS products only, so these are rejected with a clear message.
 NOT_HS = {"S1", "S2", "S3", "S4", "ST", "BEC", "BE", "B4", "B5", "EB", "EB02", "EB10", "EB10S"}
+
+#: Comtrade publishes rows whose partner is the reporter (re-imports of its own goods, trade
+#: through its free zones; 37 in the bundle's 2015 chapter 27 file, some exports): kept as
+#: published (``Reader.domestic_flows``)
+DOMESTIC_FLOWS = True
+#: What to do about a missing column of a publisher's file
+PUBLISHER_HEADER = "Restore the publisher's original header"
 
 WORLD = "WLD"
 #: What the API writes for World instead of an ISO code.
@@ -224,3 +232,107 @@ def products(
             where=f"{path}, line {locate(bad)}, column {column!r}",
         )
     return out
+
+
+def reported_flows(
+    *,
+    exports: pa.Array,
+    reporter: pa.Array,
+    partner: pa.Array,
+    non_country: pa.Array,
+    source: str,
+    release: str,
+    **columns: pa.Array,
+) -> pa.RecordBatch:
+    """Flows as a reporter declares them, in FLOWS_SCHEMA: the reporter is the exporter where
+    ``exports`` holds (``reported_by="exporter"``), else the importer. ``columns`` are the
+    schema's other columns (year, period, product, hs_revision, value_usd, quantity,
+    quantity_unit, flow)."""
+    from bilat.sources._csv_stream import constant
+
+    n = len(exports)
+    arrays = {
+        **columns,
+        "exporter": pc.if_else(exports, reporter, partner),
+        "importer": pc.if_else(exports, partner, reporter),
+        "reported_by": pc.if_else(exports, "exporter", "importer"),
+        "non_country": non_country,
+        "source": constant(source, n),
+        "release": constant(release, n),
+    }
+    return pa.RecordBatch.from_arrays(
+        [pc.cast(arrays[f.name], f.type) for f in FLOWS_SCHEMA], schema=FLOWS_SCHEMA
+    )
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Where Comtrade's two layouts keep the fields they share."""
+
+    reporter_iso: str
+    reporter_code: str
+    partner_iso: str
+    partner_code: str
+    product: str
+    classification: str
+    value: str
+
+
+LEGACY_FIELDS = Fields(
+    "Reporter ISO",
+    "Reporter Code",
+    "Partner ISO",
+    "Partner Code",
+    "Commodity Code",
+    "Classification",
+    "Trade Value (US$)",
+)
+API_FIELDS = Fields(
+    "reporterISO",
+    "reporterCode",
+    "partnerISO",
+    "partnerCode",
+    "cmdCode",
+    "classificationCode",
+    "primaryValue",
+)
+
+
+def comtrade_flows(
+    col: Callable[[str], pa.Array],
+    fields: Fields,
+    flow: pa.Array,
+    year: pa.Array,
+    period: pa.Array,
+    quantities: tuple[pa.Array, pa.Array],
+    release: str,
+    path: Path,
+    locate: Callable[[int], int | None],
+) -> pa.RecordBatch:
+    """A batch of either layout as canonical flows: areas resolved, products and revisions
+    checked, the reporter placed by the flow (X and RX: the exporter); ``quantities`` are
+    (quantity, unit)."""
+    (reporter, reporter_nc), (partner, partner_nc) = (
+        resolve_areas(col(iso), col(code), path=path, column=iso, locate=locate)
+        for iso, code in (
+            (fields.reporter_iso, fields.reporter_code),
+            (fields.partner_iso, fields.partner_code),
+        )
+    )
+    revisions = pc.utf8_upper(col(fields.classification))
+    return reported_flows(
+        exports=pc.is_in(flow, pa.array(["X", "RX"])),
+        reporter=reporter,
+        partner=partner,
+        non_country=pc.or_(reporter_nc, partner_nc),
+        source="comtrade",
+        release=release,
+        year=year,
+        period=period,
+        product=products(col(fields.product), path=path, column=fields.product, locate=locate),
+        hs_revision=hs_revisions(revisions, path=path, column=fields.classification, locate=locate),
+        value_usd=col(fields.value),
+        quantity=quantities[0],
+        quantity_unit=quantities[1],
+        flow=flow,
+    )

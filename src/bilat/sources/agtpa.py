@@ -26,10 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError
-from bilat.schema import FLOWS_SCHEMA, MANUFACTURING
-from bilat.sources import _tabular
-from bilat.sources._io import text_head
-from bilat.sources.base import FileInfo
+from bilat.schema import AGTPA_COVARIATES, AGTPA_PANEL_SCHEMA, FLOWS_SCHEMA, MANUFACTURING
+from bilat.sources import _csv_stream as cs
+from bilat.sources.base import Reader
 from bilat.sources.geodist import read_dta
 
 HEADER = ("exporter", "importer", "pair_id", "year", "trade")
@@ -38,74 +37,143 @@ RELEASE = "2016"
 MILLION = 1e6
 
 
-class AgtpaReader:
+class AgtpaReader(Reader):
     """The Advanced Guide panel (trade in USD millions) → the ``flows`` table."""
 
     format: ClassVar[str] = "agtpa"
     table: ClassVar[str] = "flows"
+    header = HEADER
+    source, dataset, release = "agtpa", "applications", RELEASE
     #: the panel holds intranational flows (exporter = importer) on purpose: GE needs them
     domestic_flows: ClassVar[bool] = True
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        """True for the header ``exporter,importer,pair_id,year,trade,…``."""
-        first = head.decode("utf-8", "replace").lstrip("\ufeff").partition("\n")[0]
-        return tuple(f.strip().strip('"') for f in first.split(","))[: len(HEADER)] == HEADER
-
-    def info(self, path: Path) -> FileInfo:
-        """Source ``agtpa``, dataset ``applications``, release ``2016``."""
-        return FileInfo("flows", "agtpa", "applications", RELEASE, self.format)
 
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """Validated flows in FLOWS_SCHEMA (trade × 1e6 to USD), streamed."""
         path = Path(path)
-        found = _tabular.header_fields(path, text_head(path))
-        _tabular.check_columns(path, found, REQUIRED)
-        layout = _tabular.Layout(
-            {
-                "exporter": pa.string(),
-                "importer": pa.string(),
-                "year": pa.float64(),
-                "trade": pa.float64(),
-            }
-        )
-        codes = _tabular.CountryCodes(path)
-        for line, batch in _tabular.batches(path, layout):
-            _tabular.require_values(path, batch, line, "trade", non_negative=True)
-            year = _tabular.year_column(path, batch, line, "year")
-            exporter, exporter_ok = codes.normalise(batch, "exporter", line, upper=True)
-            importer, importer_ok = codes.normalise(batch, "importer", line, upper=True)
+        layout = _layout(path)
+        types = {
+            "exporter": pa.string(),
+            "importer": pa.string(),
+            "year": pa.float64(),
+            "trade": pa.float64(),
+        }
+        codes = cs.CountryCodes(path)
+        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
+            locate = layout.locator(start)
+            cs.require_values(path, batch, "trade", locate, non_negative=True)
+            year = cs.year_column(path, batch, "year", locate)
+            exporter, exporter_ok = codes.normalise(batch, "exporter", locate, upper=True)
+            importer, importer_ok = codes.normalise(batch, "importer", locate, upper=True)
             n = batch.num_rows
 
             yield pa.RecordBatch.from_arrays(
                 [
                     year,
-                    _tabular.constant("A", n),
+                    cs.constant("A", n),
                     exporter,
                     importer,
-                    _tabular.constant(MANUFACTURING, n),
-                    _tabular.constant(None, n),
+                    cs.constant(MANUFACTURING, n),
+                    cs.constant(None, n),
                     pc.multiply(batch.column("trade"), MILLION),
                     pa.nulls(n, pa.float64()),
-                    _tabular.constant(None, n),
-                    _tabular.constant("X", n),
-                    _tabular.constant("reconciled", n),
+                    cs.constant(None, n),
+                    cs.constant("X", n),
+                    cs.constant("reconciled", n),
                     pc.invert(pc.and_(exporter_ok, importer_ok)),
-                    _tabular.constant("agtpa", n),
-                    _tabular.constant(RELEASE, n),
+                    cs.constant("agtpa", n),
+                    cs.constant(RELEASE, n),
                 ],
                 schema=FLOWS_SCHEMA,
             )
 
 
+class AgtpaPanelReader(Reader):
+    """The Advanced Guide panel with its covariates → the ``agtpa_panel`` table (trade in USD
+    millions, as the book's estimations use it): the book's replications read it from the
+    store (``bilat.scenarios.book``)."""
+
+    format: ClassVar[str] = "agtpa-panel"
+    table: ClassVar[str] = "agtpa_panel"
+    header = HEADER
+    source, dataset, release = "agtpa", "applications", RELEASE
+
+    def options(self) -> str:
+        """The same file also fills ``flows`` (``AgtpaReader``): a distinct identity, so that
+        adding it for the panel is not taken for the flows already added."""
+        return "table=agtpa_panel"
+
+    def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
+        """The panel in AGTPA_PANEL_SCHEMA, streamed; the checks of :func:`read_panel`."""
+        path = Path(path)
+        layout = _layout(path)
+        present = [c for c in AGTPA_COVARIATES if c in layout.columns]
+        types = {
+            "exporter": pa.string(),
+            "importer": pa.string(),
+            "pair_id": pa.float64(),
+            "year": pa.float64(),
+            "trade": pa.float64(),
+            **dict.fromkeys(present, pa.float64()),
+        }
+        codes = cs.CountryCodes(path)
+        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
+            locate = layout.locator(start)
+            cs.require_values(path, batch, "trade", locate, non_negative=True)
+            year = cs.year_column(path, batch, "year", locate)
+            codes.normalise(batch, "exporter", locate, upper=True)  # known codes only
+            codes.normalise(batch, "importer", locate, upper=True)
+            n = batch.num_rows
+            names = batch.schema.names
+            pair = batch.column("pair_id") if "pair_id" in names else pa.nulls(n, pa.float64())
+            columns = {
+                "exporter": batch.column("exporter"),
+                "importer": batch.column("importer"),
+                "pair_id": pc.cast(pair, pa.int64()),
+                "year": year,
+                "trade": batch.column("trade"),
+                **{
+                    c: batch.column(c) if c in names else pa.nulls(n, pa.float64())
+                    for c in AGTPA_COVARIATES
+                },
+                "source": cs.constant("agtpa", n),
+                "release": cs.constant(RELEASE, n),
+            }
+            yield pa.RecordBatch.from_arrays(
+                [columns[f.name] for f in AGTPA_PANEL_SCHEMA], schema=AGTPA_PANEL_SCHEMA
+            )
+
+
+def panel_frame(table: pa.Table) -> pd.DataFrame:
+    """The ``agtpa_panel`` store table as :func:`read_panel` returns the file: the file's
+    columns (covariates the file lacked left out), ``year`` and ``pair_id`` int64."""
+    frame = table.drop_columns(["source", "release"]).to_pandas()
+    empty = [c for c in AGTPA_COVARIATES if frame[c].isna().all()]
+    frame = frame.drop(columns=empty)
+    frame["year"] = frame["year"].astype("int64")
+    for column in ("exporter", "importer"):
+        frame[column] = frame[column].astype("string")
+    if frame["pair_id"].notna().all():
+        frame["pair_id"] = frame["pair_id"].astype("int64")
+    else:
+        frame = frame.drop(columns=["pair_id"])
+    return frame
+
+
+def _layout(path: Path) -> cs.Layout:
+    layout = cs.sniff_layout(path, delimiters=",")
+    cs.check_columns(path, layout.columns, REQUIRED)
+    return layout
+
+
 def read_panel(path: str | Path) -> pd.DataFrame:
     """The whole panel with its covariates; ``year`` int, ``trade`` still in USD millions."""
     path = Path(path)
-    found = _tabular.header_fields(path, text_head(path))
-    _tabular.check_columns(path, found, REQUIRED)
-    layout = _tabular.Layout(
-        {c: pa.string() if c in ("exporter", "importer") else pa.float64() for c in found}
-    )
-    table = pa.Table.from_batches([batch for _, batch in _tabular.batches(path, layout)])
+    layout = _layout(path)
+    types = {
+        c: pa.string() if c in ("exporter", "importer") else pa.float64() for c in layout.columns
+    }
+    batches = [batch for _, batch in cs.iter_batches(path, layout, types, **cs.TABULAR)]
+    table = pa.Table.from_batches(batches)
     return _tidy_panel(path, table.to_pandas())
 
 
@@ -118,7 +186,7 @@ def read_dta_panel(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     frame = read_dta(path)
     frame.columns = [c.lower() for c in frame.columns]
-    _tabular.check_columns(path, list(frame.columns), REQUIRED, line=None)
+    cs.check_columns(path, list(frame.columns), REQUIRED, line=None)
     return _tidy_panel(path, frame)
 
 

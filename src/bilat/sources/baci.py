@@ -16,8 +16,6 @@ import csv
 import difflib
 import functools
 import io
-import itertools
-import os
 import queue
 import re
 import threading
@@ -35,10 +33,11 @@ import pyarrow.csv as pacsv
 
 from bilat.errors import DataFormatError, UnknownCodeError
 from bilat.schema import FLOWS_SCHEMA, HS_REVISIONS
+from bilat.sources import _csv_stream as cs
 from bilat.sources import _lines
 from bilat.sources._bounds import MAX_QUANTITY, MAX_USD
-from bilat.sources._io import BOM, Bounded, check_zip_member, decompressed_limit
-from bilat.sources.base import FileInfo
+from bilat.sources._io import BOM, check_zip_member
+from bilat.sources.base import FileInfo, Reader
 
 #: BACI's columns, in the order of its files, with the types they are read as.
 COLUMNS: dict[str, pa.DataType] = {
@@ -62,7 +61,6 @@ BLOCK_SIZE = 4 << 20
 # BACI writes a missing quantity as blank or as "NA" right-aligned with spaces ("          NA").
 _NULLS = ["", "NA", "NaN", *(" " * n + "NA" for n in range(1, 24))]
 _NAME = re.compile(r"BACI_(HS\d{2})_(?:Y(\d{4})_)?V(\d{6}[a-z]?)", re.IGNORECASE)
-_CONVERSION = re.compile(r"In CSV column #(\d+): CSV conversion error to \w+: invalid value '(.*)'")
 _FIRST_LINE = 2  # line number of the first data row (line 1 is the header)
 # PyArrow's streaming CSV reader parses on one core: a plain file at least this big is cut at
 # line ends into PARSERS byte ranges parsed side by side (10M rows: 1.6 -> 0.9 s wall, 2 cores)
@@ -103,53 +101,25 @@ class _Part:
         """A stream PyArrow reads natively where it can (plain and gzip files)."""
         if self.member is not None:
             return self._open_member()
-        magic = _magic(self.path)
-        if magic[:2] == b"\x1f\x8b":
-            native = pa.input_stream(str(self.path), compression="gzip")
-            # counted as it is read: a file that expands past the bound is refused
-            limit = decompressed_limit(self.path)
-            return pa.PythonFile(Bounded(native, limit, self.label), mode="r")
-        return pa.input_stream(str(self.path), compression=None)
+        return cs.open_arrow(self.path)
 
     def ranges(self, parts: int, min_bytes: int) -> list[tuple[int, int]] | None:
-        """Byte ranges cutting a plain (uncompressed, unzipped) file at line ends into
-        ``parts`` pieces; None for other files and files under ``min_bytes``."""
-        if self.member is not None or parts < 2:
-            return None
-        size = self.path.stat().st_size
-        if size < min_bytes or _magic(self.path)[:2] == b"\x1f\x8b":
-            return None
-        cuts = [0]
-        with open(self.path, "rb") as fh:
-            for k in range(1, parts):
-                fh.seek(max(size * k // parts, cuts[-1]))
-                fh.readline()  # to the start of the next line
-                cuts.append(fh.tell())
-        cuts.append(size)
-        return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+        """Byte ranges cutting a plain file at line ends (``_csv_stream.line_ranges``)."""
+        return None if self.member is not None else cs.line_ranges(self.path, parts, min_bytes)
 
     def open_range(self, start: int, end: int) -> Any:
-        """A stream of bytes ``start``..``end`` of a plain file, read as it is parsed (not
-        memory-mapped: mapped pages would count against the reader's memory)."""
-        return pa.PythonFile(_ByteRange(self.path, start, end), mode="r")
+        """A stream of bytes ``start``..``end`` of a plain file."""
+        return cs.open_range(self.path, start, end)
 
     def lines_before(self, offset: int) -> int:
         """Line ends in the first ``offset`` bytes of a plain file (for error line numbers)."""
-        count = 0
-        with open(self.path, "rb") as fh:
-            while offset > 0:
-                chunk = fh.read(min(offset, 16 << 20))
-                if not chunk:
-                    break
-                count += chunk.count(b"\n")
-                offset -= len(chunk)
-        return count
+        return cs.lines_before(self.path, offset)
 
     def open_bytes(self) -> Any:
         """A Python binary stream of the decompressed text (the slow path for error lines)."""
         if self.member is not None:
             return self._open_member()
-        if _magic(self.path)[:2] == b"\x1f\x8b":
+        if cs.magic(self.path)[:2] == b"\x1f\x8b":
             import gzip
 
             return gzip.open(self.path, "rb")
@@ -172,38 +142,8 @@ class _Part:
             ) from exc
 
 
-class _ByteRange(io.RawIOBase):
-    """Bytes ``start``..``end`` of a file as a readable stream (``os.pread``: no shared offset)."""
-
-    def __init__(self, path: Path, start: int, end: int) -> None:
-        self._fd = os.open(path, os.O_RDONLY)
-        self._pos, self._end = start, end
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        want = min(len(buffer), self._end - self._pos)
-        if want <= 0:
-            return 0
-        data = os.pread(self._fd, want, self._pos)
-        buffer[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            os.close(self._fd)
-        super().close()
-
-
-def _magic(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(4)
-
-
 def _is_zip(path: Path) -> bool:
-    return _magic(path) == b"PK\x03\x04"
+    return cs.magic(path) == b"PK\x03\x04"
 
 
 # ---------------------------------------------------------------- code tables
@@ -350,7 +290,7 @@ def _release_products(zf: zipfile.ZipFile) -> frozenset[int] | None:
 # ---------------------------------------------------------------- the reader
 
 
-class BaciReader:
+class BaciReader(Reader):
     """Reads CEPII BACI yearly CSVs (plain, gzipped, or the release zip) into canonical flows."""
 
     format: ClassVar[str] = "baci"
@@ -375,8 +315,7 @@ class BaciReader:
     def sniff(self, path: Path, head: bytes) -> bool:
         """True for BACI's header ``t,i,j,k,v,q``, or a zip named like a BACI release."""
         if head:
-            first = head.removeprefix(BOM).split(b"\n", 1)[0].decode("utf-8", "replace")
-            return [c.strip().strip('"') for c in first.split(",")] == list(COLUMNS)
+            return cs.header_fields(head.removeprefix(BOM)) == list(COLUMNS)
         return parse_name(Path(path).name) is not None and _is_zip(Path(path))
 
     def info(self, path: Path) -> FileInfo:
@@ -826,11 +765,14 @@ class _PartReader:
         """A PyArrow parse error turned into one naming the line and column (slow second pass)."""
         msg = str(exc)
         label = self.part.label
-        m = _CONVERSION.search(msg)
+        layout = cs.Layout(tuple(header))
+        m = cs.CONVERSION.search(msg)
         if m:
             column = header[int(m.group(1))]
-            bad = m.group(2)
-            line = self._find_line(lambda row: _field(row, header, column) == bad.strip())
+            bad = m.group(3)
+            line, _ = cs.first_row_where(
+                label, layout, column, lambda v: v.strip() == bad.strip(), self.part.open_bytes
+            )
             if column in ("i", "j") and re.fullmatch(r"-?\d+", bad.strip()):
                 problem = f"unknown BACI country code {bad.strip()}"
             elif column == "k":
@@ -844,7 +786,7 @@ class _PartReader:
             )
         if "Expected" in msg and "columns" in msg:
             width = len(header)
-            line = self._find_line(lambda row: len(row) != width)
+            line = cs.first_ragged_line(label, layout, self.part.open_bytes)
             return DataFormatError(
                 label,
                 f"wrong number of fields ({msg.split(':', 1)[-1].strip()[:80]}); a line cut short "
@@ -853,26 +795,10 @@ class _PartReader:
                 fix=f"Each line needs {width} comma-separated fields; download the file again",
             )
         if "straddl" in msg:
-            from bilat.sources._csv_stream import long_line_error
-
-            return long_line_error(label, self.part.open_bytes())
+            return cs.long_line_error(label, self.part.open_bytes())
         if "UTF8" in msg or "UTF-8" in msg:
             return DataFormatError(label, "wrong encoding: not UTF-8 text", fix="Save it as UTF-8")
         return DataFormatError(label, f"cannot be parsed ({msg[:200]})")
-
-    def _find_line(self, predicate: Callable[[list[str]], bool]) -> int | None:
-        """Line number of the first data row for which ``predicate`` holds (error path only)."""
-        with self.part.open_bytes() as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
-            rows = csv.reader(text)
-            next(rows, None)
-            try:
-                for row in rows:
-                    if row and predicate(row):
-                        return rows.line_num
-            except (EOFError, OSError, zlib.error):
-                return None
-        return None
 
 
 def file_constants(info: FileInfo) -> dict[str, str]:
@@ -971,11 +897,6 @@ def _in_turn(streams: list[Iterator[Any]]) -> Iterator[Any]:
 @dataclass(frozen=True)
 class _Failure:
     error: BaseException
-
-
-def _field(row: list[str], header: list[str], column: str) -> str:
-    idx = header.index(column)
-    return row[idx].strip() if idx < len(row) else ""
 
 
 def _hint(code: str, known: list[str]) -> str:

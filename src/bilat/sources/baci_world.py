@@ -19,80 +19,66 @@ from typing import ClassVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bilat.errors import DataFormatError
 from bilat.schema import FLOWS_SCHEMA
-from bilat.sources import _tabular
-from bilat.sources._io import text_head
-from bilat.sources.base import FileInfo
+from bilat.sources import _csv_stream as cs
+from bilat.sources.base import Reader
 
 HEADER = ("t", "i", "i_iso3c", "i_name", "i_region", "k", "k_name", "k_sector", "v", "q")
 RELEASE = "2022-10"
 MILLION = 1e6
 
 
-class BaciWorldReader:
+class BaciWorldReader(Reader):
     """BACI exports to the world by HS chapter → the ``flows`` table (importer ``WLD``)."""
 
     format: ClassVar[str] = "baci-world"
     table: ClassVar[str] = "flows"
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        """True for the header ``t,i,i_iso3c,i_name,i_region,k,k_name,k_sector,v,q,…``."""
-        first = head.decode("utf-8", "replace").lstrip("\ufeff").partition("\n")[0]
-        return tuple(f.strip().strip('"') for f in first.split(","))[: len(HEADER)] == HEADER
-
-    def info(self, path: Path) -> FileInfo:
-        """Source ``baci``, dataset ``HS92-world-hs2``, release ``2022-10`` (bundle snapshot)."""
-        return FileInfo("flows", "baci", "HS92-world-hs2", RELEASE, self.format)
+    header = HEADER
+    #: release: the bundle's snapshot (see the module docstring)
+    source, dataset, release = "baci", "HS92-world-hs2", RELEASE
 
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """Validated flows in FLOWS_SCHEMA (values × 1e6 to USD), streamed."""
         path = Path(path)
-        found = _tabular.header_fields(path, text_head(path))
-        _tabular.check_columns(path, found, ("t", "i_iso3c", "k", "v", "q"))
-        layout = _tabular.Layout(
-            {
-                "t": pa.float64(),
-                "i_iso3c": pa.string(),
-                "k": pa.string(),
-                "v": pa.float64(),
-                "q": pa.float64(),
-            }
-        )
-        codes = _tabular.CountryCodes(path)
-        for line, batch in _tabular.batches(path, layout):
-            _tabular.require_values(path, batch, line, "v", non_negative=True)
-            _tabular.require_values(path, batch, line, "q", non_negative=True, allow_empty=True)
-            year = _tabular.year_column(path, batch, line, "t")
-            exporter, _ = codes.normalise(batch, "i_iso3c", line, upper=True)
+        layout = cs.sniff_layout(path, delimiters=",")
+        cs.check_columns(path, layout.columns, ("t", "i_iso3c", "k", "v", "q"))
+        types = {
+            "t": pa.float64(),
+            "i_iso3c": pa.string(),
+            "k": pa.string(),
+            "v": pa.float64(),
+            "q": pa.float64(),
+        }
+        codes = cs.CountryCodes(path)
+        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
+            locate = layout.locator(start)
+            cs.require_values(path, batch, "v", locate, non_negative=True)
+            cs.require_values(path, batch, "q", locate, non_negative=True, allow_empty=True)
+            year = cs.year_column(path, batch, "t", locate)
+            exporter, _ = codes.normalise(batch, "i_iso3c", locate, upper=True)
             product = pc.utf8_lpad(pc.utf8_trim_whitespace(batch.column("k")), 2, "0")
             bad = pc.invert(pc.match_substring_regex(product, r"^\d{2}$"))
-            i = _tabular.first_true(bad)
-            if i is not None:
-                raise DataFormatError(
-                    path,
-                    f"{batch.column('k')[i].as_py()!r} is not an HS chapter",
-                    line=line + i,
-                    column="k",
-                )
+            cs.refuse_first(
+                path, bad, batch.column("k"), "k", locate, "{value} is not an HS chapter"
+            )
             n = batch.num_rows
 
             yield pa.RecordBatch.from_arrays(
                 [
                     year,
-                    _tabular.constant("A", n),
+                    cs.constant("A", n),
                     exporter,
-                    _tabular.constant("WLD", n),
+                    cs.constant("WLD", n),
                     product,
-                    _tabular.constant("HS92", n),
+                    cs.constant("HS92", n),
                     pc.multiply(batch.column("v"), MILLION),
                     batch.column("q"),
                     pc.if_else(pc.is_valid(batch.column("q")), "t", pa.scalar(None, pa.string())),
-                    _tabular.constant("X", n),
-                    _tabular.constant("reconciled", n),
-                    _tabular.constant(True, n),
-                    _tabular.constant("baci", n),
-                    _tabular.constant(RELEASE, n),
+                    cs.constant("X", n),
+                    cs.constant("reconciled", n),
+                    cs.constant(True, n),
+                    cs.constant("baci", n),
+                    cs.constant(RELEASE, n),
                 ],
                 schema=FLOWS_SCHEMA,
             )

@@ -34,7 +34,7 @@ from bilat.schema import FLOWS_SCHEMA
 from bilat.sources import _comtrade as ct
 from bilat.sources import _csv_stream as cs
 from bilat.sources._io import head_bytes, open_binary, read_all_checked
-from bilat.sources.base import FileInfo
+from bilat.sources.base import FileInfo, Reader
 
 #: Fields bilat reads, with their Arrow types.
 FIELDS: dict[str, pa.DataType] = {
@@ -70,36 +70,27 @@ REQUIRED = [
     "cmdCode",
     "primaryValue",
 ]
-_SIGNATURE = {"reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue"}
+_SIGNATURE = frozenset({"reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue"})
 KEPT_FLOWS = {"M": "M", "X": "X", "RM": "RM", "RX": "RX"}
 SUB_FLOWS = {"MIP", "XIP", "MOP", "XOP", "DX", "FM"}
 
 Locate = Callable[[int], int | None]
 
 
-class ComtradeApiReader:
+class ComtradeApiReader(Reader):
     """Reads Comtrade API data: a JSON response (``{"data": [...]}``) or the CSV download."""
 
     format: ClassVar[str] = "comtrade-api"
     table: ClassVar[str] = "flows"
-    #: Comtrade publishes rows whose partner is the reporter (re-imports of its own goods,
-    #: trade through its free zones; 37 in the bundle's 2015 chapter 27 file, some exports):
-    #: kept as published
-    domestic_flows: ClassVar[bool] = True
-
-    def __repr__(self) -> str:
-        return "ComtradeApiReader(format='comtrade-api', table='flows')"
+    signature = _SIGNATURE
+    domestic_flows: ClassVar[bool] = ct.DOMESTIC_FLOWS
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """True for an API JSON response or a CSV whose header has the API's field names."""
         text = head.decode("utf-8", errors="replace").lstrip()
         if text.startswith("{"):
             return '"data"' in text and ('"reporterCode"' in text or '"primaryValue"' in text)
-        try:
-            layout = cs.sniff_layout(Path(path), head)
-        except DataFormatError:
-            return False
-        return set(layout.columns) >= _SIGNATURE
+        return super().sniff(path, head)
 
     def info(self, path: Path) -> FileInfo:
         """Source ``comtrade``, release ``api``, dataset named after the query the file answers."""
@@ -130,7 +121,7 @@ class ComtradeApiReader:
             yield from _json_batches(path)
             return
         layout = cs.sniff_layout(path)
-        cs.require_columns(path, layout, REQUIRED)
+        cs.check_columns(path, layout.columns, REQUIRED, fix=ct.PUBLISHER_HEADER)
         for start, batch in cs.iter_batches(path, layout, FIELDS):
             out = _normalise(path, batch, lambda i, s=start: cs.line_of_row(path, layout, s + i))
             if out.num_rows:
@@ -299,38 +290,9 @@ def _normalise(path: Path, batch: pa.RecordBatch, locate: Locate) -> pa.RecordBa
         path, col("freqCode"), col("period"), col("refYear"), col("refMonth"), locate
     )
     flow = batch.column("flowCode")
-    reporter, reporter_nc = ct.resolve_areas(
-        col("reporterISO"), col("reporterCode"), path=path, column="reporterISO", locate=locate
-    )
-    partner, partner_nc = ct.resolve_areas(
-        col("partnerISO"), col("partnerCode"), path=path, column="partnerISO", locate=locate
-    )
-    exports = pc.is_in(flow, pa.array(["X", "RX"]))
-    quantity, unit = _quantities(col)
-    arrays = {
-        "year": year,
-        "period": period,
-        "exporter": pc.if_else(exports, reporter, partner),
-        "importer": pc.if_else(exports, partner, reporter),
-        "product": ct.products(col("cmdCode"), path=path, column="cmdCode", locate=locate),
-        "hs_revision": ct.hs_revisions(
-            pc.utf8_upper(col("classificationCode")),
-            path=path,
-            column="classificationCode",
-            locate=locate,
-        ),
-        "value_usd": batch.column("primaryValue"),
-        "quantity": quantity,
-        "quantity_unit": unit,
-        "flow": flow,
-        "reported_by": pc.if_else(exports, "exporter", "importer"),
-        "non_country": pc.or_(reporter_nc, partner_nc),
-        "source": pa.array(["comtrade"] * n, pa.string()),
-        "release": pa.array(["api"] * n, pa.string()),
-    }
-    return pa.RecordBatch.from_arrays(
-        [pc.cast(arrays[f.name], f.type) for f in FLOWS_SCHEMA], schema=FLOWS_SCHEMA
-    )
+    quantities = _quantities(col)
+    fields = ct.API_FIELDS
+    return ct.comtrade_flows(col, fields, flow, year, period, quantities, "api", path, locate)
 
 
 def _empty() -> pa.RecordBatch:
@@ -342,15 +304,15 @@ def _totals_only(path: Path, batch: pa.RecordBatch, locate: Locate) -> pa.Record
     names = set(batch.schema.names)
     flow = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(batch.column("flowCode"), "")))
     known = pc.is_in(flow, pa.array(sorted(KEPT_FLOWS.keys() | SUB_FLOWS)))
-    bad = cs.first_true(pc.invert(known))
-    if bad is not None:
-        raise DataFormatError(
-            path,
-            f"unknown flowCode {flow[bad].as_py()!r}",
-            line=locate(bad),
-            column="flowCode",
-            fix="Expected M, X, RM or RX",
-        )
+    cs.refuse_first(
+        path,
+        pc.invert(known),
+        flow,
+        "flowCode",
+        locate,
+        "unknown flowCode {value}",
+        "Expected M, X, RM or RX",
+    )
     keep = pc.is_in(flow, pa.array(sorted(KEPT_FLOWS)))
     for name, total in (
         ("partner2Code", 0),
@@ -371,18 +333,9 @@ def _check_value(path: Path, batch: pa.RecordBatch, locate: Locate) -> None:
     values = batch.column("primaryValue")
     for mask, problem in (
         (pc.is_null(values, nan_is_null=True), "the value is missing"),
-        (pc.less(values, 0), "negative value"),
+        (pc.less(values, 0), "negative value {value}"),
     ):
-        i = cs.first_true(mask)
-        if i is not None:
-            shown = "" if problem.endswith("missing") else f" {values[i].as_py()!r}"
-            raise DataFormatError(
-                path,
-                problem + shown,
-                line=locate(i),
-                column="primaryValue",
-                fix="Correct the value",
-            )
+        cs.refuse_first(path, mask, values, "primaryValue", locate, problem, "Correct the value")
     cs.check_finite(path, values, "primaryValue", locate)
 
 

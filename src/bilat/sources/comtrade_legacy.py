@@ -28,11 +28,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError
-from bilat.schema import FLOWS_SCHEMA
 from bilat.sources import _comtrade as ct
 from bilat.sources import _csv_stream as cs
 from bilat.sources import _lines
-from bilat.sources.base import FileInfo
+from bilat.sources.base import FileInfo, Reader
 
 VALUE = "Trade Value (US$)"
 NETWEIGHT = "Netweight (kg)"
@@ -55,32 +54,19 @@ COLUMNS: dict[str, pa.DataType] = {
 }
 REQUIRED = [c for c in COLUMNS if c not in ("Qty Unit Code", "Qty Unit", "Qty", NETWEIGHT)]
 #: Columns whose presence identifies the layout when sniffing.
-_SIGNATURE = {"Classification", "Trade Flow", "Reporter ISO", "Partner ISO", VALUE}
+_SIGNATURE = frozenset({"Classification", "Trade Flow", "Reporter ISO", "Partner ISO", VALUE})
 
 FLOW_CODES = {"import": "M", "export": "X", "re-export": "RX", "re-import": "RM"}
 _NAME = re.compile(r"comtrade_(hs\d+)", re.IGNORECASE)
 
 
-class ComtradeLegacyReader:
+class ComtradeLegacyReader(Reader):
     """Reads legacy Comtrade bulk CSV (plain, .gz or .zip; UTF-8 with or without a BOM)."""
 
     format: ClassVar[str] = "comtrade-legacy"
     table: ClassVar[str] = "flows"
-    #: Comtrade publishes rows whose partner is the reporter (re-imports of its own goods,
-    #: trade through its free zones; 37 in the bundle's 2015 chapter 27 file, some exports):
-    #: kept as published
-    domestic_flows: ClassVar[bool] = True
-
-    def __repr__(self) -> str:
-        return "ComtradeLegacyReader(format='comtrade-legacy', table='flows')"
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        """True when the header has the legacy layout's column names."""
-        try:
-            layout = cs.sniff_layout(Path(path), head)
-        except DataFormatError:
-            return False
-        return set(layout.columns) >= _SIGNATURE
+    signature = _SIGNATURE
+    domestic_flows: ClassVar[bool] = ct.DOMESTIC_FLOWS
 
     def info(self, path: Path) -> FileInfo:
         """Source ``comtrade``, dataset ``hs27`` (name) or ``bulk-h4``, release ``legacy``."""
@@ -107,7 +93,7 @@ class ComtradeLegacyReader:
 
 def _layout(path: Path) -> cs.Layout:
     layout = cs.sniff_layout(path)
-    cs.require_columns(path, layout, REQUIRED)
+    cs.check_columns(path, layout.columns, REQUIRED, fix=ct.PUBLISHER_HEADER)
     return layout
 
 
@@ -133,38 +119,9 @@ def _normalise(path: Path, layout: cs.Layout, start: int, batch: pa.RecordBatch)
             "Expected Import, Export, Re-Export or Re-Import",
         ),
     )
-    reporter, reporter_nc = ct.resolve_areas(
-        col("Reporter ISO"), col("Reporter Code"), path=path, column="Reporter ISO", locate=locate
-    )
-    partner, partner_nc = ct.resolve_areas(
-        col("Partner ISO"), col("Partner Code"), path=path, column="Partner ISO", locate=locate
-    )
-    exports = pc.is_in(flow, pa.array(["X", "RX"]))
-    quantity, unit = _quantities(batch)
-    n = batch.num_rows
-    arrays = {
-        "year": year,
-        "period": period,
-        "exporter": pc.if_else(exports, reporter, partner),
-        "importer": pc.if_else(exports, partner, reporter),
-        "product": ct.products(
-            col("Commodity Code"), path=path, column="Commodity Code", locate=locate
-        ),
-        "hs_revision": ct.hs_revisions(
-            col("Classification"), path=path, column="Classification", locate=locate
-        ),
-        "value_usd": col(VALUE),
-        "quantity": quantity,
-        "quantity_unit": unit,
-        "flow": flow,
-        "reported_by": pc.if_else(exports, "exporter", "importer"),
-        "non_country": pc.or_(reporter_nc, partner_nc),
-        "source": pa.array(["comtrade"] * n, pa.string()),
-        "release": pa.array(["legacy"] * n, pa.string()),
-    }
-    return pa.RecordBatch.from_arrays(
-        [pc.cast(arrays[f.name], f.type) for f in FLOWS_SCHEMA], schema=FLOWS_SCHEMA
-    )
+    quantities = _quantities(batch)
+    fields = ct.LEGACY_FIELDS
+    return ct.comtrade_flows(col, fields, flow, year, period, quantities, "legacy", path, locate)
 
 
 def _period_label(text: str) -> str | None:

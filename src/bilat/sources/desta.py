@@ -25,63 +25,51 @@ from typing import ClassVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bilat.errors import DataFormatError
 from bilat.schema import AGREEMENTS_SCHEMA
-from bilat.sources import _tabular
-from bilat.sources._io import text_head
-from bilat.sources.base import FileInfo
+from bilat.sources import _csv_stream as cs
+from bilat.sources.base import Reader
 
 COLUMNS = ("year", "country1", "country2", "base_treaty", "rta")
 #: The file's own spellings → ISO3 (see the module docstring).
 DESTA_CODES = {"ROM": "ROU", "PKR": "PRK"}
 
 
-class DestaReader:
+class DestaReader(Reader):
     """DESTA-derived agreements in force → the ``agreements`` table (one row per pair and year)."""
 
     format: ClassVar[str] = "desta"
     table: ClassVar[str] = "agreements"
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        """True for the header ``year,country1,country2,base_treaty,rta``."""
-        first = head.decode("utf-8", "replace").lstrip("\ufeff").partition("\n")[0]
-        return [f.strip().strip('"') for f in first.split(",")][:5] == list(COLUMNS)
-
-    def info(self, path: Path) -> FileInfo:
-        """Source ``desta``, dataset ``rta-in-force``, release ``unknown``."""
-        return FileInfo("agreements", "desta", "rta-in-force", "unknown", self.format)
+    header = COLUMNS
+    #: the derived file names no DESTA version
+    source, dataset, release = "desta", "rta-in-force", "unknown"
 
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """One row per pair and year in AGREEMENTS_SCHEMA; DataFormatError names file, line."""
         path = Path(path)
-        found = _tabular.header_fields(path, text_head(path))
-        _tabular.check_columns(
-            path, found, COLUMNS, fix="expected year,country1,country2,base_treaty,rta"
+        layout = cs.sniff_layout(path, delimiters=",")
+        cs.check_columns(
+            path, layout.columns, COLUMNS, fix="expected year,country1,country2,base_treaty,rta"
         )
-        layout = _tabular.Layout(
-            {
-                "year": pa.float64(),
-                "country1": pa.string(),
-                "country2": pa.string(),
-                "base_treaty": pa.int64(),
-                "rta": pa.int64(),
-            }
-        )
-        codes = _tabular.CountryCodes(path, DESTA_CODES)
+        types = {
+            "year": pa.float64(),
+            "country1": pa.string(),
+            "country2": pa.string(),
+            "base_treaty": pa.int64(),
+            "rta": pa.int64(),
+        }
+        codes = cs.CountryCodes(path, DESTA_CODES)
         parts = []
         # the file folds into pairs × years, so it is read in full (about 1 million short rows)
-        for line, batch in _tabular.batches(path, layout):
-            year = _tabular.year_column(path, batch, line, "year")
-            _tabular.require_values(path, batch, line, "base_treaty")
-            _tabular.require_values(path, batch, line, "rta")
+        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
+            locate = layout.locator(start)
+            year = cs.year_column(path, batch, "year", locate)
+            cs.require_values(path, batch, "base_treaty", locate)
+            cs.require_values(path, batch, "rta", locate)
             rta = batch.column("rta")
-            i = _tabular.first_true(pc.invert(pc.is_in(rta, pa.array([0, 1]))))
-            if i is not None:
-                raise DataFormatError(
-                    path, f"rta must be 0 or 1, not {rta[i].as_py()!r}", line=line + i, column="rta"
-                )
-            a, _ = codes.normalise(batch, "country1", line, upper=True)
-            b, _ = codes.normalise(batch, "country2", line, upper=True)
+            not_01 = pc.invert(pc.is_in(rta, pa.array([0, 1])))
+            cs.refuse_first(path, not_01, rta, "rta", locate, "rta must be 0 or 1, not {value}")
+            a, _ = codes.normalise(batch, "country1", locate, upper=True)
+            b, _ = codes.normalise(batch, "country2", locate, upper=True)
             first = pc.if_else(pc.less_equal(a, b), a, b)
             second = pc.if_else(pc.less_equal(a, b), b, a)
             treaty = pc.if_else(

@@ -26,9 +26,9 @@ import pyarrow as pa
 
 from bilat.errors import DataFormatError
 from bilat.schema import DISTANCES_SCHEMA
+from bilat.sources._csv_stream import check_columns
 from bilat.sources._io import head_bytes
-from bilat.sources._tabular import check_columns
-from bilat.sources.base import FileInfo
+from bilat.sources.base import Reader
 
 #: GeoDist's own codes → current ISO3 (see the module docstring for why).
 GEODIST_CODES = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "PAL": "PSE", "YUG": "SRB"}
@@ -101,19 +101,17 @@ def _codes(path: Path, values: pd.Series, column: str) -> pd.Series:
     return codes.map(lambda c: found[c])
 
 
-class GeoDistReader:
+class GeoDistReader(Reader):
     """CEPII GeoDist ``dist_cepii.dta`` → ``distances``; ``line`` in errors is the observation."""
 
     format: ClassVar[str] = "geodist"
     table: ClassVar[str] = "distances"
+    #: release: the year of Mayer and Zignago's paper (the file names none)
+    source, dataset, release = "geodist", "dist_cepii", RELEASE
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """A Stata file whose variable list holds ``iso_o`` and ``iso_d``."""
         return is_dta(head) and b"iso_o" in head and b"iso_d" in head
-
-    def info(self, path: Path) -> FileInfo:
-        """Source ``geodist``, dataset ``dist_cepii``, release ``2011`` (Mayer and Zignago 2011)."""
-        return FileInfo("distances", "geodist", "dist_cepii", RELEASE, self.format)
 
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """All pairs in DISTANCES_SCHEMA (50 thousand rows: read at once, it is small)."""

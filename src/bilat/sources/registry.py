@@ -21,6 +21,10 @@ _READERS: dict[str, str] = {
     "geodist": "bilat.sources.geodist:GeoDistReader",
     "desta": "bilat.sources.desta:DestaReader",
     "agtpa": "bilat.sources.agtpa:AgtpaReader",
+    # after "agtpa": the same file, detected as flows first; `data bundle` adds both
+    "agtpa-panel": "bilat.sources.agtpa:AgtpaPanelReader",
+    "hs-descriptions": "bilat.sources.hs_tables:HsDescriptionsReader",
+    "hs-concordance": "bilat.sources.hs_tables:HsConcordanceReader",
 }
 
 
@@ -38,6 +42,9 @@ LOOKED_FOR: dict[str, str] = {
     "geodist": "a Stata .dta file with iso_o and iso_d",
     "desta": "header year,country1,country2,base_treaty,rta",
     "agtpa": "header exporter,importer,pair_id,year,trade",
+    "agtpa-panel": "header exporter,importer,pair_id,year,trade (the panel with covariates)",
+    "hs-descriptions": "header code,desc in a file named hs<i>_desc.csv",
+    "hs-concordance": "header HS<i>_6d,… in a file named hs<i>_hs<j>.csv",
 }
 
 
@@ -58,6 +65,23 @@ def get_reader(fmt: str) -> Reader:
         ) from None
     module, cls = target.split(":")
     return getattr(importlib.import_module(module), cls)()
+
+
+def detect_all(path: str | Path) -> list[Reader]:
+    """Every reader whose ``sniff`` accepts the file, in the registry's order (the Advanced
+    Guide's panel is both flows and the ``agtpa_panel`` table); [] when none does."""
+    path = Path(path)
+    check_path(path)
+    head = head_bytes(path)
+    found = []
+    for fmt in _READERS:
+        try:
+            reader = get_reader(fmt)
+        except ImportError:
+            continue
+        if reader.sniff(path, head):
+            found.append(reader)
+    return found
 
 
 def detect(path: str | Path) -> Reader:

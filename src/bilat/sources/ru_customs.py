@@ -31,10 +31,10 @@ import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError, UnknownCodeError
 from bilat.reference import countries
-from bilat.schema import FLOWS_SCHEMA, REGIONS_SCHEMA
+from bilat.schema import REGIONS_SCHEMA
 from bilat.sources import _comtrade as ct
 from bilat.sources import _csv_stream as cs
-from bilat.sources.base import FileInfo
+from bilat.sources.base import FileInfo, Reader
 
 SOURCE, RELEASE = "ru-customs", "fcs"
 COLUMNS: dict[str, pa.DataType] = {
@@ -59,25 +59,15 @@ _REGION = re.compile(r"^\s*(\d+)\s*-\s*(.*\S)\s*$")
 Locate = Callable[[int], int | None]
 
 
-class RuCustomsReader:
+class RuCustomsReader(Reader):
     """Reads the Federal Customs Service's regional trade files (CSV or TSV, plain/.gz/.zip)."""
 
     format: ClassVar[str] = "ru-customs"
     table: ClassVar[str] = "flows"
+    signature = frozenset(REQUIRED)
     #: several TN VED 10-digit lines share one HS6 code: their rows are parts of one flow,
     #: summed by every query (see the module's decisions), so a repeated key is not an error
     repeats_flows: ClassVar[bool] = True
-
-    def __repr__(self) -> str:
-        return "RuCustomsReader(format='ru-customs', table='flows')"
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        """True when the header has the regional layout's column names."""
-        try:
-            layout = cs.sniff_layout(Path(path), head)
-        except DataFormatError:
-            return False
-        return set(REQUIRED) <= set(layout.columns)
 
     def info(self, path: Path) -> FileInfo:
         """Source ``ru-customs``, release ``fcs``, dataset named after the regions covered."""
@@ -151,7 +141,7 @@ def regions(path: str | Path) -> pa.Table:
 
 def _layout(path: Path) -> cs.Layout:
     layout = cs.sniff_layout(path)
-    cs.require_columns(path, layout, REQUIRED)
+    cs.check_columns(path, layout.columns, REQUIRED, fix=ct.PUBLISHER_HEADER)
     return layout
 
 
@@ -176,7 +166,6 @@ def _normalise(path: Path, layout: cs.Layout, start: int, batch: pa.RecordBatch)
     def locate(i: int) -> int | None:
         return cs.line_of_row(path, layout, start + i)
 
-    n = batch.num_rows
     names = set(batch.schema.names)
     cs.check_numbers(path, layout, batch, start, "VALUE", required=True)
     for name in ("NETWEIGHT", "QUANTITY"):
@@ -195,24 +184,21 @@ def _normalise(path: Path, layout: cs.Layout, start: int, batch: pa.RecordBatch)
     region = _region_codes(path, layout, start, batch)
     exports = pc.equal(flow, "X")
     quantity, unit = _quantities(batch)
-    arrays = {
-        "year": year,
-        "period": period,
-        "exporter": pc.if_else(exports, region, partner),
-        "importer": pc.if_else(exports, partner, region),
-        "product": _products(path, batch.column("HS"), locate),
-        "hs_revision": _hs_revision(year),
-        "value_usd": batch.column("VALUE"),
-        "quantity": quantity,
-        "quantity_unit": unit,
-        "flow": flow,
-        "reported_by": pc.if_else(exports, "exporter", "importer"),
-        "non_country": partner_nc,
-        "source": pa.array([SOURCE] * n, pa.string()),
-        "release": pa.array([RELEASE] * n, pa.string()),
-    }
-    return pa.RecordBatch.from_arrays(
-        [pc.cast(arrays[f.name], f.type) for f in FLOWS_SCHEMA], schema=FLOWS_SCHEMA
+    return ct.reported_flows(
+        exports=exports,
+        reporter=region,
+        partner=partner,
+        non_country=partner_nc,
+        source=SOURCE,
+        release=RELEASE,
+        year=year,
+        period=period,
+        product=_products(path, batch.column("HS"), locate),
+        hs_revision=_hs_revision(year),
+        value_usd=batch.column("VALUE"),
+        quantity=quantity,
+        quantity_unit=unit,
+        flow=flow,
     )
 
 
@@ -227,15 +213,15 @@ def _month(text: str) -> tuple[int, str] | None:
 def _periods(path: Path, period: pa.Array, locate: Locate) -> tuple[pa.Array, pa.Array]:
     """``(2016, "M03")`` from ``"03/2016"`` (or ``"3/2016"``)."""
     label = ct.by_distinct(period, lambda t: (_month(t) or (0, None))[1], pa.string())
-    bad = cs.first_true(pc.is_null(label))
-    if bad is not None:
-        raise DataFormatError(
-            path,
-            f"bad period {period[bad].as_py()!r}",
-            line=locate(bad),
-            column="PERIOD",
-            fix="Expected MM/YYYY, e.g. 03/2016",
-        )
+    cs.refuse_first(
+        path,
+        pc.is_null(label),
+        period,
+        "PERIOD",
+        locate,
+        "bad period {value}",
+        "Expected MM/YYYY, e.g. 03/2016",
+    )
     year = ct.by_distinct(period, lambda t: (_month(t) or (None, None))[0], pa.int32())
     return year, label
 

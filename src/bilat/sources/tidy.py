@@ -29,9 +29,9 @@ import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError, InputError
 from bilat.schema import FLOWS, FLOWS_SCHEMA, HS_REVISIONS, PERIODS, REPORTED_BY, TOTAL
-from bilat.sources import _lines, _tabular
-from bilat.sources._io import text_head
-from bilat.sources.base import FileInfo
+from bilat.sources import _csv_stream as cs
+from bilat.sources import _lines
+from bilat.sources.base import FileInfo, Reader
 
 #: Canonical fields a mapping may name; the first four are required.
 REQUIRED = ("exporter", "importer", "year", "value_usd")
@@ -94,7 +94,7 @@ def penppml_release(path: Path) -> str:
     return "unknown"
 
 
-class TidyReader:
+class TidyReader(Reader):
     """Tidy bilateral flows: exporter, importer, year, value (times ``unit`` to get USD)."""
 
     format: ClassVar[str] = "tidy"
@@ -190,55 +190,54 @@ class TidyReader:
         """Validated flows in FLOWS_SCHEMA, streamed; DataFormatError names file, line, column."""
         path = Path(path)
         info = self.info(path)
-        found = _tabular.header_fields(path, text_head(path))
-        _tabular.check_columns(
-            path, found, list(self.mapping.values()), fix="check the --map option"
+        layout = cs.sniff_layout(path, delimiters=",")
+        cs.check_columns(
+            path, layout.columns, list(self.mapping.values()), fix="check the --map option"
         )
-        layout = _tabular.Layout({col: _TYPES[f] for f, col in self.mapping.items()})
-        codes = _tabular.CountryCodes(path)
-        for line, batch in _tabular.batches(path, layout):
-            yield _lines.tag(self._normalise(path, batch, line, codes, info), line)
+        types = {col: _TYPES[f] for f, col in self.mapping.items()}
+        codes = cs.CountryCodes(path)
+        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
+            out = self._normalise(path, batch, layout.locator(start), codes, info)
+            yield _lines.tag(out, layout.line(start))
 
     def _normalise(
         self,
         path: Path,
         batch: pa.RecordBatch,
-        line: int,
-        codes: _tabular.CountryCodes,
+        locate: cs.Locate,
+        codes: cs.CountryCodes,
         info: FileInfo,
     ) -> pa.RecordBatch:
         m = self.mapping
         n = batch.num_rows
-        _tabular.require_values(path, batch, line, m["value_usd"], non_negative=True)
-        year = _tabular.year_column(path, batch, line, m["year"])
-        exporter, exporter_is_country = codes.normalise(batch, m["exporter"], line, upper=True)
-        importer, importer_is_country = codes.normalise(batch, m["importer"], line, upper=True)
+        cs.require_values(path, batch, m["value_usd"], locate, non_negative=True)
+        year = cs.year_column(path, batch, m["year"], locate)
+        exporter, exporter_is_country = codes.normalise(batch, m["exporter"], locate, upper=True)
+        importer, importer_is_country = codes.normalise(batch, m["importer"], locate, upper=True)
         non_country = pc.invert(pc.and_(exporter_is_country, importer_is_country))
         value = pc.multiply(batch.column(m["value_usd"]), self.unit)
         if self.unit != 1:  # times the unit, a large value can overflow
-            from bilat.sources._csv_stream import check_finite
-
-            check_finite(path, value, m["value_usd"], lambda i: line + i)
+            cs.check_finite(path, value, m["value_usd"], locate)
         if "product" in m:
-            product = product_column(path, batch, line, m["product"])
+            product = product_column(path, batch, m["product"], locate)
         else:
-            product = _tabular.constant(self.product, n)
+            product = cs.constant(self.product, n)
         if "period" in m:
             period = batch.column(m["period"])
-            i = _tabular.first_true(pc.invert(pc.is_in(period, pa.array(PERIODS))))
-            if i is not None:
-                raise DataFormatError(
-                    path,
-                    f"{period[i].as_py()!r} is not a period",
-                    line=line + i,
-                    column=m["period"],
-                    fix="use A, H1, H2, Q1–Q4 or M01–M12",
-                )
+            cs.refuse_first(
+                path,
+                pc.invert(pc.is_in(period, pa.array(PERIODS))),
+                period,
+                m["period"],
+                locate,
+                "{value} is not a period",
+                "use A, H1, H2, Q1–Q4 or M01–M12",
+            )
         else:
-            period = _tabular.constant("A", n)
+            period = cs.constant("A", n)
         if "quantity" in m:
-            _tabular.require_values(
-                path, batch, line, m["quantity"], non_negative=True, allow_empty=True
+            cs.require_values(
+                path, batch, m["quantity"], locate, non_negative=True, allow_empty=True
             )
             quantity = batch.column(m["quantity"])
         else:
@@ -253,15 +252,15 @@ class TidyReader:
                 exporter,
                 importer,
                 product,
-                _tabular.constant(self.hs_revision, n),
+                cs.constant(self.hs_revision, n),
                 value,
                 quantity,
                 unit,
-                _tabular.constant(self.flow, n),
-                _tabular.constant(self.reported_by, n),
+                cs.constant(self.flow, n),
+                cs.constant(self.reported_by, n),
                 non_country,
-                _tabular.constant(info.source, n),
-                _tabular.constant(info.release, n),
+                cs.constant(info.source, n),
+                cs.constant(info.release, n),
             ],
             schema=FLOWS_SCHEMA,
         )
@@ -270,7 +269,7 @@ class TidyReader:
 _HS = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
 
 
-def product_column(path: Path, batch: pa.RecordBatch, line: int, column: str) -> pa.Array:
+def product_column(path: Path, batch: pa.RecordBatch, column: str, locate: cs.Locate) -> pa.Array:
     """HS codes as zero-padded strings of 2, 4 or 6 digits (or TOTAL).
 
     An odd number of digits is taken as a code that lost its leading zero in a spreadsheet
@@ -285,13 +284,13 @@ def product_column(path: Path, batch: pa.RecordBatch, line: int, column: str) ->
             continue
         padded = code.zfill(len(code) + 1) if code and code.isdigit() and len(code) % 2 else code
         if padded is None or not _HS.match(padded):
-            i = _tabular.first_true(
+            i = cs.first_true(
                 pc.fill_null(pc.equal(values, code), True) if code else pc.is_null(values)
             )
             raise DataFormatError(
                 path,
                 f"{code!r} is not an HS code (2, 4 or 6 digits) or TOTAL",
-                line=None if i is None else line + i,
+                line=None if i is None else locate(i),
                 column=column,
             )
         fixed.append(padded)

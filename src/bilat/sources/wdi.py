@@ -27,9 +27,9 @@ import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError
 from bilat.schema import MACRO_SCHEMA
-from bilat.sources import _tabular
+from bilat.sources import _csv_stream as cs
 from bilat.sources._io import text_head
-from bilat.sources.base import FileInfo
+from bilat.sources.base import FileInfo, Reader
 
 LONG_COLUMNS = ("Country Name", "Country Code", "Year", "Value")
 WIDE_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
@@ -43,7 +43,7 @@ _INDICATOR_LINK = re.compile(r"indicator/([A-Za-z0-9._]+)")
 _API_NAME = re.compile(r"^API_(.+?)_DS2_")
 
 
-class WdiReader:
+class WdiReader(Reader):
     """World Bank WDI CSV (long or wide) → the ``macro`` table."""
 
     format: ClassVar[str] = "wdi"
@@ -81,60 +81,61 @@ class WdiReader:
         info = self.info(path)
         text = text_head(path)
         skip = _wide_header_row(text)
-        codes = _tabular.CountryCodes(path)
+        codes = cs.CountryCodes(path)
         if skip is None:
             yield from self._long(path, text, info, codes)
         else:
             yield from self._wide(path, text, skip, info, codes)
 
     def _long(
-        self, path: Path, text: str, info: FileInfo, codes: _tabular.CountryCodes
+        self, path: Path, text: str, info: FileInfo, codes: cs.CountryCodes
     ) -> Iterator[pa.RecordBatch]:
-        found = _tabular.header_fields(path, text)
-        _tabular.check_columns(path, found, LONG_COLUMNS, fix="expected the WDI long layout")
-        layout = _tabular.Layout(
-            {"Country Code": pa.string(), "Year": pa.float64(), "Value": pa.float64()}
-        )
-        for line, batch in _tabular.batches(path, layout):
-            _tabular.require_values(path, batch, line, "Value", allow_empty=True)
-            year = _tabular.year_column(path, batch, line, "Year")
-            country, is_country = codes.normalise(batch, "Country Code", line, upper=True)
+        layout = cs.sniff_layout(path, text.encode(), delimiters=",")
+        cs.check_columns(path, layout.columns, LONG_COLUMNS, fix="expected the WDI long layout")
+        types = {"Country Code": pa.string(), "Year": pa.float64(), "Value": pa.float64()}
+        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
+            locate = layout.locator(start)
+            cs.require_values(path, batch, "Value", locate, allow_empty=True)
+            year = cs.year_column(path, batch, "Year", locate)
+            country, is_country = codes.normalise(batch, "Country Code", locate, upper=True)
             out = _macro(country, year, batch.column("Value"), is_country, info)
             yield out.filter(pc.is_valid(out.column("value")))
 
     def _wide(
-        self, path: Path, text: str, skip: int, info: FileInfo, codes: _tabular.CountryCodes
+        self, path: Path, text: str, skip: int, info: FileInfo, codes: cs.CountryCodes
     ) -> Iterator[pa.RecordBatch]:
-        found = _tabular.header_fields(path, text, skip)
-        _tabular.check_columns(
-            path, found, WIDE_COLUMNS, line=skip + 1, fix="expected the WDI download layout"
+        layout = cs.sniff_layout(path, text.encode(), skip_rows=skip, delimiters=",")
+        cs.check_columns(
+            path,
+            layout.columns,
+            WIDE_COLUMNS,
+            line=skip + 1,
+            fix="expected the WDI download layout",
         )
-        years = [f for f in found if f.strip().isdigit()]
+        years = [f for f in layout.columns if f.isdigit()]
         if not years:
             raise DataFormatError(
                 path, "no year columns (1960, 1961, …) in the header", line=skip + 1
             )
-        layout = _tabular.Layout(
-            {
-                "Country Code": pa.string(),
-                "Indicator Code": pa.string(),
-                **dict.fromkeys(years, pa.float64()),
-            },
-            skip_rows=skip,
-        )
-        for line, batch in _tabular.batches(path, layout):
+        types = {
+            "Country Code": pa.string(),
+            "Indicator Code": pa.string(),
+            **dict.fromkeys(years, pa.float64()),
+        }
+        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
+            locate = layout.locator(start)
             indicators = set(pc.unique(batch.column("Indicator Code")).to_pylist())
             if indicators - {info.dataset}:
                 other = sorted(str(i) for i in indicators - {info.dataset})
-                i = _tabular.first_true(pc.not_equal(batch.column("Indicator Code"), info.dataset))
+                i = cs.first_true(pc.not_equal(batch.column("Indicator Code"), info.dataset))
                 raise DataFormatError(
                     path,
                     f"indicator {other[0]!r} in a file of {info.dataset!r}",
-                    line=None if i is None else line + i,
+                    line=None if i is None else locate(i),
                     column="Indicator Code",
                     fix="load one indicator per file, as the WDI site downloads them",
                 )
-            country, is_country = codes.normalise(batch, "Country Code", line, upper=True)
+            country, is_country = codes.normalise(batch, "Country Code", locate, upper=True)
             for y in years:
                 values = batch.column(y)
                 year = pa.array([int(y)] * batch.num_rows, pa.int16())

@@ -23,7 +23,7 @@ from bilat.schema import DERIVED_SCHEMAS, SCHEMAS, TABLE_SCHEMAS
 from bilat.settings import store_path
 from bilat.sources._io import check_path
 from bilat.sources.base import Reader
-from bilat.sources.registry import detect, get_reader
+from bilat.sources.registry import detect, detect_all, get_reader
 from bilat.store import constants as const
 from bilat.store import coverage
 from bilat.store import manifest as mf
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     import duckdb
     import ibis
     import pandas as pd
+
+    from bilat.reference.hs import HsTables
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,10 @@ class Store:
         self._serving_wait: Path | None = None
         self._coverage_cache: tuple[int, int, dict[str, list[dict]]] | None = None
         self._scopes_cache: tuple[object, dict] | None = None
+        # HS conversions read this store's concordance tables once it holds them
+        from bilat.reference import hs
+
+        hs.offer(self.hs_tables)
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -261,9 +267,10 @@ class Store:
         found: list[tuple[Path, Reader]] = []
         for p in sorted(q for q in root.rglob("*") if q.is_file()):
             try:
-                found.append((p, detect(p)))
+                # every table a file fills (the Advanced Guide panel: flows and agtpa_panel)
+                found.extend((p, reader) for reader in detect_all(p))
             except BilatError:
-                continue  # READMEs, reference tables and other files that are not store data
+                continue  # READMEs and other files that are not store data
         results: list[FileResult] = []
         try:
             for n, (path, reader) in enumerate(found):
@@ -601,6 +608,13 @@ class Store:
             con.close()
             return None
         return con
+
+    def hs_tables(self) -> HsTables | None:
+        """The HS descriptions and concordances ingested here (``bilat.reference.hs``), or
+        None when the store holds none; kept per manifest generation."""
+        from bilat.store.reference import hs_tables
+
+        return hs_tables(self)
 
     def table(self, name: str) -> ibis.Table:
         """The Ibis expression of a table: flows, macro, distances, agreements, regions, or

@@ -1,0 +1,130 @@
+"""HS conversion and the book's panel from a store, with no data bundle in sight (issue 17, item 7).
+
+Expected values are read by hand from the bundle's own files with the csv module; the package
+under test runs in a fresh interpreter whose BILAT_BUNDLE points nowhere, so only the store
+can answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bilat.reference import hs
+from bilat.store import Store
+
+pytestmark = [pytest.mark.bundle]
+
+CONCORDANCE = "reference/hs_concordance"
+
+
+def _hs17_codes_of_hs92(bundle: Path, code: str) -> list[str]:
+    with (bundle / CONCORDANCE / "hs5_hs0.csv").open(encoding="utf-8") as fh:
+        return sorted({r["HS5_6d"] for r in csv.DictReader(fh) if r["HS0_6d"] == code})
+
+
+def _description(bundle: Path, name: str, code: str) -> str:
+    with (bundle / CONCORDANCE / name).open(encoding="utf-8") as fh:
+        return next(r["desc"] for r in csv.DictReader(fh) if r["code"] == code)
+
+
+def test_an_installed_package_converts_hs_revisions_from_the_store(
+    bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # this process's HS tables stay those of the stores the other tests opened
+    monkeypatch.setattr(hs, "_offered", hs._offered)
+    store = Store(tmp_path / "store")
+    added = store.ingest(
+        [
+            bundle / CONCORDANCE / "hs5_hs0.csv",
+            bundle / CONCORDANCE / "hs0_desc.csv",
+            bundle / "gravity/advanced_guide/agtpa_applications.csv.gz",
+        ]
+    )
+    assert [r.format for r in added] == ["hs-concordance", "hs-descriptions", "agtpa"]
+    # the same panel file once more, for its covariates: a new table, not "unchanged"
+    panel = store.ingest(
+        [bundle / "gravity/advanced_guide/agtpa_applications.csv.gz"], format="agtpa-panel"
+    )
+    assert [(r.status, r.rows) for r in panel] == [("added", 99_981)]
+
+    script = """
+import json
+from bilat.reference import hs
+from bilat.store import Store
+from bilat.reference import hs
+from bilat.scenarios import book
+from bilat.settings import bundle_path
+assert not bundle_path().exists()
+Store()  # opening the store offers its HS tables
+panel = book.read_agtpa()  # the default store: BILAT_STORE
+print(json.dumps({
+    "forward": hs.convert("290340", "HS92", "HS17"),
+    "back": hs.convert("290371", "HS17", "HS92"),
+    "described": hs.describe("271111", "HS1992"),
+    "where": hs.tables().where,
+    "rows": len(panel),
+    "trade": float(panel["trade"].sum()),
+    "columns": list(panel.columns),
+}))
+"""
+    env = {
+        **os.environ,
+        "BILAT_BUNDLE": str(tmp_path / "no-bundle"),
+        "BILAT_STORE": str(store.root),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+
+    assert got["forward"] == _hs17_codes_of_hs92(bundle, "290340")
+    assert len(got["forward"]) == 9  # 290371 … 290379: HS2017 split the heading
+    assert got["back"] == ["290340"]
+    assert got["described"] == _description(bundle, "hs0_desc.csv", "271111")
+    assert str(store.root) in got["where"]
+
+    with gzip.open(bundle / "gravity/advanced_guide/agtpa_applications.csv.gz", "rt") as fh:
+        rows = list(csv.DictReader(fh))
+    assert got["rows"] == len(rows) == 99_981
+    assert got["trade"] == pytest.approx(sum(float(r["trade"]) for r in rows), rel=1e-12)
+    assert got["columns"] == list(rows[0])
+
+
+def test_without_the_tables_the_message_says_how_to_add_them(tmp_path: Path) -> None:
+    script = """
+from bilat.reference import hs
+from bilat.store import Store
+from bilat.reference import hs
+from bilat.errors import BilatError
+Store()
+try:
+    hs.convert("290340", "HS92", "HS17")
+except BilatError as exc:
+    print(exc)
+"""
+    env = {
+        **os.environ,
+        "BILAT_BUNDLE": str(tmp_path / "no-bundle"),
+        "BILAT_STORE": str(tmp_path / "empty-store"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert "HS concordance tables not found" in out.stdout
+    assert "bilat data bundle" in out.stdout and "bilat data add" in out.stdout
