@@ -118,7 +118,7 @@ def test_evidence_names_year_source_and_release_in_every_format(two_reports) -> 
     assert len(obj["sides"]) == 2
     assert "test, release r1, 2016" in str(r)
     html = r.to_html()
-    assert "<th>release</th>" in html and "r1" in html and "RUS (importer&#x27;s report" in html
+    assert "<th>release</th>" in html and "r1" in html and "RUS (importer&#39;s report" in html
 
 
 def test_a_year_the_page_does_not_give_is_no_data() -> None:

@@ -156,13 +156,14 @@ def test_report_and_opportunities_take_products(chapters_store):
         *store,
     )
     assert out.exit_code == 0, out.output
-    sections = json.loads(out.stdout)["sections"]
+    doc = json.loads(out.stdout)
+    sections = doc["sections"]
     for name in ("composition_exports", "composition_imports", "mirror"):
         codes = {r.get("code", r.get("product")) for r in sections[name]["rows"]}
         assert codes == {"27"}, name
     # the store holds chapters 27 and 44 only: the report's flows are of the products asked,
     # labelled; without --products total trade is not covered (docs/coverage.md)
-    assert "in HS 27 only" in sections["flows"]["title"]
+    assert "in HS 27 only" in doc["flows"]["title"]
     full = _run("report", "RUS", "KOR", "--year", str(YEAR), "--format", "json", *store)
     assert full.exit_code == 1 and "no all-goods data" in full.output
     opp = _run(

@@ -29,7 +29,7 @@ def test_reconciled_flows_turnover_and_balance(make_flows):
     assert r.value(2016, "turnover") == 14.0
     assert r.value(2016, "balance") == 6.0
     assert r.basis == "reconciled"
-    assert "RUS" in repr(r) and "<div>" in r._repr_html_()
+    assert "RUS" in repr(r) and "<table>" in r._repr_html_()
     assert list(r.to_frame().columns[:2]) == ["year", "period"]
 
 

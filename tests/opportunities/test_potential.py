@@ -217,7 +217,7 @@ def test_cli_errors_are_clean(tmp_path):
     r = runner.invoke(app, ["opportunities", "KOR", "RUS", "--store", str(tmp_path)])
     assert r.exit_code == 1 and "error:" in r.output  # 1: no data (README: exit codes)
     r = runner.invoke(app, ["opportunities", "KOR", "RUS", "--format", "pdf"])
-    assert r.exit_code == 2 and "text, json, html, csv" in r.output
+    assert r.exit_code == 2 and "text, json, csv, xlsx, parquet, html" in r.output
 
 
 def test_ease_from_product_rows_spanning_all_goods(make_flows):

@@ -41,13 +41,16 @@ def test_profile_gathers_every_piece(rus_kor):
 
 
 def test_text_json_csv(rus_kor):
-    text = render(rus_kor, "text")
-    assert "15,326,241,792" in text and "not enough data" in text
+    text = render(rus_kor, "text", width=100)
+    assert "15.33 bn USD" in text and "Verdict: not enough data" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
     doc = json.loads(render(rus_kor, "json"))
-    rows = pd.DataFrame(doc["sections"]["flows"]["rows"])
+    rows = pd.DataFrame(doc["flows"]["rows"])
     assert rows.set_index("year").turnover[2016] == pytest.approx(15_326_241_792)
-    assert doc["sections"]["flows"]["provenance"]["source"] == "penppml"
-    assert doc["target_summary"]["verdict"] == "not enough data"
+    assert doc["flows"]["provenance"]["source"] == "penppml"
+    assert doc["summary"]["items"]["target"]["verdict"] == "not enough data"
+    # (30 / 15.326)^(1/4) − 1 = 18.3 % a year, worked from the README's figures
+    assert doc["summary"]["items"]["target"]["required_cagr"] == pytest.approx(0.1829, abs=1e-4)
     frame = pd.read_csv(io.StringIO(render(rus_kor, "csv")))
     flows = frame[frame.section == "flows"].set_index("year")
     assert flows.turnover[2016] == pytest.approx(15_326_241_792)

@@ -67,6 +67,12 @@ class ProfileOut(BaseModel):
     flows: LedgerOut
     sections: dict[str, LedgerOut]
     missing: dict[str, str] = Field(description="Sections the data could not answer, and why.")
+    summary: dict[str, Any] | None = Field(
+        default=None,
+        description="The report's one-screen summary: turnover, balance, growth, ranks, top "
+        "products, each index's headline value, the target's required growth and verdict; "
+        "each item's words (``text``) beside its raw values.",
+    )
     products: dict[str, Any] | None = Field(
         default=None,
         description="What ``products`` resolved to (codes, and the text each came from); the "

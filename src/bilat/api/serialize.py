@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import math
 from collections import Counter
 from typing import Any
 
 from bilat.ledger.results import LedgerResult
-
-_BASE_FIELDS = {f.name for f in dataclasses.fields(LedgerResult)}
+from bilat.render.jsonable import jsonable
 
 
 def clean(obj: Any) -> Any:
-    """NaN and infinities become None, numpy scalars plain Python: JSON has no NaN."""
-    if isinstance(obj, dict):
-        return {str(k): clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [clean(v) for v in obj]
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if hasattr(obj, "item") and not isinstance(obj, str):
-        return clean(obj.item())
-    if obj is not None and not isinstance(obj, str | int | bool):
-        return str(obj)  # timestamps, pd.NA's relatives: readable rather than a 500
-    return obj
-
-
-def _summary(result: LedgerResult) -> dict[str, Any]:
-    """The result's own headline fields (value, verdict, by …); an Economy shows as its code."""
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(result):
-        if f.name in _BASE_FIELDS:
-            continue
-        value = getattr(result, f.name)
-        code = getattr(value, "code", None)
-        out[f.name] = code if code is not None else value
-    return out
+    """NaN and infinities as null, numpy scalars plain (``bilat.render.jsonable``)."""
+    return jsonable(obj)
 
 
 def ledger(result: LedgerResult) -> dict[str, Any]:
-    """A ledger result as ``LedgerOut``."""
-    body = result.to_dict()
-    body["summary"] = _summary(result)
-    return clean(body)
+    """A ledger result as ``LedgerOut``: its ``to_dict``, the shape the CLI prints too."""
+    return jsonable(result.to_dict())
 
 
 def economy(e: Any) -> dict[str, str]:
@@ -53,16 +26,11 @@ def economy(e: Any) -> dict[str, str]:
 
 
 def profile(p: Any) -> dict[str, Any]:
-    """A report Profile as ``ProfileOut``."""
-    return {
-        "a": economy(p.a),
-        "b": economy(p.b),
-        "years": list(p.years),
-        "year": p.year,
-        "flows": ledger(p.flows),
-        "sections": {name: ledger(r) for name, r in p.sections.items()},
-        "missing": dict(p.missing),
-    }
+    """A report Profile as ``ProfileOut``: ``report.formats.to_dict``, the shape of the
+    CLI's ``bilat report --format json``."""
+    from bilat.report.formats import to_dict
+
+    return jsonable(to_dict(p))
 
 
 def claims(result: Any) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -80,6 +79,6 @@ class Claim:
         return f"{self.kind}: {who} {self.flow}{prod} {self.period}: {self.value_label}{extra}"
 
     def _repr_html_(self) -> str:
-        return (
-            f"<code>{html.escape(str(self))}</code><br><small>{html.escape(self.sentence)}</small>"
-        )
+        from bilat.render.html import Section, fragment
+
+        return fragment(Section(str(self), [], footer=[self.sentence]))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from dataclasses import dataclass
 
@@ -129,76 +128,66 @@ class CheckResult:
         counts = pd.Series(self.verdicts).value_counts().to_dict() if self.checks else {}
         return f"CheckResult({len(self.checks)} claims: {counts})"
 
-    # --- HTML -------------------------------------------------------------------------------------
-    def _body_html(self) -> str:
+    # --- HTML (through bilat/render/templates: _claims.html) -----------------------------------
+    def _html_parts(self) -> dict[str, object]:
+        """The text as paragraphs of (text, mark) segments and each claim's details: data for
+        the templates, which escape every text."""
         marks: list[tuple[int, int, int, CheckedClaim]] = []
         for i, c in enumerate(self.checks, 1):
             marks.append((c.claim.value_start, c.claim.value_end, i, c))
         marks.sort(key=lambda t: t[0])
-        out, pos = [], 0
+        flat: list[tuple[str, dict[str, object] | None]] = []
+        pos = 0
         for start, end, i, c in marks:
             if start < pos:
                 continue  # two claims on one figure: the first one is highlighted
-            out.append(html.escape(self.text[pos:start]))
-            colour = VERDICT_COLOURS[c.verdict]
-            out.append(
-                f'<a href="#claim-{i}" class="claim v-{c.verdict.replace(" ", "-")}" '
-                f'style="background:{colour}22;border-bottom:2px solid {colour};color:inherit" '
-                f'title="{html.escape(c.verdict)}: {html.escape(str(c.claim))}">'
-                f"{html.escape(self.text[start:end])}<sup>{i}</sup></a>"
-            )
+            flat.append((self.text[pos:start], None))
+            mark = {
+                "i": i,
+                "verdict": c.verdict,
+                "colour": VERDICT_COLOURS[c.verdict],
+                "title": f"{c.verdict}: {c.claim}",
+            }
+            flat.append((self.text[start:end], mark))
             pos = end
-        out.append(html.escape(self.text[pos:]))
-        paras = "".join(out).split("\n")
-        return "".join(f"<p>{p}</p>" for p in paras if p.strip())
-
-    def _claims_html(self) -> str:
-        items = []
-        for i, c in enumerate(self.checks, 1):
-            colour = VERDICT_COLOURS[c.verdict]
-            ev_rows = "".join(
-                f"<tr><td>{'&#9733;' if k == 0 else ''}</td><td>{html.escape(e.reading)}</td>"
-                f"<td>{html.escape(e.label)}</td><td>{html.escape(e.period)}</td>"
-                f"<td>{html.escape(e.data_source)}</td><td>{html.escape(e.release)}</td>"
-                f"<td><code>{html.escape(e.query)}</code></td></tr>"
-                for k, e in enumerate(c.evidence)
-            )
-            table = (
-                "<table><tr><th></th><th>reading</th><th>data</th><th>period</th><th>source</th>"
-                f"<th>release</th><th>query</th></tr>{ev_rows}</table>"
-                if ev_rows
-                else ""
-            )
-            if c.sides:
-                table += "<table class='sides'><tr><th>side</th><th>figure</th><th>verdict</th>"
-                table += "<th>source</th></tr>"
-                table += "".join(
-                    f"<tr><td>{html.escape(x.side)}</td><td>{html.escape(x.label)}</td>"
-                    f"<td>{html.escape(x.verdict)}</td><td>{html.escape(x.cite)}</td></tr>"
-                    for x in c.sides
-                )
-                table += "</table>"
-            items.append(
-                f'<details id="claim-{i}"><summary>'
-                f'<b style="color:{colour}">{html.escape(c.verdict)}</b> '
-                f"{i}. {html.escape(str(c.claim))}</summary><p>{html.escape(c.claim.sentence)}</p>"
-                f"<p>{html.escape(c.why)}</p>{table}</details>"
-            )
-        return "".join(items)
+        flat.append((self.text[pos:], None))
+        # paragraphs at line breaks (a marked figure never spans one)
+        paras: list[list[tuple[str, dict[str, object] | None]]] = [[]]
+        for text, mark in flat:
+            if mark is not None:
+                paras[-1].append((text, mark))
+                continue
+            pieces = text.split("\n")
+            for k, piece in enumerate(pieces):
+                if k:
+                    paras.append([])
+                if piece:
+                    paras[-1].append((piece, None))
+        segments = [p for p in paras if any(t.strip() or m for t, m in p)]
+        items = [
+            {
+                "i": i,
+                "colour": VERDICT_COLOURS[c.verdict],
+                "verdict": c.verdict,
+                "claim": str(c.claim),
+                "sentence": c.claim.sentence,
+                "why": c.why,
+                "evidence": c.evidence,
+                "sides": c.sides,
+            }
+            for i, c in enumerate(self.checks, 1)
+        ]
+        return {"segments": segments, "items": items}
 
     def _repr_html_(self) -> str:
-        return f"<div class='bilat-claims'>{self._body_html()}<hr>{self._claims_html()}</div>"
+        from bilat.render.html import render_template
+
+        return render_template("claims_fragment.html", **self._html_parts())
 
     def to_html(self, title: str = "bilat claim check") -> str:
         """A standalone HTML page: the text, claims coloured by verdict, evidence on expand."""
-        legend = " ".join(
-            f'<span style="border-bottom:2px solid {c};background:{c}22">{v}</span>'
-            for v, c in VERDICT_COLOURS.items()
-        )
-        return (
-            "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;max-width:52em;"
-            "margin:2em auto;line-height:1.5}} td,th{{border-bottom:1px solid #ddd;padding:2px 6px;"
-            "font-size:90%;vertical-align:top}} details{{margin:.5em 0}}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><p>{legend}</p>{self._repr_html_()}</body></html>"
-        )
+        from bilat.render.html import render_template
+
+        legend = list(VERDICT_COLOURS.items())
+        parts = self._html_parts()
+        return render_template("claims_page.html", title=title, legend=legend, **parts)

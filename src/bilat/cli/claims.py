@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 
-from bilat.cli.options import StoreOption, console, err_console, fail
+from bilat.cli.options import StoreOption, console, fail
+from bilat.cli.output import DATA_FORMATS, FmtHtml, Out, check_format, emit
 from bilat.errors import BilatError, InputError
 
-FORMATS = ("text", "json", "html")
+FORMATS = (*DATA_FORMATS, "html")
 _STYLE = {
     "supported": "green",
     "approximately": "yellow",
@@ -106,27 +107,29 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--published", help="Publication date YYYY-MM-DD (for 'last year')."),
         ] = None,
-        fmt: Annotated[str, typer.Option("--format", help="text, json or html.")] = "text",
-        out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+        fmt: FmtHtml = "text",
+        out: Out = None,
         store: StoreOption = None,
     ) -> None:
         """Check each quantitative trade claim of ARTICLE against the store, with evidence."""
         from bilat.claims import check
 
         try:
-            if fmt not in FORMATS:
-                raise InputError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+            check_format(fmt, out, FORMATS)
             result = check(_read(article), data=_data(store), published=_published(published))
         except BilatError as exc:
             raise fail(exc) from None
         if fmt == "text" and out is None:
             _table(result)
             return
-        text = {"text": str, "json": lambda r: r.to_json(), "html": lambda r: r.to_html()}[fmt](
-            result
-        )
-        if out is not None:
-            out.write_text(text, encoding="utf-8")
-            err_console.print(f"wrote {out}", markup=False)  # stderr: stdout is data
-        else:
-            typer.echo(text)
+        try:
+            emit(
+                fmt,
+                out,
+                text=lambda width: str(result),
+                data=result.to_dict,
+                frame=result.to_frame,
+                html=result.to_html,
+            )
+        except BilatError as exc:
+            raise fail(exc) from None

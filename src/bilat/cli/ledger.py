@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from bilat.cli import examples
 from bilat.cli.options import EngineOption, StoreOption, err_console, fail
+from bilat.cli.output import DATA_FORMATS, Fmt, FmtHtml, Out, check_format, emit, emit_result
 from bilat.cli.products import ProductsOption, restricted, selection
 from bilat.errors import BilatError, InputError
 
@@ -23,8 +25,6 @@ Source = Annotated[
 Basis = Annotated[
     str, typer.Option("--basis", help="auto, reconciled, exporter or importer (who reported).")
 ]
-Fmt = Annotated[str, typer.Option("--format", help="text, json, csv (or html for report).")]
-Out = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")]
 
 
 def _codes(products: str | None, data: object, source: str | None) -> tuple[str, ...] | None:
@@ -79,49 +79,45 @@ def _direct_flows(
         return None
 
 
-def _write(text: str, out: Path | None) -> None:
-    if out is not None:
-        out.write_text(text, encoding="utf-8")
-        err_console.print(f"wrote {out}", markup=False)  # stderr: stdout is data
-    else:
-        typer.echo(text)
-
-
-def _emit(result: object, fmt: str, out: Path | None) -> None:
-    """Print or write a ledger result as text, JSON or CSV."""
-    import json
-
-    if fmt == "text":
-        text = str(result)
-    elif fmt == "json":
-        from bilat.report.formats import _clean
-
-        text = json.dumps(_clean(result.to_dict()), indent=2, default=str)  # type: ignore[attr-defined]
-    elif fmt == "csv":
-        text = result.to_frame().to_csv(index=False)  # type: ignore[attr-defined]
-    else:
-        raise InputError(f"format {fmt!r} is not one of text, json, csv")
-    _write(text, out)
-
-
 def _run(build: Callable[[], object], fmt: str, out: Path | None) -> None:
     try:
-        _emit(build(), fmt, out)
+        check_format(fmt, out)
+        emit_result(build(), fmt, out)
     except BilatError as exc:
         raise fail(exc, fmt) from None
+
+
+def _emit_profile(prof: object, fmt: str, out: Path | None) -> None:
+    """The profile in ``fmt``: the summary and sections as text, one JSON document (the
+    API's shape), one long table (CSV, Parquet) or a sheet per section (Excel), or the page."""
+    from bilat.report import formats, html
+
+    def sheets() -> dict[str, object]:
+        return {"flows": prof.flows.table, **{k: r.table for k, r in prof.sections.items()}}  # type: ignore[attr-defined]
+
+    emit(
+        fmt,
+        out,
+        text=lambda width: formats.to_text(prof, width),  # type: ignore[arg-type]
+        data=lambda: formats.to_dict(prof),  # type: ignore[arg-type]
+        frame=lambda: formats.long_frame(prof),  # type: ignore[arg-type]
+        sheets=sheets,  # type: ignore[arg-type]
+        about=lambda: {"data": str(prof.flows.provenance)},  # type: ignore[attr-defined]
+        html=lambda: html.to_html(prof),  # type: ignore[arg-type]
+    )
 
 
 def register(app: typer.Typer) -> None:
     """Add the ledger commands to the app."""
 
-    @app.command()
+    @app.command(epilog=examples.epilog("report"))
     def report(
         a: A,
         b: B,
         year: Year = None,
         first: From = None,
         last: To = None,
-        fmt: Fmt = "text",
+        fmt: FmtHtml = "text",
         out: Out = None,
         target: Annotated[
             float | None, typer.Option(help="Turnover target in USD (e.g. 30e9).")
@@ -134,9 +130,10 @@ def register(app: typer.Typer) -> None:
         engine: EngineOption = None,
     ) -> None:
         """A one-page profile of the relationship between A and B."""
-        from bilat.report import Target, profile, render
+        from bilat.report import Target, profile
 
         try:
+            check_format(fmt, out, (*DATA_FORMATS, "html"))
             sel = selection(products)
             goal = None
             if target is not None:
@@ -157,16 +154,11 @@ def register(app: typer.Typer) -> None:
                 from bilat.report.products import data_revisions, restrict_profile
 
                 prof = restrict_profile(prof, sel, data_revisions(data, source))
-            text = render(prof, fmt)
+            _emit_profile(prof, fmt, out)
         except BilatError as exc:
             raise fail(exc, fmt) from None
-        if out is not None:
-            out.write_text(text, encoding="utf-8")
-            err_console.print(f"wrote {out}", markup=False)  # stderr: stdout is data
-        else:
-            typer.echo(text)
 
-    @app.command()
+    @app.command(epilog=examples.epilog("flows"))
     def flows(
         a: A,
         b: B,
@@ -183,17 +175,17 @@ def register(app: typer.Typer) -> None:
         engine: EngineOption = None,
     ) -> None:
         """A's exports to B, imports from B, turnover and balance (USD)."""
-        if frequency == "annual" and products is None and fmt in ("text", "json", "csv"):
-            # two countries, all goods: one parameterised query, no ibis or pandas to import
-            # (the usual question at the prompt); anything else falls through to the ledger
-            quick = _direct_flows(store, engine, a, b, _years(year, first, last), basis, source)
-            if quick is not None:
-                text = {"text": str, "json": lambda r: r.to_json(), "csv": lambda r: r.to_csv()}
-                _write(text[fmt](quick), out)
-                return
-        from bilat.ledger.flows import bilateral_flows
 
         def run() -> object:
+            if frequency == "annual" and products is None:
+                # two countries, all goods: two parameterised queries, no ibis to import or
+                # compile (the usual question at the prompt); anything else: the ledger
+                years = _years(year, first, last)
+                quick = _direct_flows(store, engine, a, b, years, basis, source)
+                if quick is not None:
+                    return quick.to_result()  # type: ignore[attr-defined]
+            from bilat.ledger.flows import bilateral_flows
+
             data = _store(store, engine)
             return bilateral_flows(
                 data,
@@ -208,7 +200,7 @@ def register(app: typer.Typer) -> None:
 
         _run(run, fmt, out)
 
-    @app.command()
+    @app.command(epilog=examples.epilog("rank"))
     def rank(
         a: A,
         b: Annotated[
@@ -256,7 +248,7 @@ def register(app: typer.Typer) -> None:
 
         _run(build, fmt, out)
 
-    @app.command()
+    @app.command(epilog=examples.epilog("composition"))
     def composition(
         a: A,
         b: B,
@@ -302,7 +294,7 @@ def register(app: typer.Typer) -> None:
 
         _run(run, fmt, out)
 
-    @app.command()
+    @app.command(epilog=examples.epilog("indices"))
     def indices(
         a: A,
         b: B,
@@ -338,7 +330,7 @@ def register(app: typer.Typer) -> None:
 
         _run(build, fmt, out)
 
-    @app.command()
+    @app.command(epilog=examples.epilog("mirror"))
     def mirror(
         a: A,
         b: B,
@@ -367,7 +359,7 @@ def register(app: typer.Typer) -> None:
 
         _run(run, fmt, out)
 
-    @app.command()
+    @app.command(epilog=examples.epilog("target"))
     def target(
         a: A,
         b: B,

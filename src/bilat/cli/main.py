@@ -4,6 +4,26 @@ from __future__ import annotations
 
 import typer
 
+
+def _flag_without_type() -> None:
+    """Flags (``--totals / --no-totals``, ``--help``) without a ``<bool>`` placeholder in the
+    help: a flag takes no value, and Typer's rich help would show one. Other options keep
+    their ``<int>``/``<path>``."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_bilat", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: object) -> str | None:
+        return None if self.is_flag else shown(self, ctx)  # type: ignore[arg-type]
+
+    display_type_rich._bilat = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flag_without_type()
+
 app = typer.Typer(
     name="bilat",
     help="The trade relationship between two economies: data, profile, claims, scenarios.",

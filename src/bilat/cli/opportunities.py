@@ -2,45 +2,57 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from bilat.cli.options import StoreOption, err_console, fail
+from bilat.cli.options import StoreOption, fail
+from bilat.cli.output import DATA_FORMATS, FmtHtml, Out, check_format
 from bilat.cli.products import ProductsOption, restricted, selection
 from bilat.errors import BilatError, InputError
 
-FORMATS = ("text", "json", "html", "csv")
+FORMATS = (*DATA_FORMATS, "html")
 VIEWS = ("product", "section", "basket")
 
 
-def _render(result: object, view: str, fmt: str, top: int | None) -> str:
-    """The result (or its section/basket view) as text, JSON, HTML or CSV."""
-    from bilat.report.formats import _clean
-
-    r = result
+def _view(result: object, view: str) -> object:
     if view == "section":
-        r = result.by_section()  # type: ignore[attr-defined]
-    elif view == "basket":
-        r = result.by_basket()  # type: ignore[attr-defined]
-    if fmt == "csv":
-        frame = r.to_frame()  # type: ignore[attr-defined]
-        return frame.head(top).to_csv(index=False) if top else frame.to_csv(index=False)
-    if fmt == "json":
-        data = r.to_dict()  # type: ignore[attr-defined]
+        return result.by_section()  # type: ignore[attr-defined]
+    if view == "basket":
+        return result.by_basket()  # type: ignore[attr-defined]
+    return result
+
+
+def _emit(result: object, view: str, fmt: str, top: int | None, out: Path | None) -> None:
+    """The result (or its section/basket view) in ``fmt`` (``cli.output``'s set, and html)."""
+    from bilat.cli.output import about, emit
+
+    r = _view(result, view)
+
+    def frame() -> object:
+        table = r.to_frame()  # type: ignore[attr-defined]
+        return table.head(top) if top else table
+
+    def data() -> dict:
+        body = r.to_dict()  # type: ignore[attr-defined]
         if top:
-            data["rows"] = data["rows"][:top]
-        return json.dumps(_clean(data), indent=2, default=str)
-    if fmt == "html":
+            body["rows"] = body["rows"][:top]
+        return body
+
+    def text(width: int) -> str:
+        if view == "product":
+            return result.summary(top or 25)  # type: ignore[attr-defined]
+        return str(r)
+
+    def html() -> str:
+        from bilat.render.html import page, section_of
+
         if view == "product":
             return result.to_html()  # type: ignore[attr-defined]
-        body = r._repr_html_()  # type: ignore[attr-defined]
-        return f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>"
-    if view == "product":
-        return result.summary(top or 25)  # type: ignore[attr-defined]
-    return str(r)
+        return page(r.title, [section_of(r)])  # type: ignore[attr-defined]
+
+    emit(fmt, out, text=text, data=data, frame=frame, about=lambda: about(r), html=html)  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:
@@ -61,8 +73,8 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--by", help="product (ranked), section or basket (nine bridges).")
         ] = "product",
         top: Annotated[int | None, typer.Option("--top", help="Show the N first rows.")] = None,
-        fmt: Annotated[str, typer.Option("--format", help="text, json, html or csv.")] = "text",
-        out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+        fmt: FmtHtml = "text",
+        out: Out = None,
         products: ProductsOption = None,
         store: StoreOption = None,
     ) -> None:
@@ -72,8 +84,7 @@ def register(app: typer.Typer) -> None:
         from bilat.store import Store
 
         try:
-            if fmt not in FORMATS:
-                raise InputError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+            check_format(fmt, out, FORMATS)
             if by not in VIEWS:
                 raise InputError(f"--by {by!r} is not one of {', '.join(VIEWS)}")
             if top is not None and top < 1:
@@ -82,11 +93,6 @@ def register(app: typer.Typer) -> None:
             data = Store(store_path(store))
             result = opportunities(data, a, b, year=year, level=level)  # type: ignore[arg-type]
             result = restricted(result, sel, data)
-            text = _render(result, by, fmt, top)
+            _emit(result, by, fmt, top, out)
         except BilatError as exc:
             raise fail(exc) from None
-        if out is not None:
-            out.write_text(text, encoding="utf-8")
-            err_console.print(f"wrote {out}", markup=False)  # stderr: stdout is data
-        else:
-            typer.echo(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bilat.errors import BilatError
+from bilat.render.terminal import terminal_width
 
 StoreOption = Annotated[
     Path | None,
@@ -33,9 +33,9 @@ EngineOption = Annotated[
     ),
 ]
 
-# Off a terminal Rich assumes 80 columns; tables of codes and releases read better wider.
-# No emoji codes: a ":x:" in a file name or a cell is text, not a picture.
-console = Console(width=None if sys.stdout.isatty() else 120, emoji=False)
+# The terminal's width, COLUMNS, or 100 when piped (bilat.render.terminal: one rule for every
+# command). No emoji codes: a ":x:" in a file name or a cell is text, not a picture.
+console = Console(width=terminal_width(), emoji=False)
 err_console = Console(stderr=True, emoji=False)
 
 

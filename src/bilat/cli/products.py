@@ -7,13 +7,13 @@ each item is resolved here, at the option boundary, echoed on stderr ("mineral f
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
 
-from bilat.cli.options import console, err_console, fail
-from bilat.errors import BilatError, InputError
+from bilat.cli.options import err_console, fail
+from bilat.cli.output import Fmt, Out, check_format, emit
+from bilat.errors import BilatError
 
 ProductsOption = Annotated[
     str | None,
@@ -69,23 +69,25 @@ def register(app: typer.Typer) -> None:
         revision: Annotated[
             str, typer.Option("--revision", help="HS revision: HS22 (default) … HS92.")
         ] = "HS22",
-        fmt: Annotated[str, typer.Option("--format", help="text, json or csv.")] = "text",
+        fmt: Fmt = "text",
+        out: Out = None,
     ) -> None:
         """Ranked HS codes for a product name, with official descriptions and revision."""
         from bilat.reference.products import search
 
         try:
-            if fmt not in ("text", "json", "csv"):
-                raise InputError(f"--format {fmt!r} is not one of text, json, csv")
+            check_format(fmt, out)
             result = search(query, limit=limit, levels=level, revision=revision)
+            emit(
+                fmt,
+                out,
+                text=lambda width: str(result),
+                data=result.to_dict,
+                frame=result.to_frame,
+                about=lambda: {"query": query, "revision": revision},
+            )
         except BilatError as exc:
             raise fail(exc) from None
-        if fmt == "json":
-            typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-        elif fmt == "csv":
-            typer.echo(result.to_frame().to_csv(index=False), nl=False)
-        else:
-            console.print(str(result), highlight=False, soft_wrap=True)
 
     @group.command("convert")
     def convert_cmd(

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import typer
 
-from bilat.cli.options import StoreOption, err_console, fail
+from bilat.cli import examples
+from bilat.cli.options import StoreOption, fail
+from bilat.cli.output import Fmt, Out, emit
 from bilat.errors import BilatError
 
 
@@ -37,43 +39,72 @@ class DrawOption(StrEnum):
 class OutputFormat(StrEnum):
     """How to write a result."""
 
-    table = "table"
+    text = "text"
+    table = "table"  # the older name of text
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
+    parquet = "parquet"
     html = "html"
+
+    @property
+    def name_in_output(self) -> str:
+        """The ``cli.output`` format ("table" is text)."""
+        return "text" if self.value == "table" else self.value
 
 
 def _html(result) -> str:  # type: ignore[no-untyped-def]
-    """A standalone page: assumptions, tables, a welfare chart and the focus pair's trade chart."""
-    import plotly.graph_objects as go
+    """A standalone page (through ``render/templates``, Plotly's JS inlined: no network): the
+    per-country table, a welfare chart and the focus pair's trade chart."""
+    from bilat.render.html import Chart, Section, page, table
+    from bilat.render.jsonable import jsonable
 
     c = result.countries
     top = c.loc[c["real_gdp_pct"].abs().sort_values(ascending=False).index[:25]].sort_values(
         "real_gdp_pct"
     )
-    bar = {"x": top["real_gdp_pct"], "y": top.index, "orientation": "h"}
+    bar: dict = {
+        "type": "bar",
+        "x": list(top["real_gdp_pct"]),
+        "y": list(top.index),
+        "orientation": "h",
+    }
     if "real_gdp_pct_low" in top.columns:  # Monte Carlo interval as error bars
         bar["error_x"] = {
             "type": "data",
             "symmetric": False,
-            "array": top["real_gdp_pct_high"] - top["real_gdp_pct"],
-            "arrayminus": top["real_gdp_pct"] - top["real_gdp_pct_low"],
+            "array": list(top["real_gdp_pct_high"] - top["real_gdp_pct"]),
+            "arrayminus": list(top["real_gdp_pct"] - top["real_gdp_pct_low"]),
         }
-    fig = go.Figure(go.Bar(**bar))
-    fig.update_layout(title="Change in real GDP (welfare), %, full endowment GE", height=650)
-    parts = [result._repr_html_(), fig.to_html(full_html=False, include_plotlyjs="cdn")]
+    welfare = "Change in real GDP (welfare), %, full endowment GE"
+    layout: dict = {"title": welfare, "height": 650}
+    charts = [Chart(welfare, jsonable({"data": [bar], "layout": layout}))]
     ft = result.focus
     if ft is not None:
-        fig2 = go.Figure(
-            [
-                go.Bar(name="conditional", x=ft.index, y=ft["conditional_pct"]),
-                go.Bar(name="full endowment", x=ft.index, y=ft["full_pct"]),
-            ]
-        )
         a, b = result.scenario.focus
-        fig2.update_layout(title=f"Change in {a}–{b} trade, %", barmode="group")
-        parts.append(fig2.to_html(full_html=False, include_plotlyjs=False))
-    return "<!doctype html><meta charset='utf-8'><title>bilat scenario</title>" + "".join(parts)
+        title = f"Change in {a}–{b} trade, %"
+        x = list(ft.index)
+        traces = [
+            {"type": "bar", "name": "conditional", "x": x, "y": list(ft["conditional_pct"])},
+            {"type": "bar", "name": "full endowment", "x": x, "y": list(ft["full_pct"])},
+        ]
+        layout = {"title": title, "barmode": "group"}
+        charts.append(Chart(title, jsonable({"data": traces, "layout": layout})))
+    head = result.summary().split("\n\n")[0].splitlines()
+    tables = []
+    if result.routes is not None:
+        tables.append(table(result.routes.reset_index(), caption="routes"))
+    if ft is not None:
+        tables.append(table(ft.reset_index(), caption="the focus pair"))
+    tables.append(table(c.reset_index(), caption="by country"))
+    sections = [
+        Section(
+            str(result.scenario.name),
+            tables,
+            intro=[line for line in head[1:] if line.strip()],
+        )
+    ]
+    return page(f"bilat scenario: {result.scenario.name}", sections, charts)
 
 
 def render(result, fmt: OutputFormat) -> str:  # type: ignore[no-untyped-def]
@@ -137,7 +168,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="Random seed with --draws."),
         jobs: int = typer.Option(1, "--jobs", help="Parallel workers for the draws (joblib)."),
         fmt: OutputFormat = typer.Option(  # noqa: B008
-            OutputFormat.table, "--format", help="table, json, csv or html."
+            OutputFormat.text, "--format", help="text, json, csv, xlsx, parquet or html."
         ),
         out: Path = typer.Option(None, "--out", help="Write to this file instead of the terminal."),  # noqa: B008
     ) -> None:
@@ -196,15 +227,70 @@ def register(app: typer.Typer) -> None:
             raise fail(exc) from exc
         except ValueError as exc:  # e.g. --years with something that is not a year
             raise fail(BilatError(f"bad option: {exc}")) from exc
-        text = render(result, fmt)
-        if out:
-            out.write_text(text, encoding="utf-8")
-            from rich.markup import escape
+        f = fmt.name_in_output
 
-            # a path may hold [brackets]: print it, never read it as markup
-            err_console.print(f"wrote {escape(str(out))}", highlight=False, emoji=False)
-        else:
-            typer.echo(text)
+        def sheets() -> dict:
+            out_ = {"countries": result.countries.reset_index()}
+            if result.focus is not None:
+                out_["focus"] = result.focus.reset_index()
+            return out_
+
+        try:
+            emit(
+                f,
+                out,
+                text=lambda width: render(result, OutputFormat.table),
+                data=lambda: result.to_dict(),
+                frame=lambda: result.countries.reset_index(),
+                sheets=sheets,
+                about=lambda: {"scenario": str(result.scenario.name)},
+                html=lambda: _html(result),
+            )
+        except BilatError as exc:
+            raise fail(exc, f) from None
+
+    @scenario_app.command("list", epilog=examples.epilog("scenario list"))
+    def list_cmd(
+        fmt: Fmt = "text",
+        out: Out = None,
+    ) -> None:
+        """The shipped scenarios: name to give `bilat scenario run`, title, year, pair, shocks."""
+        from bilat.scenarios.scenario import load, shipped_names
+
+        def frame() -> object:
+            import pandas as pd
+
+            rows = []
+            for file in shipped_names():
+                sc = load(file)
+                rows.append(
+                    {
+                        "scenario": file.removesuffix(".toml"),
+                        "title": sc.name,
+                        "year": sc.year,
+                        "focus": "–".join(sc.focus) if sc.focus else "",
+                        "shocks": len(sc.shocks),
+                        "data": sc.data,
+                    }
+                )
+            return pd.DataFrame(rows)
+
+        def text(width: int) -> str:
+            from bilat.render.tables import fit
+
+            fitted = fit(frame(), width, max_rows=100)  # type: ignore[arg-type]
+            return fitted.text + "\nRun one: bilat scenario run NAME (e.g. kor_eaeu_fta)"
+
+        try:
+            emit(
+                fmt,
+                out,
+                text=text,
+                data=lambda: frame().to_dict(orient="records"),  # type: ignore[attr-defined]
+                frame=frame,  # type: ignore[arg-type]
+            )
+        except BilatError as exc:
+            raise fail(exc, fmt) from None
 
     @scenario_app.command("routes")
     def routes_cmd(
@@ -212,8 +298,9 @@ def register(app: typer.Typer) -> None:
             None, help="Route tables or scenario files with [[route]] tables (default: shipped)."
         ),
         fmt: OutputFormat = typer.Option(  # noqa: B008
-            OutputFormat.table, "--format", help="table, json or csv."
+            OutputFormat.text, "--format", help="text, json, csv, xlsx or parquet."
         ),
+        out: Out = None,
     ) -> None:
         """List named routes: the pairs they serve, distances, change and usable share of the year."""  # noqa: E501
         from bilat.scenarios.routes import all_routes, routes_frame
@@ -222,16 +309,25 @@ def register(app: typer.Typer) -> None:
             frame = routes_frame(all_routes(files or ()))
         except BilatError as exc:
             raise fail(exc) from exc
-        if fmt is OutputFormat.json:
-            typer.echo(frame.reset_index().to_json(orient="records", indent=2, force_ascii=False))
-        elif fmt is OutputFormat.csv:
-            typer.echo(frame.to_csv())
-        else:
-            show = frame.drop(columns=["source"]).round({"change_pct": 1, "usable_share": 3})
-            typer.echo(show.to_string())
-            typer.echo("\nsources:")
-            for rid, src in frame["source"].items():
-                typer.echo(f"  {rid}: {src}")
+
+        def text(width: int) -> str:
+            from bilat.render.tables import fit, wrap
+
+            shown = frame.drop(columns=["source"]).reset_index()
+            lines = [fit(shown, width, max_rows=100).text, "", "sources:"]
+            lines += [wrap(f"  {rid}: {src}", width, "    ") for rid, src in frame.source.items()]
+            return "\n".join(lines)
+
+        try:
+            emit(
+                fmt.name_in_output,
+                out,
+                text=text,
+                data=lambda: frame.reset_index().to_dict(orient="records"),
+                frame=lambda: frame.reset_index(),
+            )
+        except BilatError as exc:
+            raise fail(exc) from None
 
     @gravity_app.command("estimate")
     def estimate_cmd(
@@ -254,8 +350,11 @@ def register(app: typer.Typer) -> None:
             "ge_gravity example.",
         ),
         fmt: OutputFormat = typer.Option(  # noqa: B008
-            OutputFormat.table, "--format", help="table, json or csv (the coefficient table)."
+            OutputFormat.text,
+            "--format",
+            help="text, json, csv, xlsx or parquet (csv, xlsx, parquet: the coefficient table).",
         ),
+        out: Out = None,
     ) -> None:
         """Estimate a PPML gravity model with exporter-time, importer-time and pair fixed effects.
 
@@ -289,15 +388,20 @@ def register(app: typer.Typer) -> None:
             raise fail(exc) from exc
         except FileNotFoundError as exc:
             raise fail(BilatError(f"{data}: no such file")) from exc
-        if fmt is OutputFormat.json:
-            body = {
-                "formula": result.formula,
-                "nobs": result.nobs,
-                "vcov": result.vcov,
-                "coefficients": json.loads(result.to_frame().to_json(orient="records")),
-            }
-            typer.echo(json.dumps(body, indent=2))
-        elif fmt is OutputFormat.csv:
-            typer.echo(result.to_frame().to_csv(index=False), nl=False)
-        else:
-            typer.echo(result.summary())
+        body = {
+            "formula": result.formula,
+            "nobs": result.nobs,
+            "vcov": result.vcov,
+            "coefficients": result.to_frame().to_dict(orient="records"),
+        }
+        try:
+            emit(
+                fmt.name_in_output,
+                out,
+                text=lambda width: result.summary(),
+                data=lambda: body,
+                frame=result.to_frame,
+                about=lambda: {"formula": result.formula, "nobs": str(result.nobs)},
+            )
+        except BilatError as exc:
+            raise fail(exc) from None

@@ -10,7 +10,6 @@ cluster unchanged.
 from __future__ import annotations
 
 import contextlib
-import html
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -101,14 +100,11 @@ class GroupEstimates:
         return f"<GroupEstimates by {self.by}: {groups} estimated, {len(self.failed)} failed>"
 
     def _repr_html_(self) -> str:
-        failed = "".join(
-            f"<li>{html.escape(str(g))}: {html.escape(w)}</li>" for g, w in self.failed.items()
-        )
-        return (
-            f"<p>PPML gravity by {html.escape(self.by)}: {html.escape(self.formula)}</p>"
-            + self.table.to_html(index=False)
-            + (f"<ul>{failed}</ul>" if failed else "")
-        )
+        from bilat.render.html import Section, fragment, table
+
+        failed = [f"failed: {g}: {w}" for g, w in self.failed.items()]
+        title = f"PPML gravity by {self.by}: {self.formula}"
+        return fragment(Section(title, [table(self.table)], footer=failed))
 
 
 def _fit_one(

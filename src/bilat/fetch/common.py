@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 import zipfile
 import zlib
@@ -104,10 +103,10 @@ class FetchResult:
         )
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<li>{html.escape(str(d))}</li>" for d in self.downloads) + "".join(
-            f"<li>{html.escape(str(r))}</li>" for r in self.ingested
-        )
-        return f"<b>{html.escape(self.what)}</b><ul>{rows}</ul>"
+        from bilat.render.html import Section, fragment
+
+        lines = [str(d) for d in self.downloads] + [str(r) for r in self.ingested]
+        return fragment(Section(self.what, [], intro=lines))
 
 
 def check_zip(path: Path) -> None:

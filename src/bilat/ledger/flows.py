@@ -7,7 +7,7 @@ imports likewise the other way, so a group's internal trade never counts as trad
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 import ibis.expr.types as ir
@@ -37,7 +37,7 @@ from bilat.ledger._data import (
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows_direct import AUTO_RULE
 from bilat.ledger.flows_direct import reported as _reported
-from bilat.ledger.results import LedgerResult
+from bilat.ledger.flows_result import FlowsResult
 
 Frequency = Literal["annual", "half", "quarter", "month"]
 FREQUENCIES = ("annual", "half", "quarter", "month")
@@ -221,33 +221,6 @@ def pick_basis(
         imp_m.notna(), "importer (A)", np.where(exp_m.notna(), "exporter (B)", "")
     )
     return out, AUTO_RULE
-
-
-@dataclass(frozen=True, repr=False)
-class FlowsResult(LedgerResult):
-    """Exports, imports, turnover and balance of A with B by period (USD)."""
-
-    a: Economy | None = None
-    b: Economy | None = None
-    basis: str = ""
-
-    def series(self, measure: str = "turnover") -> pd.Series:
-        """One measure as a Series indexed by (year, period)."""
-        return self.table.set_index(["year", "period"])[measure]
-
-    def value(self, year: int, measure: str = "turnover", period: str = "A") -> float:
-        """One figure in USD; NoDataError when the year or period is not in the result."""
-        hit = self.table[(self.table.year == year) & (self.table.period == period)]
-        if hit.empty:
-            raise NotCoveredError(
-                f"no {measure} for {self.a}–{self.b} in {year} {period}",
-                exists=[f"this result covers {self.provenance}"],
-            )
-        if pd.isna(hit[measure].iloc[0]):
-            missing = hit["missing"].iloc[0] if "missing" in hit else ""
-            why = f": {missing} not reported" if missing else ""
-            raise NoDataError(f"no {measure} for {self.a}–{self.b} in {year} {period}{why}")
-        return float(hit[measure].iloc[0])
 
 
 def bilateral_flows(

@@ -1,21 +1,18 @@
-"""``bilateral_flows`` for two countries, annual, all goods, without pandas or ibis.
+"""``bilateral_flows`` for two countries, annual, all goods, without ibis.
 
-A cold ``bilat flows RUS KOR --year 2016`` spent 1.1 s importing ibis and pandas to run two
-small queries. For the common question (two single countries, annual figures, all goods, the
-DuckDB engine, a current serving copy) this module runs the same two queries as
-parameterised SQL (``bilat.engines.duckdb_sql``), applies the same rules as
-``bilat.ledger.flows`` and ``bilat.ledger._data._choose`` to plain rows, and renders text,
-JSON and CSV exactly as a ``FlowsResult`` does. Any other question, and any question it cannot
-answer (nothing covered, no rows), returns None: the caller asks ``bilateral_flows``, which
-gives the answer or the error with its full context. ``tests/ledger/test_flows_direct.py``
-holds the two paths to identical output.
+A cold ``bilat flows RUS KOR --year 2016`` spent ~0.5 s importing ibis and compiling two small
+queries. For the common question (two single countries, annual figures, all goods, the DuckDB
+engine, a current serving copy) this module runs the same two queries as parameterised SQL
+(``bilat.engines.duckdb_sql``) and applies the same rules as ``bilat.ledger.flows`` and
+``bilat.ledger._data._choose`` to plain rows; ``to_result`` gives the ``FlowsResult`` the CLI
+renders like any other. Any other question, and any question it cannot answer (nothing
+covered, no rows), returns None: the caller asks ``bilateral_flows``, which gives the answer
+or the error with its full context. ``tests/ledger/test_flows_direct.py`` holds the two paths
+to identical results.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -24,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 from bilat.ledger import economies
 from bilat.ledger.coverage import partial_notes
 from bilat.ledger.economies import Economy
-from bilat.ledger.results import _MAX_ROWS, Provenance, format_number
+from bilat.ledger.results import Provenance
 
 if TYPE_CHECKING:
-    from bilat.ledger.flows import FlowsResult
+    from bilat.ledger.flows_result import FlowsResult
     from bilat.store import Store
 
 #: The default basis in words (docs/coverage.md), shown in every provenance line that used it.
@@ -38,12 +35,11 @@ _INCOMPLETE = (
     "see 'missing' and 'complete'; turnover and balance are not computed for them"
 )
 _BASES = ("auto", "reconciled", "exporter", "importer")
-_TEXT_COLUMNS = frozenset({"period", "exports_reported_by", "imports_reported_by", "missing"})
 
 
 @dataclass(frozen=True)
 class DirectFlows:
-    """A flows answer as plain rows (one dict per year), with what a FlowsResult says of it."""
+    """A flows answer as plain rows (one dict per year), with what its FlowsResult says."""
 
     title: str
     columns: tuple[str, ...]
@@ -54,54 +50,11 @@ class DirectFlows:
     basis: str
     formula: str = FORMULA
 
-    def _footer(self) -> list[str]:
-        lines = [f"Formula: {self.formula}", f"Data: {self.provenance}"]
-        lines.extend(f"Note: {n}" for n in self.provenance.notes)
-        return lines
-
-    def __str__(self) -> str:
-        """As ``str(FlowsResult)``: pandas' ``to_string(index=False)`` of the table."""
-        shown = self.rows[:_MAX_ROWS]
-        cells = [[_cell(row[c]) for c in self.columns] for row in shown]
-        # pandas puts a space before the label of a numeric (or boolean) column
-        heads = [c if c in _TEXT_COLUMNS else f" {c}" for c in self.columns]
-        widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(heads)]
-        lines = [" ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True))]
-        lines += [" ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
-        body = "\n".join(lines)
-        if len(self.rows) > _MAX_ROWS:
-            body += f"\n… {len(self.rows) - _MAX_ROWS} more rows (see .to_frame())"
-        return "\n".join([self.title, body, *self._footer()])
-
-    def to_dict(self) -> dict[str, Any]:
-        """As ``FlowsResult.to_dict``: NaN as None."""
-        rows = [{c: (None if _nan(r[c]) else r[c]) for c in self.columns} for r in self.rows]
-        return {
-            "title": self.title,
-            "formula": self.formula,
-            "notes": [],
-            "provenance": self.provenance.to_dict(),
-            "rows": rows,
-        }
-
-    def to_json(self) -> str:
-        """What ``bilat flows --format json`` prints."""
-        return json.dumps(self.to_dict(), indent=2, default=str)
-
-    def to_csv(self) -> str:
-        """As ``FlowsResult.to_frame().to_csv(index=False)``."""
-        out = io.StringIO()
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(self.columns)
-        for r in self.rows:
-            w.writerow(["" if _nan(r[c]) else r[c] for c in self.columns])
-        return out.getvalue()
-
     def to_result(self) -> FlowsResult:
         """The same answer as a ``FlowsResult`` (imports pandas)."""
         import pandas as pd
 
-        from bilat.ledger.flows import FlowsResult
+        from bilat.ledger.flows_result import FlowsResult
 
         table = pd.DataFrame([{c: r[c] for c in self.columns} for r in self.rows])
         table["year"] = table.year.astype(int)
@@ -114,16 +67,6 @@ class DirectFlows:
             b=self.b,
             basis=self.basis,
         )
-
-
-def _nan(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float) or value is None:
-        return format_number(math.nan if value is None else value)
-    return str(value)
 
 
 def direct_flows(

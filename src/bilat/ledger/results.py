@@ -2,55 +2,24 @@
 
 from __future__ import annotations
 
-import html
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# pandas is imported where a table is handled, not here: a figure's provenance and number
-# formatting serve the start-up path too (``ledger.flows_direct``), which has no pandas.
+# pandas is imported where a table is handled, not here: a figure's provenance serves the
+# start-up path too (``ledger.flows_direct``), which builds its table last.
 
 _MAX_ROWS = 25
-_MAX_TEXT = 48  # characters of a description shown in text output (HS wording runs long)
-
-
-def _shorten_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Long text cells cut to ``_MAX_TEXT`` characters, for terminal tables only."""
-    import pandas as pd
-
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(
-                lambda v: (
-                    v[: _MAX_TEXT - 1] + "…" if isinstance(v, str) and len(v) > _MAX_TEXT else v
-                )
-            )
-    return out
 
 
 def format_number(value: float) -> str:
-    """USD-sized numbers with thousands separators, small ratios with four significant digits."""
-    if is_missing(value):
-        return "–"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
+    """A number in a result's text: four significant digits, from a thousand up whole and
+    grouped (``bilat.render.numbers.number``: one rule for the CLI, the report and pages)."""
+    from bilat.render.numbers import number
 
-
-def is_missing(value: object) -> bool:
-    """None, NaN, or pandas' NA / NaT (as ``pandas.isna`` of a scalar)."""
-    if value is None:
-        return True
-    try:
-        return math.isnan(value)  # type: ignore[arg-type]
-    except TypeError:
-        import pandas as pd  # NA, NaT: only a pandas value can be one
-
-        return bool(pd.isna(value))
+    return number(value)
 
 
 @dataclass(frozen=True)
@@ -87,6 +56,9 @@ class Provenance:
         }
 
 
+_BASE_FIELDS = ("title", "table", "provenance", "formula", "notes")
+
+
 @dataclass(frozen=True)
 class LedgerResult:
     """A frozen result: ``table`` (tidy pandas frame), ``provenance`` and a one-line ``title``.
@@ -106,16 +78,29 @@ class LedgerResult:
         return self.table.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: title, formula, notes, provenance and the table's records."""
+        """The one JSON shape of a result, for the CLI and the API alike: title, formula,
+        notes, provenance, the table's records, and the result's own headline fields (an
+        index's value, a target's verdict …; an economy as its code) under ``summary``.
+        Values are raw; ``bilat.render.jsonable`` makes them strict JSON."""
+        import dataclasses
+
         import pandas as pd
 
         frame = self.table.astype(object).where(pd.notna(self.table), None)
+        head: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            if f.name in _BASE_FIELDS:
+                continue
+            value = getattr(self, f.name)
+            code = getattr(value, "code", None)
+            head[f.name] = code if code is not None else value
         return {
             "title": self.title,
             "formula": self.formula,
             "notes": list(self.notes),
             "provenance": self.provenance.to_dict(),
             "rows": frame.to_dict(orient="records"),
+            "summary": head,
         }
 
     def _footer(self) -> list[str]:
@@ -127,25 +112,20 @@ class LedgerResult:
         return lines
 
     def __str__(self) -> str:
-        import pandas as pd
+        # numbers in words and a table fitted to 100 columns, as the CLI prints it
+        from bilat.render.tables import fit
 
-        with pd.option_context("display.width", 160, "display.max_columns", 30):
-            shown = _shorten_text(self.table.head(_MAX_ROWS))
-            body = (
-                shown.to_string(index=False, float_format=format_number, na_rep="–")
-                if len(shown)
-                else "(no rows)"
-            )
-            if len(self.table) > _MAX_ROWS:
-                body += f"\n… {len(self.table) - _MAX_ROWS} more rows (see .to_frame())"
+        if not len(self.table):
+            body = "(no rows)"
+        else:
+            shown = fit(self.table, 100, max_rows=_MAX_ROWS, see_all="see .to_frame()")
+            body = "\n".join([shown.text, *shown.notes])
         return "\n".join([self.title, body, *self._footer()])
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.title}; {len(self.table)} rows; {self.provenance}>"
 
     def _repr_html_(self) -> str:
-        foot = "".join(f"<p><small>{html.escape(line)}</small></p>" for line in self._footer())
-        return (
-            f"<div><strong>{html.escape(self.title)}</strong>"
-            f"{self.table.to_html(index=False, na_rep='–')}{foot}</div>"
-        )
+        from bilat.render.html import fragment, section_of
+
+        return fragment(section_of(self, _MAX_ROWS))

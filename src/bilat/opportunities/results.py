@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,32 +223,35 @@ class OpportunitiesResult(LedgerResult):
             f"{len(self.ranked)} ranked, {len(self.incomplete)} incomplete; missing: {missing}>"
         )
 
-    def _repr_html_(self) -> str:
-        head = "".join(f"<li>{html.escape(line.strip())}</li>" for line in self._header()[1:])
-        foot = "".join(f"<p><small>{html.escape(line)}</small></p>" for line in self._footer())
-        ranked = _shown(self.ranked.head(50)[SHOWN])
+    def _section(self) -> object:
+        from bilat.render.html import Section, table
+
+        ranked = _shown(self.ranked[SHOWN])
         rest = _shown(
             self.incomplete[["code", "description", "share", "demand", "actual", "missing"]]
         )
-        rest_html = (
-            f"<h4>Products lacking an input ({len(rest)})</h4>"
-            f"{rest.head(50).to_html(index=False, na_rep='–', float_format=format_number)}"
-            if len(rest)
-            else ""
-        )
-        return (
-            f"<div><strong>{html.escape(self.title)}</strong><ul>{head}</ul>"
-            f"{ranked.to_html(index=False, na_rep='–', float_format=format_number)}"
-            f"{rest_html}{foot}</div>"
+        tables = [table(ranked, max_rows=50)]
+        if len(rest):
+            tables.append(
+                table(rest, caption=f"Products lacking an input ({len(rest)})", max_rows=50)
+            )
+        return Section(
+            self.title,
+            tables,
+            intro=[line.strip() for line in self._header()[1:]],
+            footer=self._footer(),
         )
 
+    def _repr_html_(self) -> str:
+        from bilat.render.html import fragment
+
+        return fragment(self._section())  # type: ignore[arg-type]
+
     def to_html(self) -> str:
-        """A standalone HTML page of the result."""
-        return (
-            "<!doctype html><html><head><meta charset='utf-8'>"
-            f"<title>{html.escape(self.title)}</title></head><body>"
-            f"{self._repr_html_()}</body></html>"
-        )
+        """A standalone HTML page of the result (through the templates)."""
+        from bilat.render.html import page
+
+        return page(self.title, [self._section()])  # type: ignore[list-item]
 
 
 __all__ = ["OpportunitiesResult", "Provenance"]

@@ -108,7 +108,10 @@ class Basket:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        return f"<b>{self.title}</b> ({self.hs_revision})" + self.to_frame()._repr_html_()
+        from bilat.render.html import Section, fragment, table
+
+        title = f"{self.title} ({self.hs_revision})"
+        return fragment(Section(title, [table(self.to_frame().reset_index())]))
 
 
 def _package_dir() -> Path:

@@ -78,10 +78,11 @@ class Country:
         return f"{self.iso3} ({self.name})"
 
     def _repr_html_(self) -> str:
-        return (
-            f"<b>{self.iso3}</b> {self.name} <small>({self.kind}; numeric "
-            f"{self.numeric if self.numeric is not None else '—'})</small>"
-        )
+        from bilat.render.html import Section, fragment
+
+        numeric = self.numeric if self.numeric is not None else "—"
+        title = f"{self.iso3} {self.name}"
+        return fragment(Section(title, [], footer=[f"{self.kind}; numeric {numeric}"]))
 
 
 # Abbreviations that sources spell both ways ("Korea, Rep." / "Republic of Korea").

@@ -75,7 +75,9 @@ class Group:
         ).set_index("member")
 
     def _repr_html_(self) -> str:
-        return f"<b>{self.id}</b> {self.name}" + self.to_frame()._repr_html_()
+        from bilat.render.html import Section, fragment, table
+
+        return fragment(Section(f"{self.id} {self.name}", [table(self.to_frame().reset_index())]))
 
 
 class MemberTable(Table):

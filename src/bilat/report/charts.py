@@ -9,16 +9,15 @@ values are plotted in bn or mn USD with the unit on the axis, hover text in huma
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from bilat.ledger.results import LedgerResult
-from bilat.report import human
+from bilat.render import numbers
+from bilat.render.jsonable import jsonable
 from bilat.report.profile import Profile
 
 #: the top products chart shows this many products
@@ -89,23 +88,8 @@ def _figure(traces: list[dict[str, Any]], height: int = 380, **layout: Any) -> d
     out = {**shared, **layout}
     out["xaxis"] = {"gridcolor": "#eaeef2", **layout.get("xaxis", {})}
     out["yaxis"] = {"gridcolor": "#eaeef2", "zerolinecolor": "#8c959f", **layout.get("yaxis", {})}
-    return _plain({"data": traces, "layout": out})
-
-
-def _plain(obj: Any) -> Any:
-    """Plain JSON values: arrays as lists and NaN as null (a gap, where Plotly's own JSON
-    would pack arrays as base64 and keep NaN)."""
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | np.ndarray | pd.Series | pd.Index):
-        return [_plain(v) for v in list(obj)]
-    if obj is pd.NA or obj is pd.NaT:
-        return None
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
+    # plain lists and null gaps (Plotly's own JSON would pack arrays as base64, keep NaN)
+    return jsonable({"data": traces, "layout": out})
 
 
 def _scale(values: pd.Series) -> tuple[float, str]:
@@ -164,7 +148,7 @@ def flows_chart(p: Profile) -> Chart:
             marker={"size": 8},
             connectgaps=False,
             line={"color": _COLOURS[col]},
-            customdata=[human.money(v) for v in t[col]],
+            customdata=[numbers.money(v) for v in t[col]],
             hovertemplate=f"{name} %{{x}}: %{{customdata}}<extra></extra>",
         )
     trace(
@@ -175,7 +159,7 @@ def flows_chart(p: Profile) -> Chart:
         name=f"balance ({a.code} exports − imports)",
         marker={"color": _COLOURS["balance"]},
         opacity=0.55,
-        customdata=[human.money(v) for v in t.balance],
+        customdata=[numbers.money(v) for v in t.balance],
         hovertemplate="balance %{x}: %{customdata}<extra></extra>",
     )
     gaps = [int(y) for y, v in zip(t.year, t.turnover, strict=True) if pd.isna(v)]
@@ -217,7 +201,7 @@ def ranks_chart(p: Profile) -> Chart:
             marker={"size": 8},
             line={"color": colour},
             customdata=[
-                human.rank(rk, n) if pd.notna(rk) else "no data"
+                numbers.rank(rk, n) if pd.notna(rk) else "no data"
                 for rk, n in zip(t["rank"], t.partners, strict=True)
             ],
             hovertemplate=f"{label} %{{x}}: %{{customdata}}<extra></extra>",
@@ -306,24 +290,26 @@ def composition_chart(p: Profile) -> Chart:
         labels.append(root)
         parents.append("")
         values.append(float(part.value.sum()))
-        text.append(human.money(part.value.sum()))
+        text.append(numbers.money(part.value.sum()))
         for row in part.itertuples(index=False):
             ids.append(f"{direction}/{row.code}")
             labels.append(_label(row.code, row.description, 30))
             parents.append(direction)
             values.append(float(row.value))
-            text.append(f"{human.money(row.value)} · {human.share(row.share)} of all {direction}")
+            text.append(
+                f"{numbers.money(row.value)} · {numbers.share(row.share)} of all {direction}"
+            )
         # the goods the product detail does not show: a grey tile, so areas stay true to totals
         total = float(part.total.iloc[0]) if part.total.notna().any() else float("nan")
         rest = total - float(part.value.sum())
         if rest == rest and rest > 0.005 * total:
             values[ids.index(direction)] = total
-            text[ids.index(direction)] = human.money(total)
+            text[ids.index(direction)] = numbers.money(total)
             ids.append(f"{direction}/rest")
             labels.append("other goods (no product detail in the data)")
             parents.append(direction)
             values.append(rest)
-            text.append(f"{human.money(rest)} · {human.share(rest / total)} of all {direction}")
+            text.append(f"{numbers.money(rest)} · {numbers.share(rest / total)} of all {direction}")
     tree = trace(
         [],
         "treemap",
@@ -380,7 +366,7 @@ def top_products_chart(p: Profile) -> Chart:
             orientation="h",
             name=name,
             marker={"color": _COLOURS[col]},
-            customdata=[human.money(v) for v in shown[col]],
+            customdata=[numbers.money(v) for v in shown[col]],
             hovertemplate=f"%{{y}}<br>{name}: %{{customdata}}<extra></extra>",
         )
     layout = {
@@ -421,7 +407,7 @@ def sectors_chart(p: Profile) -> Chart:
         y=known.code,
         orientation="h",
         marker={"color": _COLOURS["turnover"]},
-        customdata=[human.money(v) for v in known.value],
+        customdata=[numbers.money(v) for v in known.value],
         hovertemplate="%{y}: %{customdata}<extra></extra>",
     )
     note = f"Data: {r.provenance}."

@@ -13,7 +13,7 @@ import jinja2
 import pandas as pd
 
 from bilat.ledger.results import LedgerResult
-from bilat.report import human
+from bilat.render import numbers
 from bilat.report.charts import charts, with_gaps
 from bilat.report.profile import Profile
 
@@ -75,14 +75,14 @@ def _table(name: str, r: LedgerResult) -> _Table:
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns}
     rows = [
         [
-            _Cell(human.cell(str(col), _raw(v)), _raw(v), numeric[col])
+            _Cell(numbers.cell(str(col), _raw(v)), _raw(v), numeric[col])
             for col, v in zip(frame.columns, values, strict=True)
         ]
         for values in frame.itertuples(index=False)
     ]
     value = getattr(r, "value", None)
     headline = (
-        f"{getattr(r, 'name', '') or name}: {human.number(value)}"
+        f"{getattr(r, 'name', '') or name}: {numbers.number(value)}"
         if isinstance(value, float)
         else ""
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, get_args
@@ -78,7 +77,9 @@ class AgreementEffect:
         return f"<AgreementEffect {self.value:.4f} ({self.origin})>"
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(str(self))}</p>"
+        from bilat.render.html import Section, fragment
+
+        return fragment(Section(str(self), []))
 
 
 # Yotov et al. (2016), ch. 1 app. 3, pair fixed effects: the book prints 0.557 (0.102), Stata
@@ -219,7 +220,9 @@ class DistanceElasticity:
         return f"<DistanceElasticity {self.value:.4f} ({self.origin})>"
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(str(self))}</p>"
+        from bilat.render.html import Section, fragment
+
+        return fragment(Section(str(self), []))
 
 
 def supplied_elasticity(

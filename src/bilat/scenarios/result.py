@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -210,16 +209,14 @@ class ScenarioResult:
         return f"<ScenarioResult {self.scenario.name!s}: {self.ge.baseline.n} economies{eff}{unc}>"
 
     def _repr_html_(self) -> str:
-        parts = [
-            f"<h3>{html.escape(self.scenario.name)}</h3>",
-            "<ul>" + "".join(f"<li>{html.escape(a)}</li>" for a in self.assumptions) + "</ul>",
-        ]
-        routes = self.routes
-        if routes is not None:
-            parts.append(routes.round(3).to_html())
+        from bilat.render.html import Section, fragment, table
+
+        tables = []
+        if self.routes is not None:
+            tables.append(table(self.routes.reset_index(), caption="routes"))
         if self.focus is not None:
-            parts.append(self.focus.round(3).to_html())
+            tables.append(table(self.focus.reset_index(), caption="the focus pair"))
         c = self.countries
         order = c["real_gdp_pct"].abs().sort_values(ascending=False).index
-        parts.append(c.loc[order].round(3).to_html())
-        return "".join(parts)
+        tables.append(table(c.loc[order].reset_index(), caption="by country"))
+        return fragment(Section(str(self.scenario.name), tables, intro=list(self.assumptions)))

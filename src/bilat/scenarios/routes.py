@@ -8,7 +8,6 @@ scenario shock ``type = "route"`` names a route of its own file or of a shipped 
 from __future__ import annotations
 
 import difflib
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -80,7 +79,9 @@ class Route:
         return f"{self.id}: {self.name} — {self.shock()}"
 
     def _repr_html_(self) -> str:
-        return f"<p>{html.escape(str(self))}</p>"
+        from bilat.render.html import Section, fragment
+
+        return fragment(Section(str(self), []))
 
 
 def _text_list(value: Any, field: str, where: str) -> tuple[str, ...]:

@@ -18,7 +18,6 @@ seeded generator, so results do not depend on how many workers solve them.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -166,9 +165,10 @@ class Uncertainty:
         )
 
     def _repr_html_(self) -> str:
-        return (
-            f"<p>{html.escape(self.summary().splitlines()[0])}</p>" + self.pairs.round(3).to_html()
-        )
+        from bilat.render.html import Section, fragment, table
+
+        head = self.summary().splitlines()[0]
+        return fragment(Section(head, [table(self.pairs.reset_index())]))
 
 
 def _draws(

@@ -25,32 +25,54 @@ bilat.api = async function (path, options) {
   return body;
 };
 
-// Human numbers, the rules of bilat.report.human (Python): "15.33 bn USD", "−37.6 %".
+// Human numbers, the rules of bilat.render.numbers (Python): "15.33 bn USD", "1.011 bn USD",
+// "482.7 mn USD", "−37.6 %"; money with four significant digits in its scale.
 bilat.signed = function (text) {
-  return text.startsWith("-") ? "\u2212" + text.slice(1) : text;
+  if (!text.startsWith("-")) return text;
+  // a value that rounds to zero has no sign ("0.0 %", not "−0.0 %")
+  return /[1-9]/.test(text) ? "\u2212" + text.slice(1) : text.slice(1);
 };
 
-// USD with a scale word: 15.33 bn USD, 412.5 mn USD.
+bilat.sig4 = function (x) {
+  return x.toPrecision(4).replace(/e\+?(-?\d+)$/, "");
+};
+
+// USD with a scale word, four significant digits: 15.33 bn USD, 412.5 mn USD, 1.011 bn USD.
 bilat.usd = function (v) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
+  const scales = [[1e12, "tn"], [1e9, "bn"], [1e6, "mn"]];
   const a = Math.abs(v);
-  if (a >= 1e12) return bilat.signed((v / 1e12).toFixed(2)) + " tn USD";
-  if (a >= 1e9) return bilat.signed((v / 1e9).toFixed(2)) + " bn USD";
-  if (a >= 1e6) return bilat.signed((v / 1e6).toFixed(1)) + " mn USD";
+  for (let i = 0; i < scales.length; i++) {
+    const [size, word] = scales[i];
+    if (a >= size) {
+      let text = bilat.sig4(v / size), w = word;
+      // 999.96 mn rounds to "1000 mn": say "1.000 bn" instead
+      if (i > 0 && Math.abs(parseFloat(text)) >= 1000) {
+        text = bilat.sig4(v / scales[i - 1][0]);
+        w = scales[i - 1][1];
+      }
+      return bilat.signed(text) + " " + w + " USD";
+    }
+  }
   return bilat.signed(Math.round(v).toLocaleString("en-US")) + " USD";
 };
 
 // A value already in percent: 3.64 → "3.6 %", -37.6 → "−37.6 %".
 bilat.pct = function (v, digits) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
-  return bilat.signed(v.toFixed(digits === undefined ? 1 : digits)) + " %";
+  return bilat.signed(v.toLocaleString("en-US", {
+    minimumFractionDigits: digits === undefined ? 1 : digits,
+    maximumFractionDigits: digits === undefined ? 1 : digits,
+  })) + " %";
 };
 
+// An index or ratio: four significant digits (0.2364, 1.87); from a thousand up, grouped.
 bilat.num = function (v, digits) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   if (typeof v !== "number") return String(v);
-  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString("en-US");
-  return Number(v.toPrecision(digits || 4)).toString();
+  if (Math.abs(v) >= 1000) return bilat.signed(Math.round(v).toLocaleString("en-US"));
+  if (v === 0) return "0";
+  return bilat.signed(Number(v.toPrecision(digits || 4)).toString());
 };
 
 bilat.ordinal = function (n) {

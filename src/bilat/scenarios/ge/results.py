@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -299,7 +298,10 @@ class GEResult:
         )
 
     def _repr_html_(self) -> str:
-        head = "<br>".join(html.escape(x) for x in self._header())
+        from bilat.render.html import Section, fragment, table
+
+        head = list(self._header())
         c = self.countries
         order = c["real_gdp_pct"].abs().sort_values(ascending=False).index
-        return f"<p>{head}</p>" + c.loc[order].round(3).to_html()
+        rows = table(c.loc[order].reset_index())
+        return fragment(Section(head[0] if head else "", [rows], intro=head[1:]))

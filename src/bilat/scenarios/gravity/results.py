@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -72,5 +71,8 @@ class GravityResult:
         return f"<GravityResult {terms}; N={self.nobs:,}, separated={len(self.separated):,}>"
 
     def _repr_html_(self) -> str:
-        head = html.escape(self.summary().split("\n\n")[0]).replace("\n", "<br>")
-        return f"<p>{head}</p>" + self.coefficients.round(6).to_html()
+        from bilat.render.html import Section, fragment, table
+
+        head = self.summary().split("\n\n")[0].splitlines()
+        coefs = table(self.coefficients.reset_index(), raw=True)
+        return fragment(Section(head[0] if head else "", [coefs], intro=head[1:]))

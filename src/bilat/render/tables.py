@@ -1,0 +1,192 @@
+"""Tables that fit the terminal: numbers in words, plain headers, the latest years first when
+rows are cut, secondary columns dropped (and said so) when the width is short.
+
+Width: ``COLUMNS`` when set, else the terminal's, else 100 (a pipe or a file). Rendering is
+Rich's (wrapping of long text cells, alignment); what to keep is decided here.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from bilat.render import numbers
+from bilat.render.terminal import PIPE_WIDTH, terminal_width
+
+__all__ = ["PIPE_WIDTH", "Fitted", "fit", "terminal_width", "wrap"]
+
+_TEXT_MAX = 60  # characters of a text cell (HS descriptions run to 250)
+_TEXT_MIN = 20  # a text column wraps, but not narrower than this
+_GAP = 3  # between columns: padding, the blank rule, padding
+
+
+def wrap(text: str, width: int, indent: str = "") -> str:
+    """A paragraph wrapped to ``width`` (long words such as paths are kept whole only when
+    they fit; otherwise cut)."""
+    return textwrap.fill(
+        text, width=width, subsequent_indent=indent, break_on_hyphens=False, break_long_words=True
+    )
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A table as text for ``width`` columns, with what was left out."""
+
+    text: str
+    dropped: tuple[str, ...] = ()
+    rows_shown: int = 0
+    rows_total: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+
+def _shorten(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+Cells = dict[str, list[str]]  # column → its cells as text (plain lists: cheaper than a frame)
+
+
+def _min_widths(cells: Cells, heads: Sequence[str], numeric: Sequence[bool]) -> list[int]:
+    """Each column's narrowest: numbers whole; text and headers wrapped at words (text cells
+    to no fewer than ``_TEXT_MIN`` characters)."""
+    out = []
+    for col, head, num in zip(cells, heads, numeric, strict=True):
+        longest = max((len(v) for v in cells[col]), default=0)
+        word = max((len(w) for w in head.split()), default=0)
+        out.append(max(longest, word) if num else max(word, min(longest, _TEXT_MIN)))
+    return out
+
+
+def _widths(cells: Cells, heads: Sequence[str], numeric: Sequence[bool], width: int) -> list[int]:
+    """Each column's width: natural when the table fits; else the widest column above its
+    narrowest loses a character at a time (text wraps first, since it is widest)."""
+    least = _min_widths(cells, heads, numeric)
+    widths = [
+        max(len(head), max((len(v) for v in cells[col]), default=0))
+        for col, head in zip(cells, heads, strict=True)
+    ]
+    room = width - _GAP * (len(widths) - 1)
+    while sum(widths) > room:
+        slack = [w - m for w, m in zip(widths, least, strict=True)]
+        if max(slack) <= 0:
+            break
+        i = max(range(len(widths)), key=lambda k: (slack[k] > 0, widths[k]))
+        widths[i] -= 1
+    return widths
+
+
+def _render(cells: Cells, heads: Sequence[str], numeric: Sequence[bool], width: int) -> str:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
+    for head, num, w in zip(heads, numeric, _widths(cells, heads, numeric, width), strict=True):
+        table.add_column(
+            head, justify="right" if num else "left", width=w, overflow="fold", header_style=""
+        )
+    for row in zip(*cells.values(), strict=True):
+        table.add_row(*row)
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        color_system=None,
+        emoji=False,
+        highlight=False,
+        markup=False,  # a "[HS 27]" in a cell is text
+    )
+    with console.capture() as cap:
+        console.print(table)
+    return "\n".join(line.rstrip() for line in cap.get().splitlines()).strip("\n")
+
+
+def _min_width(cells: Cells, heads: Sequence[str], numeric: Sequence[bool]) -> int:
+    """The narrowest the whole table can be."""
+    return sum(_min_widths(cells, heads, numeric)) + _GAP * (len(heads) - 1)
+
+
+def fit(
+    frame: pd.DataFrame,
+    width: int,
+    *,
+    headers: Mapping[str, str] | None = None,
+    secondary: Sequence[str] = (),
+    max_rows: int = 15,
+    kinds: Mapping[str, str] | None = None,
+    see_all: str = "--format csv",
+) -> Fitted:
+    """``frame`` as text no wider than ``width``.
+
+    Cells are formatted by column (``numbers.cell``; ``kinds`` overrides the column's kind);
+    columns empty throughout, and a ``period`` that is annual throughout, are left out;
+    when the table is too wide the ``secondary`` columns go first (in the order given),
+    then others from the right, and a note names them and how to see them (``see_all``);
+    with more than ``max_rows`` rows a table with a ``year`` shows the latest years first.
+    """
+    headers = dict(headers or {})
+    kinds = dict(kinds or {})
+    notes: list[str] = []
+    df = frame.reset_index(drop=True)
+    keep = [
+        c
+        for c in df.columns
+        if not df[c].map(numbers.is_missing).all()
+        and not (df[c].astype(str) == "").all()
+        and not (c == "period" and (df[c].astype(str) == "A").all())
+    ]
+    df = df[keep]
+    total = len(df)
+    if total > max_rows:
+        if "year" in df.columns:
+            df = df.sort_values("year", ascending=False, kind="stable")
+            earlier = "earlier years' " if df.year.nunique() > 1 else ""
+            notes.append(f"… {total - max_rows} more rows ({earlier}rows: {see_all})")
+        else:
+            notes.append(f"… {total - max_rows} more rows ({see_all})")
+        df = df.head(max_rows)
+    numeric = {
+        c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+        for c in df.columns
+    }
+
+    def fmt(col: str, v: object) -> str:
+        how = kinds.get(col)
+        if how == "money" and not numbers.is_missing(v):
+            return numbers.money(v)  # type: ignore[arg-type]
+        if how == "fraction" and not numbers.is_missing(v):
+            return numbers.share(v)  # type: ignore[arg-type]
+        if how == "number" and not numbers.is_missing(v) and not isinstance(v, str):
+            return numbers.number(v)  # type: ignore[arg-type]
+        text = numbers.cell(col, v)
+        return _shorten(text, _TEXT_MAX) if not numeric[col] else text
+
+    cells: Cells = {c: [fmt(c, v) for v in df[c].tolist()] for c in df.columns}
+    columns = list(cells)
+    # a secondary column with one value throughout says it once, as a note
+    for c in [c for c in secondary if c in columns]:
+        if len(df) > 1 and len(set(cells[c])) == 1:
+            columns.remove(c)
+            notes.insert(0, f"{headers.get(c, c.replace('_', ' '))}: {cells[c][0]}")
+    order = [c for c in secondary if c in columns]
+    order += [c for c in reversed(columns) if c not in order and c != columns[0]]
+    dropped: list[str] = []
+
+    def heads(cols: list[str]) -> list[str]:
+        return [headers.get(c, c.replace("_", " ")) for c in cols]
+
+    while len(columns) > 1:
+        nums = [numeric[c] for c in columns]
+        if _min_width({c: cells[c] for c in columns}, heads(columns), nums) <= width:
+            break
+        victim = order.pop(0)
+        columns.remove(victim)
+        dropped.append(victim)
+    if dropped:
+        names = ", ".join(headers.get(c, c.replace("_", " ")) for c in dropped)
+        notes.append(f"not shown for width: {names} ({see_all}, or a wider terminal)")
+    shown = {c: cells[c] for c in columns}
+    text = _render(shown, heads(columns), [numeric[c] for c in columns], width)
+    return Fitted(text, tuple(dropped), len(df), total, tuple(notes))
