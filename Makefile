@@ -7,15 +7,26 @@ BUNDLE  ?= $(abspath ../shared/data)
 STORE   ?= $(abspath var/demo-store)
 export BILAT_BUNDLE ?= $(BUNDLE)
 
-.PHONY: install system test lint format demo bench bench-ingest bench-report \
-	bench-opportunities bench-ge bench-claims bench-serve clean
+.PHONY: install install-base system test lint format demo bench bench-ingest bench-report \
+	bench-opportunities bench-ge bench-claims bench-serve bench-startup clean
 
 install: $(VENV)/.installed system
 
+# Everything the tests need: the base install plus the dev extra (pytest, ruff, Playwright,
+# schemathesis, Spark, the benchmark peers polars and psutil).
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed-base
+
+# What the demo needs, and no more: bilat and its own dependencies (no Spark, no browser).
+install-base: $(VENV)/.installed-base
+
+$(VENV)/.installed-base: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
 	touch $@
 
 # System packages (Debian): Chromium for the browser tests of the HTML report and pages.
@@ -39,7 +50,7 @@ test: install
 	$(VENV)/bin/pytest -q -m "not spark"
 	$(VENV)/bin/pytest -q -m spark
 
-demo: install
+demo: install-base
 	$(BILAT) data bundle $(BUNDLE) --store $(STORE)
 	$(BILAT) data list --store $(STORE)
 	$(BILAT) report RUS KOR --from 1996 --to 2016 --target 30e9 --target-year 2020 --base-year 2016 \
@@ -49,7 +60,7 @@ demo: install
 BENCH_DIR ?= /tmp/bilat-bench
 BENCH_ROWS ?= 50e6
 
-bench: bench-ingest bench-report bench-opportunities bench-ge bench-claims bench-serve
+bench: bench-ingest bench-report bench-opportunities bench-ge bench-claims bench-serve bench-startup
 
 bench-ingest: install
 	mkdir -p $(BENCH_DIR)
@@ -82,6 +93,10 @@ bench-claims: install
 
 bench-serve: install
 	$(PY) benchmarks/bench_serve.py
+
+# cold start at the prompt: `bilat --help`, `bilat flows`, `bilat gravity estimate` vs bare
+bench-startup: install
+	BENCH_DIR=$(BENCH_DIR) $(PY) benchmarks/bench_startup.py --gravity
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -84,9 +84,10 @@ def flows_usd(store: Store) -> float:
 
 
 def reads_copy(store: Store) -> bool:
-    """True when the flows view reads the serving copy (the fast path)."""
+    """True when the derived tables' views read the serving copy (the fast path; the flows
+    detail itself is never in the copy)."""
     [(sql,)] = store.backend.con.sql(
-        "SELECT sql FROM duckdb_views() WHERE view_name = 'flows' AND temporary"
+        "SELECT sql FROM duckdb_views() WHERE view_name = 'economy_totals' AND temporary"
     ).fetchall()
     return "serving" in sql
 

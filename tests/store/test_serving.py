@@ -75,16 +75,17 @@ def assert_copy_is_live(store: Store) -> Path:
 
 
 def reads_copy(store: Store) -> bool:
-    """True when the store's flows view reads the serving copy."""
+    """True when the store's economy_totals view reads the serving copy."""
     con = store.backend.con
     [(sql,)] = con.sql(
-        "SELECT sql FROM duckdb_views() WHERE view_name = 'flows' AND temporary"
+        "SELECT sql FROM duckdb_views() WHERE view_name = 'economy_totals' AND temporary"
     ).fetchall()
     return "serving" in sql
 
 
 def flows_usd(store: Store) -> float:
-    return float(store.table("flows").value_usd.sum().execute())
+    """All flows' value, from pair_totals (read from the copy when it is current)."""
+    return float(store.table("pair_totals").value_usd.sum().execute())
 
 
 def test_ingest_builds_a_copy_equal_to_the_parquet_files(tmp_path):
@@ -181,3 +182,24 @@ def test_killed_build_leaves_the_store_readable_and_the_next_build_succeeds(tmp_
     reader.build_serving_copy()
     assert_copy_is_live(reader)
     assert flows_usd(Store(store.root)) == pytest.approx(expected)
+
+
+def test_large_detail_stays_in_parquet_and_answers_alike(tmp_path, monkeypatch):
+    """Beyond LARGE_ROWS live rows the flows detail and pair_chapters are not copied; the
+    store reads them from the Parquet files, with the same answers."""
+    src = baci_csv(tmp_path, 2016, "202201")
+    small = Store(tmp_path / "small")
+    small.ingest([src])
+    monkeypatch.setattr(serving, "LARGE_ROWS", 2)  # ROWS: 3 detail rows
+    large = Store(tmp_path / "large")
+    large.ingest([src])
+    con = duckdb.connect(str(large.serving_copy), read_only=True)
+    held = {n for (n,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    con.close()
+    assert {"pair_totals", "economy_totals"} <= held
+    assert not held & {"flows", "pair_chapters"}
+    assert reads_copy(large)
+    for table in ("flows", "pair_chapters", "pair_totals"):
+        want = small.table(table).to_pandas().sort_values(["exporter", "importer", "product"])
+        got = large.table(table).to_pandas().sort_values(["exporter", "importer", "product"])
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))

@@ -5,29 +5,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
 from bilat.cli.options import StoreOption, console, err_console, fail
 from bilat.errors import BilatError
-from bilat.fetch import (
-    ComtradeQuery,
-    FetchOptions,
-    FetchResult,
-    fetch_baci,
-    fetch_comtrade,
-    fetch_geodist,
-    fetch_wdi,
-)
+
+if TYPE_CHECKING:
+    from bilat.fetch import FetchOptions, FetchResult
+
+# bilat.fetch (httpx, and pandas through the GeoDist reader) is imported in each command, not
+# here: `bilat --help` and every other command would pay for it at start-up.
 
 fetch_app = typer.Typer(
     help="Download official releases (BACI, UN Comtrade, WDI, GeoDist) and ingest them.",
@@ -60,6 +49,15 @@ def register(data_app: typer.Typer) -> None:
 @contextlib.contextmanager
 def _bar(label: str) -> Iterator[Callable[[int, int | None], None]]:
     """A Rich download bar (to stderr) and the progress callback that drives it."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -85,6 +83,8 @@ def _run(
     refresh: bool,
     job: Callable[[FetchOptions], FetchResult],
 ) -> None:
+    from bilat.fetch import FetchOptions
+
     try:
         with _bar(label) as progress:
             options = FetchOptions.make(
@@ -111,6 +111,8 @@ def baci(
     refresh: RefreshOption = False,
 ) -> None:
     """Download CEPII BACI's release zip of one HS revision and ingest it (USD, HS6)."""
+    from bilat.fetch import fetch_baci
+
     _run(
         f"BACI {revision}",
         store,
@@ -137,6 +139,8 @@ def comtrade(
     refresh: RefreshOption = False,
 ) -> None:
     """Query the UN Comtrade API (key from COMTRADE_API_KEY, else the preview) and ingest it."""
+    from bilat.fetch import ComtradeQuery, fetch_comtrade
+
     try:
         query = ComtradeQuery.make(reporter, partner, years, freq, hs, flows)
     except BilatError as exc:
@@ -155,6 +159,8 @@ def wdi(
     refresh: RefreshOption = False,
 ) -> None:
     """Download one World Bank WDI indicator (all countries and years) and ingest it."""
+    from bilat.fetch import fetch_wdi
+
     _run(f"WDI {indicator}", store, cache, offline, refresh, lambda o: fetch_wdi(indicator, o))
 
 
@@ -166,4 +172,6 @@ def geodist(
     refresh: RefreshOption = False,
 ) -> None:
     """Download CEPII GeoDist (dist_cepii.dta: distances in km, contiguity, language…)."""
+    from bilat.fetch import fetch_geodist
+
     _run("GeoDist", store, cache, offline, refresh, fetch_geodist)

@@ -62,6 +62,25 @@ def _years(year: int | None, first: int | None, last: int | None) -> tuple[int, 
     return tuple(range(first, last + 1))
 
 
+def _direct_flows(
+    store: Path | None,
+    engine: str | None,
+    a: str,
+    b: str,
+    years: tuple[int, ...] | None,
+    basis: str,
+    source: str | None,
+) -> object | None:
+    """``ledger.flows_direct.direct_flows``, or None when it does not apply (or the options
+    are wrong: the ledger then says so)."""
+    from bilat.ledger.flows_direct import direct_flows
+
+    try:
+        return direct_flows(_store(store, engine), a, b, years=years, basis=basis, source=source)
+    except BilatError:
+        return None
+
+
 def _run(build: Callable[[], object], fmt: str, out: Path | None) -> None:
     try:
         check_format(fmt, out)
@@ -158,9 +177,17 @@ def register(app: typer.Typer) -> None:
         engine: EngineOption = None,
     ) -> None:
         """A's exports to B, imports from B, turnover and balance (USD)."""
-        from bilat.ledger.flows import bilateral_flows
 
         def run() -> object:
+            if frequency == "annual" and products is None:
+                # two countries, all goods: two parameterised queries, no ibis to import or
+                # compile (the usual question at the prompt); anything else: the ledger
+                years = _years(year, first, last)
+                quick = _direct_flows(store, engine, a, b, years, basis, source)
+                if quick is not None:
+                    return quick.to_result()  # type: ignore[attr-defined]
+            from bilat.ledger.flows import bilateral_flows
+
             data = _store(store, engine)
             return bilateral_flows(
                 data,

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
-
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING, Literal
 
 from bilat.errors import InputError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 Kind = Literal["country", "group", "region"]
 

@@ -7,7 +7,7 @@ imports likewise the other way, so a group's internal trade never counts as trad
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 import ibis.expr.types as ir
@@ -35,7 +35,9 @@ from bilat.ledger._data import (
     trade_of,
 )
 from bilat.ledger.economies import Economy
-from bilat.ledger.results import LedgerResult
+from bilat.ledger.flows_direct import AUTO_RULE
+from bilat.ledger.flows_direct import reported as _reported
+from bilat.ledger.flows_result import FlowsResult
 from bilat.store.session import Data, DataLike, session_of
 
 Frequency = Literal["annual", "half", "quarter", "month"]
@@ -222,37 +224,6 @@ def pick_basis(
     return out, AUTO_RULE
 
 
-#: The default basis in words (docs/coverage.md), shown in every provenance line that used it.
-AUTO_RULE = "auto (reconciled, else the importer's report, else the exporter's)"
-
-
-@dataclass(frozen=True, repr=False)
-class FlowsResult(LedgerResult):
-    """Exports, imports, turnover and balance of A with B by period (USD)."""
-
-    a: Economy | None = None
-    b: Economy | None = None
-    basis: str = ""
-
-    def series(self, measure: str = "turnover") -> pd.Series:
-        """One measure as a Series indexed by (year, period)."""
-        return self.table.set_index(["year", "period"])[measure]
-
-    def value(self, year: int, measure: str = "turnover", period: str = "A") -> float:
-        """One figure in USD; NoDataError when the year or period is not in the result."""
-        hit = self.table[(self.table.year == year) & (self.table.period == period)]
-        if hit.empty:
-            raise NotCoveredError(
-                f"no {measure} for {self.a}–{self.b} in {year} {period}",
-                exists=[f"this result covers {self.provenance}"],
-            )
-        if pd.isna(hit[measure].iloc[0]):
-            missing = hit["missing"].iloc[0] if "missing" in hit else ""
-            why = f": {missing} not reported" if missing else ""
-            raise NoDataError(f"no {measure} for {self.a}–{self.b} in {year} {period}{why}")
-        return float(hit[measure].iloc[0])
-
-
 def bilateral_flows(
     data: DataLike,
     a: str | Economy,
@@ -389,21 +360,6 @@ def _mark_missing(
     table["missing"] = missing
     table["complete"] = table.complete & (table.missing == "")
     return table
-
-
-def _reported(scope: object, src: Economy, dst: Economy, year: int, basis: str) -> bool:
-    """Would the source hold the flow src→dst in ``year`` if there were one?"""
-    if scope is None:
-        return False
-    exp_side = src.members(year) or src.all_members
-    imp_side = dst.members(year) or dst.all_members
-    by = scope.reported_by  # type: ignore[attr-defined]
-    if "reconciled" in by and basis in ("auto", "reconciled"):
-        return bool(exp_side & scope.exporters) and bool(imp_side & scope.importers)  # type: ignore[attr-defined]
-    reporters = scope.reporters  # type: ignore[attr-defined]
-    by_exporter = basis in ("auto", "exporter") and "exporter" in by
-    by_importer = basis in ("auto", "importer") and "importer" in by
-    return (by_exporter and exp_side <= reporters) or (by_importer and imp_side <= reporters)
 
 
 def _nearest_flows(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas is imported where a table is handled, not here: a figure's provenance serves the
+# start-up path too (``ledger.flows_direct``), which builds its table last.
 
 _MAX_ROWS = 25
 
@@ -79,6 +83,8 @@ class LedgerResult:
         index's value, a target's verdict …; an economy as its code) under ``summary``.
         Values are raw; ``bilat.render.jsonable`` makes them strict JSON."""
         import dataclasses
+
+        import pandas as pd
 
         frame = self.table.astype(object).where(pd.notna(self.table), None)
         head: dict[str, Any] = {}

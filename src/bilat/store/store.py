@@ -18,8 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from bilat.errors import BilatError, DataFormatError, InputError, StoreError
 from bilat.schema import DERIVED_SCHEMAS, SCHEMAS, TABLE_SCHEMAS
 from bilat.settings import store_path
@@ -35,7 +33,9 @@ from bilat.store.session import SessionOwner, StoreSession
 from bilat.store.writer import StagedPart, stage
 
 if TYPE_CHECKING:
+    import duckdb
     import ibis
+    import pandas as pd
 
     from bilat.reference.hs import HsTables
 
@@ -117,6 +117,8 @@ class Store(SessionOwner):
 
     def datasets(self) -> pd.DataFrame:
         """One row per (table, source, dataset, release): files, rows and the years covered."""
+        import pandas as pd  # here: opening a store for a query needs no pandas
+
         rows = [
             {
                 "table": p.table,
@@ -499,6 +501,27 @@ class Store(SessionOwner):
     def derived_ready(self) -> bool:
         """True when every flows partition has each derived table (``StoreSession``)."""
         return self.session.derived_ready
+
+    def serving_sql(self) -> duckdb.DuckDBPyConnection | None:
+        """A plain DuckDB connection with the current serving copy attached as ``serving``
+        (read-only), or None when there is none, it lacks the derived tables, or the engine
+        is Spark. For parameterised SQL where building an Ibis expression would cost more
+        than the answer (``bilat.engines.duckdb_sql``); every other read goes through
+        ``backend``."""
+        if self.engine != "duckdb":
+            return None
+        m = self.manifest
+        copy = serving_copy.current(self.root, m)
+        if copy is None or not _derived_complete(m):
+            return None
+        import duckdb
+
+        con = duckdb.connect()
+        served = serving_copy.attach(con, copy)
+        if not {"pair_totals", "economy_totals"} <= served:
+            con.close()
+            return None
+        return con
 
     def hs_tables(self) -> HsTables | None:
         """The HS descriptions and concordances ingested here (``bilat.reference.hs``), or
