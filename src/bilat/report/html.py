@@ -16,6 +16,7 @@ from bilat.ledger.results import LedgerResult
 from bilat.render import numbers
 from bilat.report.charts import charts, with_gaps
 from bilat.report.profile import Profile
+from bilat.report.summary import summary
 
 __all__ = ["ASSETS", "TEMPLATES", "to_html", "with_gaps"]
 
@@ -112,6 +113,7 @@ def to_html(p: Profile) -> str:
             tables=tables,
             filename=f"{p.a.code}-{p.b.code}",
             stamp=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            summary=summary(p),
             target_summary=target.summary() if target is not None else "",  # type: ignore[attr-defined]
             plotly_js=plotly_js(),
             charts_js=(ASSETS / "charts.js").read_text("utf-8"),
