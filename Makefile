@@ -24,6 +24,7 @@ system:
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check src tests benchmarks
 
 format: install
@@ -34,6 +35,7 @@ format: install
 # process, which is only safe before the other suites have started their thread pools.
 test: install
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q -m "not spark"
 	$(VENV)/bin/pytest -q -m spark
 

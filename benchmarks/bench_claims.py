@@ -22,6 +22,7 @@ from bilat.claims.scoring import SLOTS, CorpusScore, load_corpus, match, score
 from bilat.claims.text import clean
 from bilat.schema import FLOWS_SCHEMA
 from bilat.settings import bundle_path
+from bilat.store.session import DataLike
 
 warnings.simplefilter("ignore")
 ROOT = Path(__file__).resolve().parents[1] / "tests" / "claims"
@@ -64,7 +65,7 @@ def penppml_flows() -> ibis.Table | None:
     return ibis.memtable(frame.reindex(columns=FLOWS_SCHEMA.names))
 
 
-def verdict_accuracy(data: object) -> tuple[int, int, list[str]]:
+def verdict_accuracy(data: DataLike | None) -> tuple[int, int, list[str]]:
     """(right, total, misses) over gold claims with an expected verdict, matched to a prediction."""
     right = total = 0
     misses = []

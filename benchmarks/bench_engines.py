@@ -33,7 +33,7 @@ def _child(engine: str, store: str, a: str, b: str, repeat: int, master: str, me
     from bilat.store import Store
 
     if engine == "spark":
-        from bilat.engines.spark import spark_session
+        from bilat.store.engines.spark import spark_session
 
         # the driver is the only executor in local mode: give it the memory
         spark_session(master, app_name="bilat-bench", conf={"spark.driver.memory": mem})

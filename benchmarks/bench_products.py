@@ -1,6 +1,6 @@
 """Product search benchmark: top-1 and top-5 accuracy on dev and held-out phrases, warm latency.
 
-Run: .venv/bin/python benchmarks/bench_products.py [--misses dev|dev2|dev3] [--heldout]
+Run: .venv/bin/python benchmarks/bench_products.py [--misses dev|dev2|dev3|dev4] [--heldout]
 Reads benchmarks/products/phrases.csv: product phrases taken from public articles and trade
 pages (the source address of each is in the file), each annotated with the HS 2022 code(s) an
 analyst would use (any of them counts as right), split dev / held-out by a seeded shuffle made
@@ -9,10 +9,12 @@ before any tuning (make_split.py). A phrase is right at top-k when one of the fi
 searched again after a first pass (indexes built, caches warm), median and 95th percentile.
 "top-1 family" also counts a first code in the same family as an annotated one (7102 for
 7102.10, or the reverse; a section for one of its chapters): right branch, other level.
-``--misses dev`` (or dev2, dev3) lists the phrases missed at top-1; tuning looks at the tuning
+``--misses dev`` (or dev2, dev3, dev4) lists the phrases missed at top-1; tuning looks at the tuning
 sets only (phrases_dev2.csv: a second set gathered after round 1; phrases_dev3.csv: a third,
-gathered for round 7 and scored on arrival). The held-out half of phrases.csv is scored only
-with ``--heldout``, at the end of a round; its misses are never listed.
+gathered for round 7 and scored on arrival; dev4: the tuning half of phrases_round8.csv, a fresh
+set split by make_split.py before search ran on it, annotated by ANNOTATION.md). The held-out
+half of phrases.csv and ``heldout2`` (the other half of phrases_round8.csv) are scored only with
+``--heldout``, at the end of a round; their misses are never listed.
 """
 
 from __future__ import annotations
@@ -28,14 +30,15 @@ from bilat.reference import products
 HERE = Path(__file__).resolve().parent / "products"
 # dev: tuned on in round 1; dev2: a second set gathered for round 2 (tuned on too); heldout:
 # never looked at phrase by phrase, only scored
-SPLITS = ("dev", "dev2", "dev3", "heldout")
-TUNING = ("dev", "dev2", "dev3")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "heldout", "heldout2")
+TUNING = ("dev", "dev2", "dev3", "dev4")
+FILES = ("phrases.csv", "phrases_dev2.csv", "phrases_dev3.csv", "phrases_round8.csv")
 
 
 def load() -> list[dict[str, str]]:
-    """The annotated phrases of both files (comment lines starting with '#' skipped)."""
+    """The annotated phrases of every file (comment lines starting with '#' skipped)."""
     rows: list[dict[str, str]] = []
-    for name in ("phrases.csv", "phrases_dev2.csv", "phrases_dev3.csv"):
+    for name in FILES:
         lines = (HERE / name).read_text(encoding="utf-8").splitlines()
         rows += csv.DictReader(ln for ln in lines if not ln.startswith("#"))
     return rows

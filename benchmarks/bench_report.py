@@ -26,6 +26,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bilat.store.session import DataLike
 
 WAYS = ("bilat", "pandas", "duckdb", "polars")
 TOP = 10
@@ -52,7 +56,7 @@ def _detail_files(store: Path) -> tuple[list[str], bool]:
 # ---------------------------------------------------------------- the four ways
 
 
-def report_bilat(store: object, a: str, b: str) -> dict:
+def report_bilat(store: DataLike, a: str, b: str) -> dict:
     """The report through bilat's ledger functions."""
     from bilat.ledger.composition import composition
     from bilat.ledger.flows import bilateral_flows

@@ -82,7 +82,7 @@ def test_timeout_interrupts_the_duckdb_query(tmp_path):
 
     async def go() -> float:
         with pytest.raises(QueryTimeout):
-            await runner.run(lambda s: s.open_store().backend.raw_sql(heavy).fetchall())
+            await runner.run(lambda s: s.backend.raw_sql(heavy).fetchall())
         t0 = time.monotonic()
         # the single worker is free again: the heavy query was interrupted, not left running
         assert await runner.run(lambda s: 42) == 42

@@ -50,6 +50,10 @@ CASES: list[tuple[str, str, str]] = [
     ("r19", "$130.\n4 billion", "number broken by a hard line break"),
     ("r50", "USD 14.25 billion", "fiscal year 2024-25, partner from the passage"),
     ("r17", "$104 billion", "'last year' with no date on the page"),
+    ("r27", "21.1 per cent", "'from Nov 1 to Nov 20' in the sentence before: a day range"),
+    ("r51", "$73.31 billion", "an aside without figures does not end the passage's pair"),
+    ("r34", "21-point-six percent", "'The eleven-month figure represents a ... decrease'"),
+    ("r34", "21-point-seven billion dollars", "'decrease from $X from a year earlier': the base's"),
     # coreference across sentences
     ("r26", "$5.5 billion", "no economy named: the passage's pair"),
     ("r64", "21 percent", "'in the reviewed period'"),

@@ -210,8 +210,8 @@ def test_answers_are_reused_by_a_new_verifier_and_dropped_when_the_store_changes
     first = check(text, store, "2017-06-01")
     files = list((tmp_path / "cache").rglob("*.pkl"))
     assert len(files) == 1
-    # a new process: no verifier in memory, the answers come from the file
-    verify._VERIFIERS.clear()
+    # a new process (a new Store, so a new session): no verifier in memory, the answers come
+    # from the file
     again = Store(tmp_path / "store")
     v = verify.verifier_for(again)
     assert v.disk is not None and ("KOR", "RUS", "annual", "auto") in v._flows
@@ -225,7 +225,8 @@ def test_answers_are_reused_by_a_new_verifier_and_dropped_when_the_store_changes
         "exp,imp,time,export,id,agreement\nKOR,RUS,2017,6000000000,1,0\n",
     )
     again.ingest([more])
-    verify._VERIFIERS.clear()
+    # the session sees the new state: a new verifier, not the one of the older state
+    assert verify.verifier_for(again) is not v
     (c,) = check("Korea's exports to Russia were $6 billion in 2017.", again, "2018-06-01")
     assert c.verdict == "supported"
     new = cache_for(again)

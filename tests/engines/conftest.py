@@ -31,7 +31,7 @@ def spark():
     pytest.importorskip("pyspark", reason="pip install 'ibis-framework[pyspark]' joblibspark")
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         pytest.skip("Spark needs Java 17+: apt-get install openjdk-17-jre-headless")
-    from bilat.engines.spark import spark_session
+    from bilat.store.engines.spark import spark_session
 
     # tiny tables: one shuffle partition and no code generation beat Spark's defaults here
     return spark_session("local[2]", app_name="bilat-tests", conf=TEST_CONF)
@@ -42,7 +42,7 @@ def backends(request: pytest.FixtureRequest) -> dict[str, Callable[[], ibis.Base
     """Makers of a fresh Ibis backend per engine (Spark's started only when asked for)."""
 
     def spark_backend() -> ibis.BaseBackend:
-        from bilat.engines.spark import connect
+        from bilat.store.engines.spark import connect
 
         return connect(request.getfixturevalue("spark"))
 
@@ -68,7 +68,7 @@ def flows_on(backends, tmp_path: Path) -> Callable[[str, list[dict]], ibis.Table
     made: dict[str, ibis.BaseBackend] = {}
 
     def build(engine: str, records: list[dict]) -> ibis.Table:
-        from bilat.engines.spark import register_parquet
+        from bilat.store.engines.spark import register_parquet
 
         frame = canonical(records)
         name = next(_names)

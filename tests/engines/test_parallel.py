@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bilat.engines.parallel import estimate_by, parallel_backend
 from bilat.errors import InputError
 from bilat.scenarios import AgreementChange, Baseline, UncertaintySpec, monte_carlo
 from bilat.scenarios.gravity import add_identifiers
+from bilat.scenarios.parallel import estimate_by, parallel_backend
 
 FORMULA = "trade ~ rta | exp_year + imp_year + pair"
 # each chapter's true agreement effect (log points); chapter 99 has no agreement variation

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from bilat.engines import EngineError, engine_setting, spark_location, spark_master
 from bilat.errors import BilatError, InputError
+from bilat.store.engines import EngineError, engine_setting, spark_location, spark_master
 
 
 def test_engine_argument_environment_default(monkeypatch):
@@ -41,7 +41,7 @@ def test_spark_master_and_location(monkeypatch):
 def test_importing_reads_no_environment():
     # a fresh interpreter: importing with a bad BILAT_ENGINE must not fail (only calls read it)
     env = {**os.environ, "BILAT_ENGINE": "not-an-engine"}
-    code = "import bilat.engines, bilat.engines.spark; print('ok')"
+    code = "import bilat.store.engines, bilat.store.engines.spark; print('ok')"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
 

@@ -7,13 +7,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from bilat.engines import EngineError, execute
-from bilat.engines.spark import SparkStore, register_parquet, store_backend
 from bilat.errors import StoreError
 from bilat.ledger.flows import bilateral_flows
 from bilat.ledger.ranks import partner_rank, top_partners
 from bilat.report import Target
 from bilat.schema import FLOWS_SCHEMA
+from bilat.store.engines import EngineError, execute
+from bilat.store.engines.spark import register_parquet, store_backend
+from bilat.store.session import SparkStore
 from tests.engines.compare import assert_same
 
 pytestmark = pytest.mark.spark
@@ -79,12 +80,9 @@ def test_missing_file_names_it(spark, tmp_path):
         def live_groups(self, table):
             return [({}, ["data/flows/x/2016.parquet"])] if table == "flows" else []
 
-    class FakeStore:  # the manifest's one method store_backend reads; not a bilat component
-        root = tmp_path
-        manifest = Manifest()
-
+    # the manifest's one method store_backend reads; not a bilat component
     with pytest.raises(StoreError, match=r"2016.parquet: listed in the store's manifest"):
-        store_backend(FakeStore(), session=spark)
+        store_backend(tmp_path, Manifest(), session=spark)
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +143,7 @@ def test_store_on_spark_follows_the_store_through_ingestion(spark, tmp_path):
     assert (r.value(2016, "exports"), r.value(2017, "turnover")) == (10.0, 17.0)
     # the same store through a given session
     given = SparkStore(Store(root), session=spark)
-    assert "SparkStore" in repr(given) and given.root == root  # the rest is the store's
+    assert "SparkStore" in repr(given) and given.root == root
     assert bilateral_flows(given, "RUS", "KOR").value(2017, "turnover") == 17.0
 
 

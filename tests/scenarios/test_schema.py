@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bilat.errors import DataFormatError, InputError
+from bilat.reference._toml import key_lines
 from bilat.scenarios import scenario as sc
 from bilat.scenarios.routes import read_routes
-from bilat.scenarios.schema import key_lines
 
 GOOD = """\
 name = "test"

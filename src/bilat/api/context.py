@@ -11,9 +11,13 @@ from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bilat.errors import BilatError
+
+if TYPE_CHECKING:
+    from bilat.store import Store
+    from bilat.store.session import StoreSession
 
 T = TypeVar("T")
 
@@ -26,14 +30,15 @@ class ReadOnlyStore:
     """The store as the API sees it: tables to read, no ingest and no remove.
 
     DuckDB connections are not shared between threads, so each worker thread opens its own
-    ``Store`` (one in-memory DuckDB with views over the same Parquet files).
+    ``Store`` and so its own ``StoreSession`` (one in-memory DuckDB with views over the same
+    Parquet files, and the caches of the store's current state).
     """
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self._local = threading.local()
 
-    def _store(self) -> Any:
+    def _store(self) -> Store:
         from bilat.store import Store
 
         store = getattr(self._local, "store", None)
@@ -41,15 +46,20 @@ class ReadOnlyStore:
             store = self._local.store = Store(self.root)
         return store
 
+    @property
+    def session(self) -> StoreSession:
+        """This thread's session over the store (what the routes' library calls receive)."""
+        return self._store().session
+
     def table(self, name: str) -> Any:
         """The ibis expression of a store table (flows, macro, distances, agreements, regions)."""
-        return self._store().table(name)
+        return self.session.table(name)
 
     def coverage(self) -> Any:
-        """What each flows source covers per (source, year): see ``Store.coverage``."""
-        return self._store().coverage()
+        """What each flows source covers per (source, year): see ``StoreSession.coverage``."""
+        return self.session.coverage()
 
-    def open_store(self) -> Any:
+    def open_store(self) -> Store:
         """This thread's ``Store`` (for library calls that want a Store, e.g. scenarios)."""
         return self._store()
 
@@ -57,7 +67,7 @@ class ReadOnlyStore:
     def generation(self) -> int:
         """The manifest generation: it changes whenever the data change (read from disk)."""
         from bilat.store.manifest import load
-        from bilat.store.store import MANIFEST
+        from bilat.store.session import MANIFEST
 
         return int(load(self.root / MANIFEST).generation)
 
@@ -114,22 +124,23 @@ class QueryRunner:
         return slot[1]
 
     async def run(
-        self, fn: Callable[[ReadOnlyStore], T], what: str = "query", lane: str = "ledger"
+        self, fn: Callable[[StoreSession], T], what: str = "query", lane: str = "ledger"
     ) -> T:
-        """``fn(store)`` on a worker thread of ``lane``; QueryTimeout ``timeout`` seconds after
-        the call arrived (waiting included)."""
+        """``fn(session)`` on a worker thread of ``lane`` (that thread's ``StoreSession``);
+        QueryTimeout ``timeout`` seconds after the call arrived (waiting included)."""
         if lane not in self.lanes:
             raise ValueError(f"no lane {lane!r}; lanes are {', '.join(self.lanes)}")
         loop = asyncio.get_running_loop()
         arrived = loop.time()
         deadline = time.monotonic() + self.timeout
-        cons: list[Any] = []
+        sessions: list[StoreSession] = []
 
         def task() -> T:
             if time.monotonic() > deadline:  # its request was already answered 504: skip it
                 raise QueryTimeout(f"the {what} was not started: its time was up")
-            cons.append(self.store._store())
-            return fn(self.store)
+            session = self.store.session
+            sessions.append(session)
+            return fn(session)
 
         slots = self._semaphore(lane)
         try:
@@ -145,10 +156,8 @@ class QueryRunner:
             try:
                 return await asyncio.wait_for(asyncio.shield(future), left)
             except TimeoutError:
-                for store in cons:
-                    backend = getattr(store, "_backend", None)
-                    if backend is not None:
-                        backend.con.interrupt()
+                for session in sessions:
+                    session.interrupt()
                 raise QueryTimeout(
                     f"the {what} took longer than {self.timeout:g} s and was stopped; "
                     "ask for fewer years or a single year"

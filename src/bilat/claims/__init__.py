@@ -12,13 +12,14 @@ from bilat.claims.model import Claim
 from bilat.claims.result import CheckResult
 from bilat.claims.text import clean
 from bilat.claims.verify import CheckedClaim, Evidence, check_claims
+from bilat.store.session import DataLike
 
 __all__ = ["CheckResult", "CheckedClaim", "Claim", "Evidence", "check", "extract"]
 
 
 def check(
     text: str,
-    data: object | None = None,
+    data: DataLike | None = None,
     published: dt.date | str | None = None,
     *,
     is_html: bool | None = None,

@@ -1,9 +1,10 @@
 """The claim checker's ledger answers, kept on disk between processes for one state of a store.
 
 Checking an article asks the ledger a few dozen questions (a pair's flows, a partner's rank), each
-a query over the store (0.05-0.25 s). In one process the answers are cached per data object
-(``bilat.claims.verify.verifier_for``); this module keeps them for the next process too, so that
-``bilat claims check`` on another article about the same pairs answers in well under a second.
+a query over the store (0.05-0.25 s). In one process the answers are cached by the store's
+session (``bilat.claims.verify.verifier_for``); this module keeps them for the next process too,
+so that ``bilat claims check`` on another article about the same pairs answers in well under a
+second.
 
 Correctness: the answers are keyed by the store's folder, the exact bytes of its manifest (which
 every change to the store rewrites) and the size and time of the ledger's source files; a store or
@@ -19,6 +20,10 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bilat.store.session import Data
 
 __all__ = ["LedgerCache", "cache_for"]
 
@@ -69,11 +74,11 @@ def _code_stamp() -> bytes:
     return repr((_VERSION, stats)).encode()
 
 
-def cache_for(data: object) -> LedgerCache | None:
-    """The disk cache of a ``bilat.store.Store``'s current state; None for other data or off."""
+def cache_for(data: Data) -> LedgerCache | None:
+    """The disk cache of a store's current state; None for a session over a table, or off."""
     if os.environ.get("BILAT_CLAIMS_CACHE", "1") == "0":
         return None
-    root = getattr(data, "root", None)
+    root = data.root
     if root is None:
         return None
     try:

@@ -17,10 +17,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from bilat.claims.model import Claim
+
+if TYPE_CHECKING:
+    from bilat.store.session import Data
 
 __all__ = ["CURRENCY_ECONOMIES", "RATE_INDICATOR", "ExchangeRates", "Rate", "convert"]
 
@@ -72,14 +76,13 @@ class ExchangeRates:
         }
 
     @classmethod
-    def from_data(cls, data: object) -> ExchangeRates:
-        """The series from a ``bilat.store.Store`` (its ``macro`` table); empty otherwise."""
-        table = getattr(data, "table", None)
+    def from_data(cls, data: Data) -> ExchangeRates:
+        """The series from a store's ``macro`` table; empty for a session over a flows table."""
         empty = pd.DataFrame(columns=["country", "year", "value", "source", "release"])
-        if not callable(table):
+        if data.store is None:
             return cls(empty)
         try:
-            macro = table("macro")
+            macro = data.table("macro")
             frame = (
                 macro.filter(macro.indicator == RATE_INDICATOR)
                 .select("country", "year", "value", "source", "release")

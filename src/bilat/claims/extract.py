@@ -26,7 +26,7 @@ __all__ = ["extract", "extract_document"]
 _TRADE = re.compile(
     r"\b(?:trade[sd]?|trading|turnover|exports?|exported|exporting|imports?|imported|importing|shipments?|"
     r"purchases|surplus|deficit|partners?|buyers?|supplier|buys|sells|sales of|market|shipped|"
-    r"importers?|exporters?)\b",
+    r"importers?|exporters?|(?:positive|negative) balance)\b",
     re.IGNORECASE,
 )
 # A figure next to one of these is about something else.
@@ -36,6 +36,8 @@ _BLOCK = re.compile(
     r"loans?|duties|tariff lines|capacity|tonnes|tons|cubic|kilomet(?:re|er)s|km|jobs|salary|wages|"
     r"debt|reserves|revenue|earnings|dividend|valuation|output|production|transit times|overall|"
     r"worldwide|global|domestic sector|foreign(?:-invested)? sector|FDI sector|"
+    # "Exports to non-EU countries were only 11% lower", "imports from the rest of the world"
+    r"rest of the world|non-[A-Z][\w.]* (?:countries|nations|markets|economies)|"
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty) (?:largest|biggest|main|top) "
     r"(?:markets|partners))\b",
     re.IGNORECASE,
@@ -83,7 +85,9 @@ _TURNOVER_WORD = re.compile(
     re.IGNORECASE,
 )
 _BALANCE_WORD = re.compile(
-    r"\b(?:surplus(?:es)?|deficits?|trade balance|imbalance)\b", re.IGNORECASE
+    # "The positive balance of Russia increased by 48%" (TASS): a surplus in other words
+    r"\b(?:surplus(?:es)?|deficits?|trade balance|imbalance|(?:positive|negative) balance)\b",
+    re.IGNORECASE,
 )
 # a change named after its figure: "a 15.7 percent fall", "a 6.5 percent decrease", "20 % growth"
 # Words that make a money figure a goal or a forecast, when no target year follows it.
@@ -244,6 +248,15 @@ class _Context:
         if self.world:
             return None
         if self.topic and self.topic_age <= 1:
+            return self.topic
+        if self.topic and self.pair and set(self.topic) == set(self.pair) and self.topic_age <= 3:
+            # "... between India and China ... Minister Goyal informed this in a written reply.
+            # Trade deficit is the difference between import and exports. The deficit during
+            # 2021-22 had jumped to $73.31 billion": asides without figures do not end the
+            # passage about the article's own pair (in the order its last claim gave)
+            last = self.last_claim
+            if last is not None and set(last.economies) == set(self.topic):
+                return last.economies  # type: ignore[return-value]
             return self.topic
         return None
 
@@ -482,12 +495,15 @@ def _sentence_claims(sent: Sentence, ctx: _Context, all_ms: list[Mention]) -> li
         )
     ) or bool(
         re.match(
-            r"^(?:A: )?(?:It|That's|That is|This is|(?:The|This|That) (?:total |overall )?"
-            r"(?:figure|number|amount|value|sum))\b",
+            # ("The eleven-month figure represents a 21-point-six percent decrease")
+            r"^(?:A: )?(?:It|That's|That is|This is|(?:The|This|That) "
+            r"(?:total |overall |[a-z]+-month |annual )?(?:figure|number|amount|value|sum))\b",
             s,
         )
         # "In 2017, this figure increased by 20.8%": the figure of the claim before
         or re.search(r"\b(?:this|that) figure\b", s)
+        # "In 2023, the figure reached a record high of $240.11 bln" (TASS, after a 2022 level)
+        or re.search(r"^(?:In \d{4}, )?the figure (?:reached|rose|grew|fell|increased|stood)\b", s)
     )
     if ctx.claim_age > 1 and ctx.last_claim is not None:
         # "It was almost double the amount shipped by Saudi Arabia" two sentences after the last
@@ -583,9 +599,14 @@ def _list_ranks(
             break
         items.append(m)
         pos = m.end
+    first = 1.0
+    if ahead and 0 < len(items) < claim.value - 1:
+        # "the eighth most important trade partner ..., after Japan and before India": fewer
+        # names than places ahead are the ones right ahead (Japan 7th)
+        first = claim.value - len(items)
     out = []
     for i, m in enumerate(items):
-        rank = float(i + 1) if ahead else claim.value + i + 1
+        rank = first + i if ahead else claim.value + i + 1
         if ahead and rank >= claim.value:
             break  # more items ahead than the rank allows: not a list of those ahead
         out.append(
@@ -605,6 +626,29 @@ def _list_ranks(
                 value_text=m.text,
                 value_start=sent.start + m.start,
                 value_end=sent.start + m.end,
+            )
+        )
+    nxt = re.match(r"\s*,?\s*and\s+(?:just\s+)?(?:before|ahead of)\s+(?:the\s+)?", s[pos:])
+    after = next((m for m in concrete if nxt and m.start == pos + nxt.end()), None)
+    if ahead and after is not None and after.code not in claim.economies[:1]:
+        # "... after Japan and before India": India is the next place down
+        out.append(
+            Claim(
+                kind="rank",
+                economies=(claim.economies[0], after.code),  # type: ignore[arg-type]
+                flow=claim.flow,
+                period=claim.period,
+                value=claim.value + 1,
+                unit="rank",
+                base=None,
+                product=None,
+                approx=None,
+                sentence=s,
+                start=sent.start,
+                end=sent.end,
+                value_text=after.text,
+                value_start=sent.start + after.start,
+                value_end=sent.start + after.end,
             )
         )
     return out
@@ -730,6 +774,13 @@ def _figure_claim(
         # "57 per cent of India's total inbound shipments": a part of a named total is a share
         # whatever verb comes before it
         named_total = of_total is not None and re.search(r"total|overall|'s?\s", of_total.group(0))
+        # "some 36% of Chinese exports to Russia consisted of ...": a part of one economy's
+        # flow to another, named by its adjective
+        named_total = named_total or re.match(
+            r"\s+of\s+(?:all\s+)?[A-Z][a-z]+\s+(?:exports|imports|shipments|supplies)\s+"
+            r"(?:to|from)\s",
+            s[fig.end :],
+        )
         # "accounting for 14.7 per cent.": the share of the total just named
         bare_share = re.search(
             r"\b(?:accounts?|accounted|accounting) for (?:about |nearly |over |more than )?$",
@@ -748,7 +799,20 @@ def _figure_claim(
             re.match(r"\s*\(", s[fig.start - 2 : fig.start])
             or s[max(0, fig.start - 1) : fig.start] == "("
         )
-        if (share_m and of_total) or compared or named_total or bare_share or share_noun:
+        # "Japan (12 per cent or $66.1 billion)", "Germany (15.7 billion euros, 36%)": a percent
+        # beside a partner's money figure in its bracket is that partner's share
+        bracket_share = bool(
+            (paren and re.match(r"\s+or\s+(?:US)?\$", s[fig.end :]))
+            or re.search(r"\(\s*(?:US)?\$?\d[\d.,]*\s*[a-z]*\s*[a-z]*,\s*$", s[lo : fig.start])
+        )
+        if (
+            (share_m and of_total)
+            or compared
+            or named_total
+            or bare_share
+            or share_noun
+            or bracket_share
+        ):
             kind = "share"
         elif future and _FORWARD.search(before[-80:]):
             kind = "target"  # "expects the annual trade growth ... would be 35% by 2020"
@@ -794,7 +858,9 @@ def _figure_claim(
     else:  # money
         bals = list(_BALANCE_WORD.finditer(s[max(lo, fig.start - 50) : fig.start]))
         # "the $19.03 billion deficit": the balance word right after the figure
-        bal_after = _BALANCE_WORD.match(s, fig.end + 1) if s[fig.end : fig.end + 1] == " " else None
+        # ("a $53-billion trade deficit with Australia": "trade" may come between)
+        gap = re.match(r" (?:trade )?", s[fig.end :])
+        bal_after = _BALANCE_WORD.match(s, fig.end + gap.end()) if gap else None
         bal = bals[-1] if bals else bal_after
         money_change = _MONEY_CHANGE.search(s[max(0, fig.start - 30) : fig.start])
         from_level = (
@@ -845,7 +911,9 @@ def _figure_claim(
         # the owner's partners ranked: its importers and buyers take its exports, its exporters
         # and suppliers send its imports ("the largest mollusk importer of Vietnam")
         flow = (
-            "imports"
+            "turnover"  # "the biggest export and import market": both ways
+            if re.search(r"export", noun) and re.search(r"import", noun)
+            else "imports"
             if re.search(r"exporter|supplier|source", noun)
             else "exports"
             if re.search(r"importer|export|buyer|customer|destination|market", noun)
@@ -977,13 +1045,41 @@ def _economies(
         # "The figure is expected to hit 800 million USD", "In 2017, this figure increased by
         # 20.8%": the economies of the claim before
         return ctx.last_claim.economies
+    item = _list_item(concrete, s, fig)
+    if item is not None and kind == "value" and flow in {"exports", "imports"}:
+        # "its exports to the next top four nations combined - Japan at $50 billion, South Korea
+        # $21 billion, the U.S. 16 billion": each figure is its own partner's, with the reporter
+        # of the passage's flow
+        last = ctx.last_claim
+        rep = last.economies[0] if last is not None else ctx.home
+        if rep and rep != item.code:
+            return (rep, item.code)
     listed = _bracketed_after(concrete, s, fig)
+    if listed is not None and kind == "balance" and ctx.last_claim is not None:
+        # "highest surplus are observed in Germany (8.9 billion euros), France (2.8 billion
+        # euros)": each listed economy's balance with the passage's partner
+        partner = Counter(c.economies[1] for c in ctx.claims[-8:]).most_common(1)[0][0]
+        if partner != listed.code and not any(
+            m.code == partner for m in _list_run(concrete, s, listed)
+        ):
+            return (listed.code, partner)
     if listed is not None and kind in {"value", "change"}:
         # "The US ($57,632.37 million), China ($50,792.83 million) ... recorded higher volumes of
         # trade with India": each bracketed figure is its economy's, with the economy outside
         # the list
         items = _list_run(concrete, s, listed)
         outside = [m for m in concrete if m not in items and m.code != listed.code]
+        movers = re.search(
+            r"\b(?:countries|states|members|economies)\s+(?:exporting|importing)\b",
+            s[: listed.start],
+        )
+        if movers and flow in {"exports", "imports"}:
+            # "main countries exporting to South Korea are Germany (15.7 billion euros, 36%)",
+            # "Main countries importing South Korean goods are Germany (...)": the listed economy
+            # is the one that exports or imports, the one named with the verb its partner
+            near = [m for m in outside if movers.end() <= m.start < listed.start]
+            if near:
+                return (listed.code, near[0].code)  # type: ignore[return-value]
         if outside:
             return (outside[0].code, listed.code)  # type: ignore[return-value]
         o = _other(ctx, listed.code)
@@ -1012,14 +1108,51 @@ def _economies(
             # amount is third-highest": the economies of the claim before
             return last.economies
         return _rank_economies(s, fig, concrete, ctx)
+    open_at = s.rfind("(", 0, fig.start)
+    in_bracket = open_at >= 0 and ")" not in s[open_at : fig.start]
+    last = ctx.last_claim
+    if (
+        in_bracket
+        and kind in {"share", "value"}
+        and last is not None
+        and last.sentence == s
+        and open_at < last.value_start - last.start < fig.start
+    ):
+        # "Germany (15.7 billion euros, 36%)", "Japan (12 per cent or $66.1 billion)": the two
+        # figures of one bracket are the same pair's
+        return last.economies
     if kind == "share":
+        who = next((m for m in concrete if in_bracket and 0 <= open_at - m.end <= 2), None)
+        if who is not None and re.match(r"\s+or\s", s[fig.end :]):
+            # "Japan (12 per cent or $66.1 billion)": Japan's part of the home economy's total
+            shares = [c for c in ctx.claims if c.kind == "share" and c.sentence == s]
+            owner = (
+                shares[-1].economies[0]
+                if shares
+                else last.economies[0]
+                if last is not None
+                else ctx.home
+            )
+            if owner and owner != who.code:
+                return (owner, who.code)
         found = _share_economies(s, fig, concrete, ctx)
         if found is None and it_subject and ctx.last_claim and not clause_ms:
             # "The figure made up 6.3 percent of the country's total export turnover"
             return ctx.last_claim.economies
         return found
-    if kind == "balance":
+    if kind == "balance" or (kind == "change" and flow == "balance"):
         owner = None
+        bal_of = list(_BALANCE_WORD.finditer(s, 0, fig.start))
+        of = re.match(r"\s+of\s+(?:the\s+)?", s[bal_of[-1].end() :]) if bal_of else None
+        if of:
+            # "The positive balance of Russia", "... of the Russian side": the owner follows
+            at = bal_of[-1].end() + of.end()
+            owner = next((m for m in concrete if m.start == at), None)
+        if owner is not None:
+            partner = next((m for m in concrete if m.code != owner.code), None)
+            o = partner.code if partner else _counterpart(ctx, owner.code)
+            if o:
+                return (owner.code, o)  # type: ignore[return-value]
         lv = re.search(
             r"\b(?:leaving|giving|left)\s+(?P<w>it|[\w.' ]+?)\s+(?:with\s+)?an?\b",
             s[lo : fig.start],
@@ -1177,6 +1310,36 @@ def _economies(
     return None
 
 
+_ITEM_GAP = re.compile(r"\s+(?:at\s+|with\s+)?")
+
+
+def _list_item(concrete: list[Mention], s: str, fig: Figure) -> Mention | None:
+    """The economy a figure follows in a list of two or more "Economy [at] $N" items."""
+
+    def before(start: int) -> Mention | None:
+        return next(
+            (m for m in concrete if m.end <= start and _ITEM_GAP.fullmatch(s[m.end : start])),
+            None,
+        )
+
+    m = before(fig.start)
+    if m is None:
+        return None
+    others = [
+        f for f in find_figures(s) if f.kind == "money" and f.start != fig.start and before(f.start)
+    ]
+    return (
+        m
+        if others
+        and (
+            ", " in s[max(0, m.start - 3) : m.start]
+            or others[0].start < fig.start
+            or re.match(r",\s", s[fig.end :])
+        )
+        else None
+    )
+
+
 def _bracketed_after(concrete: list[Mention], s: str, fig: Figure) -> Mention | None:
     """The economy a bracketed figure follows: "China ($50,792.83 million)"."""
     if not re.search(r"\(\s*$", s[max(0, fig.start - 3) : fig.start]):
@@ -1228,6 +1391,13 @@ def _rank_economies(
     if fig.kind == "top":
         poss2 = [m for m in concrete if m.possessive and m.start < fig.start]
         owner = poss2[-1].code if poss2 else owner
+    cop = re.match(r"\s+(?:was|is|were|are|remained|remains)\s+(?:the\s+)?", s[fig.end :])
+    who = next((m for m in concrete if cop and m.start == fig.end + cop.end()), None)
+    if owner is None and who is not None and _subject(concrete, s, 0, fig.start) is None:
+        # "The second largest two-way trading partner was Japan": the partner after the verb,
+        # of the article's home economy
+        o = ctx.home if ctx.home and ctx.home != who.code else _counterpart(ctx, who.code)
+        return (o, who.code) if o else None  # type: ignore[return-value]
     if owner is None:
         # "Viet Nam ... retained the third spot", "The United States tops the list": the ranking
         # is the passage's other economy's (its partners are ranked)
@@ -1260,6 +1430,19 @@ def _share_economies(
     """(economy whose total is shared, the partner taking the share)."""
     after = s[fig.end :]
     owner: str | None = None
+    total = re.match(
+        r"\s+of\s+(?:the\s+)?(?:total\s+)?(?:goods\s+)?(?:exports?|imports?|trade)\s+"
+        r"(?:of\s+goods\s+)?(?:from|of)\s+(?:the\s+)?",
+        after,
+    )
+    if total:
+        # "accounted for 84% of total exports from the EU to South Korea": the first named is
+        # the total's owner, the one after "to"/"with" its partner
+        a = next((m for m in concrete if m.start == fig.end + total.end()), None)
+        if a is not None:
+            b = _after_prep(concrete, s, "to|with|from", a.end, a.end + 30)
+            if b is not None and b.code != a.code:
+                return (a.code, b.code)  # type: ignore[return-value]
     of = re.match(r"\s+of\s+(?:the\s+)?", after)
     if of:
         m = next((m for m in concrete if m.start == fig.end + of.end()), None)
@@ -1315,10 +1498,19 @@ def _period(
     ("down 6.4 percent from the previous month and 11 percent from May in 2011"; "compared to
     $21.4 billion during the same period in 2014")."""
     period, base = _own_period(s, kind, fig, periods, lo, hi, ctx, refers_back)
+    span = re.match(r"\s+from\s[^,;]{0,60}?\sto\s[^,;]{0,60}", s[fig.end :])
+    if kind == "change" and span:
+        # "has nearly doubled from $43.3 billion in FY21 to $83.7 billion in FY24": the change
+        # runs from the first period to the second
+        inside = [
+            p for p in periods if p.role == "point" and fig.end < p.start < fig.end + span.end()
+        ]
+        if len(inside) == 2 and inside[0].period != inside[1].period:
+            return inside[1].period, inside[0].period
     near = [
         p
         for p in periods
-        if p.role in {"base", "since", "prevmonth", "sameyear"}
+        if p.role in {"base", "since", "prevmonth", "monthbase", "sameyear"}
         and fig.end <= p.start <= fig.end + 40
     ]
     frm = re.match(r"\s+from (?:about |around )?(?:US)?\$[\d.,]+\s*[a-z]*\s+", s[fig.end :])
@@ -1332,11 +1524,22 @@ def _period(
         p0 = near[0]
         if p0.role == "prevmonth":
             base = _previous_month(period)
+        elif p0.role == "monthbase":
+            base = _month_before(period, int(p0.base or 0))
         elif p0.role == "sameyear" and len(set(re.findall(r"\d{4}", period))) == 1:
             base = re.sub(r"\d{4}", p0.base or "", period)
         elif p0.base:
             base = p0.base
-    elif (
+    if (
+        kind in {"value", "balance"}
+        and period
+        and re.search(r"\bfrom (?:about |around )?$", s[max(0, fig.start - 20) : fig.start])
+        and re.match(r"\s+(?:from |in )?(?:a|one) year (?:earlier|before|ago)\b", s[fig.end :])
+    ):
+        # "a 21-point-six percent decrease from 21-point-seven billion dollars from a year
+        # earlier": the level compared with is the year before's
+        return previous_period(period), base
+    if (
         kind in {"value", "balance"}
         and near
         and near[0].role == "sameyear"
@@ -1345,6 +1548,18 @@ def _period(
     ):
         period = re.sub(r"\d{4}", near[0].base or "", period)
     return period, base
+
+
+def _month_before(period: str, month: int) -> str | None:
+    """The named month at or before a month period ("2024-08", July -> "2024-07"; "2021-01",
+    December -> "2020-12")."""
+    m = re.fullmatch(r"(\d{4}|\?{4})-(\d\d)", period)
+    if not m or not 1 <= month <= 12:
+        return None
+    y = m[1]
+    if month >= int(m[2]) and y.isdigit():
+        y = str(int(y) - 1)
+    return f"{y}-{month:02d}"
 
 
 def _previous_month(period: str) -> str | None:
@@ -1374,6 +1589,10 @@ def _own_period(
         right = [p for p in periods if p.role == "point" and 0 <= fig.start - p.end <= 3]
         if right:
             return right[0].period, base
+        # "an increase of 26.7% from last August ($6.3 billion)": the level of the base month
+        was = [p for p in periods if p.role == "base" and p.base and 0 <= fig.start - p.end <= 3]
+        if was and re.fullmatch(r"(?:\d{4}|\?{4})-\d\d", was[0].base or ""):
+            return was[0].base, base
         # "The US ($57,632.37 million), China (...) ... during the first five months of 2022-23"
         own = [p for p in periods if p.role == "point"]
         if own and re.search(r"[A-Za-z.]\s*\(\s*$", s[max(0, fig.start - 4) : fig.start]):

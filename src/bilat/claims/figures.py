@@ -207,10 +207,11 @@ _RANK = re.compile(
     rf"(?:{_ORD_RX}[- ])?(?P<sup>largest|biggest|most important|leading|top|main)"
     r"(?: (?P<noun>(?:trading|trade|commercial|export|import|shipment) "
     r"(?:partner|market|destination|source)s?|"
-    r"(?:[a-z]+ (?:[a-z]+ )?)?"
+    # ("two-way trading partner", "export and import market")
+    r"(?:[a-z-]+ (?:[a-z]+ )?(?:[a-z]+ )?)?"
     r"(?:partner|market|buyer|supplier|customer|trader|importer|exporter|export market|"
     r"export destination)s?"
-    r"(?= of| after| in| for| within| among|,|\.|$| and| behind| with| to)))?",
+    r"(?= of| after| in| for| within| among|,|\.|$| and| behind| with| to| was\b| is\b)))?",
     re.IGNORECASE,
 )
 _TOP_N = re.compile(

@@ -57,7 +57,8 @@ _PROSE_NAMES = {"RoK": "KOR", "Rok": "KOR", "R.O.K.": "KOR", "S. Korea": "KOR"}
 # Institutions whose names contain a country but which are not a side of a trade claim,
 # and currencies written with a country code ("US$20 billion", "US $ 100 billion", "HK$").
 _NOT_A_SIDE = re.compile(
-    r"^(?: ?\$|[ -](?:International Trade Association|Customs Service|Tourism Organization|"
+    # ("S$", "HK$" are currencies; "India $11 billion" in a list is a side)
+    r"^(?:\$|[ -](?:International Trade Association|Customs Service|Tourism Organization|"
     r"Development Bank|Times|Herald|Daily|Electric|Gas|Railways|Post|dollars?|cents?|"
     # agencies named after their country: "Korea Trade-Investment Promotion Agency", "Korea
     # Agro-Fisheries and Food Trade Corporation", "Vietnam Customs", "Korea Center for ..."
@@ -152,6 +153,8 @@ def find_mentions(sentence: str) -> list[Mention]:
         before = sentence[: m.start("n")]
         if _NOT_A_SIDE.match(after) or _NOT_A_SIDE_BEFORE.search(before):
             continue
+        if code == "USA" and len(text) <= 4 and re.match(r" \$", after):
+            continue  # "US $ 66.56 billion": the currency, not a side
         poss = bool(m.group("poss")) and (m.group("poss") == "'s" or text.endswith("s"))
         end = m.end() if poss else m.end("n")
         out.append(Mention(m.start("n"), end, code, form, poss, text))

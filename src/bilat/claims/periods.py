@@ -32,6 +32,7 @@ PeriodRole = Literal[
     "record",
     "anaphor",
     "prevmonth",
+    "monthbase",
     "sameyear",
 ]
 
@@ -61,8 +62,9 @@ class PeriodMention:
     role: ``point`` (the period of a figure), ``range`` (between A and B: period B, base A),
     ``since``/``base`` (a comparison base), ``target`` ("by 2020"), ``now`` (the latest full year),
     ``same`` ("over the same period"), ``yoy`` ("year on year": base is a year earlier),
-    ``prevmonth`` ("from the previous month": base is the month before), ``sameyear`` ("during the
-    same period in 2014": the passage's period in that year, whose year is ``base``).
+    ``prevmonth`` ("from the previous month": base is the month before), ``monthbase``
+    ("compared to July" with no year: base is that month, ``base`` its number), ``sameyear``
+    ("during the same period in 2014": the passage's period in that year, whose year is ``base``).
     """
 
     start: int
@@ -134,6 +136,12 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"\b(?P<m>{_MONTH_NAME}) (?P<d1>[1-9]|[12]\d)-(?P<d>[12]?\d|3[01])\b"
         rf"(?:,? (?P<y>{_YEAR}))?",
     ),
+    # "South Korea's exports from Nov 1 to Nov 20": Korea's customs' ten-day counts
+    (
+        "days2",
+        rf"\b(?:from )?(?P<m>{_MONTH_ANY}) (?P<d1>[1-9]|[12]\d) ?(?:to|through|-) ?"
+        rf"(?P<m2>{_MONTH_ANY}) (?P<d>[12]?\d|3[01])\b(?:,? (?P<y>{_YEAR}))?",
+    ),
     (
         "week",
         rf"\b(?:in |during )?the (?P<w>first|second|third|fourth|1st|2nd|3rd|4th) week of "
@@ -157,7 +165,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "mrange",
-        rf"\b(?:from|between) (?P<m1>{_MONTH_NAME}) (?:to|and|through) (?P<m2>{_MONTH_NAME})"
+        rf"\b(?:from|between|for|during|spanning) (?P<m1>{_MONTH_NAME}) (?:to|and|through) "
+        rf"(?P<m2>{_MONTH_NAME})"
         rf"(?: {_THIS_OR_YEAR})?",
     ),
     # "by the end of November", "until the end of October", "as of the end of June": from January
@@ -170,12 +179,31 @@ _PATTERNS: list[tuple[str, str]] = [
     ("ytd", rf"\b(?i:through|up to|up till) (?P<m2>{_MONTH_NAME})(?: {_THIS_OR_YEAR})?\b"),
     (
         "mbase",
-        rf"\b(?:compared (?:with|to)|against|from|over|than) (?:the same month (?:of|in) )?"
+        rf"\b(?:compared (?:with|to)|against|from|over|than)(?: in)? (?:the same month (?:of|in) )?"
         rf"(?P<m>{_MONTH_NAME}) (?:in |of )?(?P<y>{_YEAR})\b",
     ),
-    ("prevmonth", r"\b(?:from|on|over) the previous month\b|\bmonth[- ]on[- ]month\b"),
+    # "decreased by 10.1% compared to July", "up 19.9 percent from August": a month with no year
+    # is the base of a month-on-month change, not the figure's period
+    # "an increase of 26.7% from last August ($6.3 billion)": the same month a year before
+    (
+        "lastmbase",
+        rf"\b(?:compared (?:with|to)|against|from|over|than)(?: in)? last (?P<m>{_MONTH_NAME})\b",
+    ),
+    (
+        "mbase0",
+        rf"\b(?:compared (?:with|to)|against|from|over|than)(?: in)? (?P<m>{_MONTH_NAME})\b"
+        r"(?! ?(?:\d|to\b|through\b|-|until\b|till\b))",
+    ),
+    (
+        "prevmonth",
+        r"\b(?:from|on|over) the previous month\b|\bmonth[- ]on[- ]month\b|"
+        r"\bon a monthly basis\b|\bover the month\b",
+    ),
     # "during the same period in 2014": the passage's period, in another year
-    ("sameyear", rf"\b(?:during |in |for )?the same period (?:of |in )(?P<y>{_YEAR})\b"),
+    (
+        "sameyear",
+        rf"\b(?:during |in |for )?the (?:same|corresponding) period (?:of |in )(?P<y>{_YEAR})\b",
+    ),
     # "for the whole year": the year the passage is about
     ("wholeyear", r"\b(?:for|in|over) the (?:whole|full|entire) year\b"),
     ("lastmonth", r"\blast month\b"),
@@ -188,13 +216,14 @@ _PATTERNS: list[tuple[str, str]] = [
     # change, not a period of its own (read before "last year" below)
     (
         "yoy",
-        r"\b(?:from|on|over|against|compared (?:with|to)|than) the same (?:period|month|quarter|"
+        r"\b(?:from|on|over|against|(?:compared|in comparison) (?:with|to)|than) the same "
+        r"(?:period|month|quarter|"
         r"time) (?:of |in )?(?:last|the previous|a|the) year(?: earlier| before)?\b",
     ),
     # "in the period", "during the reviewed period": the period the passage is about
     (
         "anaphor",
-        r"\b(?:in|during|over|for) the (?:reviewed |review |said |same |reporting |cited |"
+        r"\b(?:in|during|over|for) (?:the|this) (?:reviewed |review |said |same |reporting |cited |"
         r"given |above )?period\b|\bthe period under review\b",
     ),
     ("lastfiscal", r"\b(?:the )?(?:last|previous) (?:fiscal|financial year)(?: year)?\b"),
@@ -209,6 +238,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("target", rf"\bby[ -](?:the end of )?(?P<y>{_YEAR})\b"),
     ("asof", rf"\bas of (?:the end of )?(?P<y>{_YEAR})\b"),
     ("fiscal", rf"\b(?:FY ?)?(?P<y>{_YEAR})-(?P<yy>\d\d)\b"),
+    # "from $43.3 billion in FY21 to $83.7 billion in FY24": India's fiscal year by its last year
+    ("fy2", r"\bFY ?'?(?P<yy>\d\d)\b(?![-/])"),
     ("month", rf"\b(?:in )?(?P<m>{_MONTH_NAME})(?: (?P<y>{_YEAR}))?\b(?! \d)"),
     ("rel", r"\b(?P<rel>last|this|previous|the previous) year\b"),
     (
@@ -217,7 +248,8 @@ _PATTERNS: list[tuple[str, str]] = [
         r"(?:on|over|from) the previous year|y/y|yoy)\b",
     ),
     ("same", r"\bover the same period\b|\bin the same period\b"),
-    ("now", r"\b(?:now|today|currently)\b"),
+    # ("has now reached $117.2 billion" after "for January-August": a perfect's "now" is no period)
+    ("now", r"\b(?<!has )(?<!have )(?:now|today|currently)\b"),
     # a decade ("in early 2000-ies", "the 1990s") is no year
     (
         "year",
@@ -229,7 +261,7 @@ _COMPILED = [
     (
         kind,
         re.compile(p)
-        if kind in {"month", "mrange", "ytd", "days", "week"}
+        if kind in {"month", "mrange", "ytd", "days", "days2", "week"}
         else re.compile(p, re.IGNORECASE),
     )
     for kind, p in _PATTERNS
@@ -305,6 +337,14 @@ def _mention(
         return PeriodMention(s, e, None, "base", f"{gd['y']}-{MONTHS[gd['m'].lower()]:02d}")
     if kind == "prevmonth":
         return PeriodMention(s, e, None, "prevmonth")
+    if kind == "lastmbase":
+        if published is None:
+            return PeriodMention(s, e, None, "base", f"????-{MONTHS[gd['m'].lower()]:02d}")
+        return PeriodMention(
+            s, e, None, "base", f"{published.year - 1}-{MONTHS[gd['m'].lower()]:02d}"
+        )
+    if kind == "mbase0":
+        return PeriodMention(s, e, None, "monthbase", f"{MONTHS[gd['m'].lower()]:02d}")
     if kind == "sameyear":
         return PeriodMention(s, e, None, "sameyear", gd["y"])
     if kind == "wholeyear":
@@ -343,6 +383,8 @@ def _mention(
         if (y + 1) % 100 != yy:  # "2023-24" is a fiscal year; "2014-16" is not
             return None
         return PeriodMention(s, e, f"FY{y}", "point")  # India's April-March year, by its first year
+    if kind == "fy2":
+        return PeriodMention(s, e, f"FY{2000 + int(gd['yy']) - 1}", "point")
     if kind == "fymonths":
         y, n = int(gd["y"]), _NUMBER_WORDS[gd["n"].lower()]
         end = 4 + n - 1  # April is month 1 of the fiscal year
@@ -408,6 +450,11 @@ def _mention(
         if b < a:
             return None
         return PeriodMention(s, e, month_range(year, a, b), "point")
+    if kind == "days2":
+        if _month_number(gd["m"]) != _month_number(gd["m2"]):
+            return None
+        gd = {**gd, "m": list(MONTHS)[_month_number(gd["m"]) - 1]}
+        kind = "days"
     if kind in {"days", "week"}:
         mo = MONTHS[gd["m"].lower()]
         if not gd.get("y") and not gd.get("rel") and published is not None:

@@ -15,7 +15,6 @@ import contextlib
 import contextvars
 import math
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -27,6 +26,7 @@ from bilat.claims.currency import ExchangeRates, convert
 from bilat.claims.model import Claim
 from bilat.claims.tolerance import APPROX_POINTS, APPROX_RELATIVE, Bounds, bounds, near, rounding
 from bilat.errors import BilatError, NoDataError
+from bilat.store.session import Data, DataLike, session_of
 
 __all__ = [
     "APPROX_POINTS",
@@ -283,10 +283,10 @@ _MEASURE = {
 class Verifier:
     """Checks claims against one store (or flows table); caches ledger results per question."""
 
-    def __init__(self, data: object):
-        self.data = data
+    def __init__(self, data: DataLike):
+        self.data: Data = session_of(data)
         # the answers of earlier processes for this state of the store (bilat.claims.cache)
-        self.disk = cache_for(data)
+        self.disk = cache_for(self.data)
         d = self.disk
         self._flows: dict = d.section("flows") if d else {}  # (a, b, freq, basis) -> frame
         self._ranks: dict = d.section("ranks") if d else {}  # (a, b, year, by, basis) -> frame
@@ -734,12 +734,6 @@ class Verifier:
     # (the claim's period is the only one checked: see _check_value)
 
 
-# Verifiers (and their cached ledger results) for the last few data objects checked against, so
-# that checking several articles about the same pair in one session reuses the queries.
-_VERIFIERS: OrderedDict[int, tuple[object, Verifier]] = OrderedDict()
-_MAX_VERIFIERS = 4
-
-
 #: The HS codes a product claim is being checked on (empty for totals): the flows questions of
 #: one check read them, so the cached answers of totals and of products never mix.
 _PRODUCTS: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
@@ -752,22 +746,18 @@ def _products_words() -> str:
     return f" of HS {', '.join(codes)}" if codes else ""
 
 
-def verifier_for(data: object) -> Verifier:
-    """A Verifier for ``data``, reused while the same object is checked against."""
-    key = id(data)
-    hit = _VERIFIERS.get(key)
-    if hit is not None and hit[0] is data:
-        _VERIFIERS.move_to_end(key)
-        return hit[1]
-    v = Verifier(data)
-    _VERIFIERS[key] = (data, v)  # the strong reference keeps id(data) from being reused
-    while len(_VERIFIERS) > _MAX_VERIFIERS:
-        _VERIFIERS.popitem(last=False)
-    return v
+def verifier_for(data: DataLike) -> Verifier:
+    """The Verifier of ``data``'s session, kept for the store's current state: checking several
+    articles about the same pair reuses its answers, and a change to the store (``bilat data
+    add`` in another process, while ``bilat serve`` runs) starts a new one."""
+    session = session_of(data)
+    return session.remember(("claims.verifier",), lambda: Verifier(session))
 
 
 def check_claims(
-    claims: tuple[Claim, ...], data: object | None, progress: Callable[[Claim], None] | None = None
+    claims: tuple[Claim, ...],
+    data: DataLike | None,
+    progress: Callable[[Claim], None] | None = None,
 ) -> tuple[CheckedClaim, ...]:
     """Verdicts for claims; without data every checkable claim is 'no data'."""
     if data is None:

@@ -12,6 +12,7 @@ import typer
 from bilat.cli.options import StoreOption, console, fail
 from bilat.cli.output import DATA_FORMATS, FmtHtml, Out, check_format, emit
 from bilat.errors import BilatError, InputError
+from bilat.store import Store
 
 FORMATS = (*DATA_FORMATS, "html")
 _STYLE = {
@@ -46,7 +47,7 @@ def _published(value: str | None) -> dt.date | None:
         raise InputError(f"--published {value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
-def _data(store: Path | None) -> object | None:
+def _data(store: Path | None) -> Store | None:
     """The store to check against, or None when it holds no flows yet."""
     from bilat.settings import store_path
     from bilat.store import Store

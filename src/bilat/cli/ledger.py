@@ -13,6 +13,7 @@ from bilat.cli.options import EngineOption, StoreOption, err_console, fail
 from bilat.cli.output import DATA_FORMATS, Fmt, FmtHtml, Out, check_format, emit, emit_result
 from bilat.cli.products import ProductsOption, restricted, selection
 from bilat.errors import BilatError, InputError
+from bilat.store.session import StoreSession
 
 A = Annotated[str, typer.Argument(help="First economy: ISO3, name, alias, group (EAEU) or region.")]
 B = Annotated[str, typer.Argument(help="Second economy, as for the first.")]
@@ -27,7 +28,7 @@ Basis = Annotated[
 ]
 
 
-def _codes(products: str | None, data: object, source: str | None) -> tuple[str, ...] | None:
+def _codes(products: str | None, data: StoreSession, source: str | None) -> tuple[str, ...] | None:
     """``--products`` (codes or names) as HS codes in the data's revision(s), echoed on stderr;
     the ledger then answers over those products only, labelled as a partial figure."""
     sel = selection(products)
@@ -41,11 +42,12 @@ def _codes(products: str | None, data: object, source: str | None) -> tuple[str,
     return codes
 
 
-def _store(path: Path | None, engine: str | None = None) -> object:
+def _store(path: Path | None, engine: str | None = None) -> StoreSession:
+    """The session of the store at ``path`` on ``engine``: what the ledger calls receive."""
     from bilat.settings import store_path
     from bilat.store import Store
 
-    return Store(store_path(path), engine=engine)
+    return Store(store_path(path), engine=engine).session
 
 
 def _years(year: int | None, first: int | None, last: int | None) -> tuple[int, ...] | None:

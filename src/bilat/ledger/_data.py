@@ -7,7 +7,6 @@ product detail from one source that has it, never mixing sources in one figure.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -24,6 +23,7 @@ from bilat.schema import TOTAL
 
 if TYPE_CHECKING:
     from bilat.ledger.coverage import Scopes
+    from bilat.store.session import Data
 
 Basis = Literal["auto", "reconciled", "exporter", "importer"]
 BASES: tuple[str, ...] = ("auto", "reconciled", "exporter", "importer")
@@ -33,40 +33,25 @@ Detail = Literal["total", "products"]
 WORLD = "WLD"
 
 
-def flows_table(data: object) -> ir.Table:
-    """The canonical flows table from a ``Store`` or an ibis table expression."""
-    if isinstance(data, ir.Table):
-        return data
-    table = getattr(data, "table", None)
-    if callable(table):
-        return table("flows")
-    raise InputError(
-        f"expected a bilat Store or an ibis flows table, got {type(data).__name__}; "
-        "open one with bilat.store.Store(path)"
-    )
+def flows_table(s: Data) -> ir.Table:
+    """The canonical flows table of a session."""
+    return s.table("flows")
 
 
-def _derived(data: object, name: str) -> ir.Table | None:
-    """A store's derived table when it is built for every flows partition, else None."""
-    if isinstance(data, ir.Table) or not getattr(data, "derived_ready", False):
-        return None
-    return data.table(name)  # type: ignore[attr-defined]
-
-
-def totals_table(data: object) -> ir.Table:
+def totals_table(s: Data) -> ir.Table:
     """Flows summed over products per pair and period (a store's ``pair_totals``), or the detail.
 
     It has the flows table's columns, with ``product`` = ``TOTAL`` for a source's own all-goods
     rows and ``SUM`` for the sum of its product rows, so total questions read a few rows per
     pair instead of the pair's product detail. An ibis table (or an older store) is used as is.
     """
-    derived = _derived(data, "pair_totals")
-    return flows_table(data) if derived is None else derived
+    derived = s.derived("pair_totals")
+    return flows_table(s) if derived is None else derived
 
 
-def economy_table(data: object) -> ir.Table | None:
+def economy_table(s: Data) -> ir.Table | None:
     """A store's ``economy_totals`` (pair_totals under each side's economy), or None."""
-    return _derived(data, "economy_totals")
+    return s.derived("economy_totals")
 
 
 def trade_of(et: ir.Table, a: Economy, b: Economy | None = None) -> ir.Table:
@@ -80,130 +65,55 @@ def trade_of(et: ir.Table, a: Economy, b: Economy | None = None) -> ir.Table:
     return rows.drop("economy")
 
 
-def chapters_table(data: object) -> ir.Table | None:
+def chapters_table(s: Data) -> ir.Table | None:
     """Flows summed per pair, period and HS chapter (a store's ``pair_chapters``), or None."""
-    return _derived(data, "pair_chapters")
+    return s.derived("pair_chapters")
 
 
-def run(expr: ir.Table) -> pd.DataFrame:
-    """Execute a table expression into pandas; on a store's DuckDB connection the SQL of an
-    expression already compiled is reused, as a prepared statement would be.
-
-    Compiling is most of a small query's cost, and the pieces of a report (or a claim
-    checker's many questions) ask the same queries again. In-memory tables are executed by
-    ibis as usual (it registers them with the engine first).
-    """
-    import ibis.expr.operations as ops
-
-    op = expr.op()
-    sql = _SQL.get(op)
-    if sql is None:
-        backend = expr._find_backend(use_default=True)
-        if getattr(backend, "name", "") != "duckdb" or op.find(ops.InMemoryTable):
-            from bilat.engines import execute
-
-            # other engines (Spark): what the engine cannot run is an EngineError naming it
-            return execute(expr)
-        sql = backend.compile(expr)
-        _SQL[op] = sql
-        if len(_SQL) > _SQL_KEPT:
-            _SQL.popitem(last=False)
-    else:
-        _SQL.move_to_end(op)
-        backend = expr._find_backend(use_default=True)
-    return _to_pandas(expr, backend.con.sql(sql).to_arrow_table())
+def run(s: Data, expr: ir.Table) -> pd.DataFrame:
+    """Execute a table expression of the session into pandas (``StoreSession.run``)."""
+    return s.run(expr)
 
 
 def run_for(
+    s: Data,
     economies: tuple[Economy, ...],
     shape: tuple,
     build: Callable[[tuple[Economy, ...]], ir.Table],
 ) -> pd.DataFrame:
-    """``run(build(economies))``, with the SQL compiled once per question ``shape``.
+    """``run(build(economies))``, with the query prepared once per question ``shape``.
 
-    When every economy is a single country, the query is built for stand-in countries and its
-    SQL kept with their codes as placeholders: later questions of the same shape (same table,
-    source, years …; ``shape`` says which) only swap in their codes, as a prepared statement
-    takes parameters, and skip building and compiling the expression (~10 ms a query warm, a
-    lot more cold). Groups, regions and other engines run as usual.
+    When every economy is a single country, the query is built for stand-in countries and
+    prepared by the session with their codes as bound parameters: later questions of the same
+    shape (same table, source, years …; ``shape`` says which) only bind their codes, and skip
+    building and compiling the expression (~10 ms a query warm, a lot more cold). Groups,
+    regions and other engines run as usual.
     """
     if not economies or any(e.kind != "country" for e in economies):
-        return run(build(economies))
-    key = (shape, len(economies))
-    hit = _TEMPLATES.get(key)
-    if hit is not None:
-        backend, template, expr = hit
-    else:
-        stand_ins = tuple(Economy.country(code) for code in _STAND_INS[: len(economies)])
-        expr = build(stand_ins)
-        backend = expr._find_backend(use_default=True)
-        import ibis.expr.operations as ops
+        return s.run(build(economies))
+    key = ("template", shape, len(economies))
+    stand_ins = _STAND_INS[: len(economies)]
 
-        if getattr(backend, "name", "") != "duckdb" or expr.op().find(ops.InMemoryTable):
-            return run(build(economies))  # another engine, or a table ibis must register first
-        template = backend.compile(expr)
-        if any(template.count(f"'{c}'") == 0 for c in _STAND_INS[: len(economies)]):
-            return run(build(economies))  # the codes are not plain literals: no template
-        _TEMPLATES[key] = (backend, template, expr)
-        if len(_TEMPLATES) > _SQL_KEPT:
-            _TEMPLATES.popitem(last=False)
-    sql = template
-    for stand_in, e in zip(_STAND_INS, economies, strict=False):
-        sql = sql.replace(f"'{stand_in}'", "'" + e.code.replace("'", "''") + "'")
-    return _to_pandas(expr, backend.con.sql(sql).to_arrow_table())
+    def prepare() -> tuple[str, ir.Table] | None:
+        expr = build(tuple(Economy.country(code) for code in stand_ins))
+        sql = s.prepared(expr, key, stand_ins)
+        return None if sql is None else (sql, expr)
+
+    hit = s.remember(key, prepare)
+    if hit is None:  # another engine, a table ibis must register first, or no plain literals
+        return s.run(build(economies))
+    sql, expr = hit
+    return s.run_sql(sql, expr, [e.code for e in economies])
 
 
 def table_key(*tables: ir.Table | None) -> tuple:
     """What identifies the tables a question reads, for ``run_for``'s ``shape``: their
-    connection (one per store and manifest generation) and their expressions."""
-    out: list[object] = []
-    for t in tables:
-        if t is None:
-            out.append(None)
-            continue
-        # in-memory DuckDB connections of two stores compare equal: the object tells them apart
-        out += [id(t._find_backend(use_default=True)), t.op()]
-    return tuple(out)
+    expressions (a session's caches hold one state of one store)."""
+    return tuple(None if t is None else t.op() for t in tables)
 
 
 # Codes no economy has (lower case, never ISO3), standing in for A and B in query templates.
 _STAND_INS = ("zz-economy-a", "zz-economy-b")
-# Compiled SQL per question shape: (backend, SQL with stand-ins, the stand-ins' expression).
-_TEMPLATES: OrderedDict[tuple, tuple[object, str, ir.Table]] = OrderedDict()
-
-
-def _to_pandas(expr: ir.Table, table: object) -> pd.DataFrame:
-    """Arrow result to pandas with the expression's types, as ibis's DuckDB backend does."""
-    import pyarrow.types as pat
-    from ibis.backends.duckdb.converter import DuckDBPandasData
-
-    def plain(col: object) -> bool:
-        t = col.type  # type: ignore[attr-defined]
-        if pat.is_integer(t) or pat.is_boolean(t):
-            return not col.null_count  # type: ignore[attr-defined]  # NULLs would turn them to floats
-        return pat.is_floating(t) or pat.is_string(t) or pat.is_large_string(t)
-
-    if all(plain(c) for c in table.columns):  # type: ignore[attr-defined]
-        # the ledger's usual result (numbers and codes): Arrow's own conversion already gives
-        # the types ibis would, at a fraction of the cost
-        return table.to_pandas()  # type: ignore[attr-defined]
-    cols = {}
-    for name, col in zip(table.column_names, table.columns, strict=True):  # type: ignore[attr-defined]
-        if pat.is_dictionary(col.type):
-            col = col.cast(col.type.value_type)
-        if pat.is_nested(col.type) or (col.null_count and not pat.is_floating(col.type)):
-            cols[name] = col.to_pylist()
-        else:
-            # numpy-backed (floats with NULLs become NaN), never Arrow-backed: a report then
-            # iterates and groups plain arrays
-            cols[name] = col.to_pandas(types_mapper=None)
-    df = DuckDBPandasData.convert_table(pd.DataFrame(cols), expr.schema())
-    return expr.__pandas_result__(df)
-
-
-# Compiled SQL of recent expressions (keys hold their store's connection alive).
-_SQL: OrderedDict[object, str] = OrderedDict()
-_SQL_KEPT = 256
 
 
 def normalise_products(products: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
@@ -237,11 +147,11 @@ def product_filter(rows: ir.Table, products: tuple[str, ...]) -> ir.BooleanValue
     return cond
 
 
-def product_tables(data: object, products: tuple[str, ...]) -> tuple[ir.Table, ir.Table | None]:
+def product_tables(s: Data, products: tuple[str, ...]) -> tuple[ir.Table, ir.Table | None]:
     """The table a question on ``products`` reads: a store's ``pair_chapters`` when every code
     is a chapter, else the flows detail; no economy_totals (they hold no products)."""
-    chapters = chapters_table(data) if all(len(p) == 2 for p in products) else None
-    return (flows_table(data) if chapters is None else chapters), None
+    chapters = chapters_table(s) if all(len(p) == 2 for p in products) else None
+    return (flows_table(s) if chapters is None else chapters), None
 
 
 def check_basis(basis: str) -> str:
@@ -343,6 +253,7 @@ def involves(t: ir.Table, economies: tuple[Economy, ...]) -> ir.BooleanValue:
 
 
 def choose_source(
+    s: Data,
     t: ir.Table,
     economies: tuple[Economy, ...],
     *,
@@ -373,21 +284,15 @@ def choose_source(
     question that several sources could answer; ``economy`` (a store's ``economy_totals``
     beside ``t`` = pair_totals) makes the question read only the economies' own rows.
 
-    Choices are remembered per table expression (a store's tables are new expressions after
-    every change), so the several pieces of one report ask the store once.
+    Choices are remembered by the session for the store's current state, so the several pieces
+    of one report ask the store once.
     """
     args = (economies, source, detail, years, both_reports)
     rest = (detail_table, economy, scopes, products, partners, partial_ok)
     if where is not None:  # a callable: no key to remember it by
-        return _choose(t, *args, where, *rest)
-    try:
-        # in-memory DuckDB connections of two stores compare equal in ibis, and so do their
-        # tables' expressions: the connection object itself tells stores apart
-        engine = id(t._find_backend(use_default=True))
-    except Exception:  # no single backend (should not happen): do not remember
-        return _choose(t, *args, None, *rest)
+        return _choose(s, t, *args, where, *rest)
     key = (
-        engine,
+        "choice",
         t.op(),
         economies,
         source,
@@ -395,28 +300,16 @@ def choose_source(
         tuple(years) if years else None,
         both_reports,
         None if detail_table is None else detail_table.op(),
+        None if economy is None else economy.op(),
         products,
         partners,
         partial_ok,
-        id(scopes),
     )
-    hit = _CHOICES.get(key)
-    if hit is None:
-        hit = _choose(t, *args, None, *rest)
-        _CHOICES[key] = (hit, scopes)  # the scopes held so that their id is not reused
-        if len(_CHOICES) > _CHOICES_KEPT:
-            _CHOICES.popitem(last=False)
-        return hit
-    _CHOICES.move_to_end(key)
-    return hit[0]
-
-
-# Recent source choices, oldest first; each holds a reference to its store's connection.
-_CHOICES: OrderedDict[tuple, tuple[SourceChoice, object]] = OrderedDict()
-_CHOICES_KEPT = 64
+    return s.remember(key, lambda: _choose(s, t, *args, None, *rest))
 
 
 def _choose(
+    s: Data,
     t: ir.Table,
     economies: tuple[Economy, ...],
     source: str | None,
@@ -433,7 +326,7 @@ def _choose(
 ) -> SourceChoice:
     """choose_source without the memory (``partners``: the question needs bilateral rows;
     ``partial_ok``: any product scope answers, and the choice says which — mirror gaps)."""
-    summary = _summary(t, economies, source, both_reports, where, economy)
+    summary = _summary(s, t, economies, source, both_reports, where, economy)
     if years:
         summary = summary[summary.year.isin([int(y) for y in years])]
     who = " and ".join(e.code for e in economies)
@@ -513,6 +406,7 @@ def _choose(
         # several product sources: the number of distinct products decides, which only
         # the detail knows (a derived table holds chapters)
         return choose_source(
+            s,
             detail_table,
             economies,
             source=source,
@@ -585,6 +479,7 @@ def _choose(
 
 
 def _summary(
+    s: Data,
     t: ir.Table,
     economies: tuple[Economy, ...],
     source: str | None,
@@ -595,17 +490,25 @@ def _summary(
     """What each source holds for the economies, per (source, totals or detail, year): rows,
     products, releases and reporting sides — one query for every year, remembered per table
     expression, so that questions about other years of the same pair ask nothing more."""
-    key = None
-    if where is None:
-        try:
-            engine = id(t._find_backend(use_default=True))
-            key = (engine, t.op(), economies, source, both_reports,
-                   None if economy is None else economy.op())  # fmt: skip
-        except Exception:  # no single backend: do not remember
-            key = None
-    if key is not None and key in _SUMMARIES:
-        _SUMMARIES.move_to_end(key)
-        return _SUMMARIES[key][0]
+    if where is not None:  # a callable: no key to remember it by
+        return _summary_of(s, t, economies, source, both_reports, where, economy)
+    key = ("summary", t.op(), economies, source, both_reports,
+           None if economy is None else economy.op())  # fmt: skip
+    return s.remember(
+        key, lambda: _summary_of(s, t, economies, source, both_reports, None, economy)
+    )
+
+
+def _summary_of(
+    s: Data,
+    t: ir.Table,
+    economies: tuple[Economy, ...],
+    source: str | None,
+    both_reports: bool,
+    where: Callable[[ir.Table], ir.BooleanValue] | None,
+    economy: ir.Table | None,
+) -> pd.DataFrame:
+    """_summary without the memory."""
     if economy is not None and len(economies) in (1, 2):
         rows = trade_of(economy, *economies)
     elif len(economies) == 2:
@@ -634,16 +537,9 @@ def _summary(
             reported_by=_.reported_by.collect(distinct=True),
         )
     )
-    out = run(summary)
+    out = s.run(summary)
     out["year"] = out.year.astype(int)
-    if key is not None:
-        _SUMMARIES[key] = (out, t, economy)  # the tables held: their ids stay unique
-        if len(_SUMMARIES) > _CHOICES_KEPT:
-            _SUMMARIES.popitem(last=False)
     return out
-
-
-_SUMMARIES: OrderedDict[tuple, tuple[pd.DataFrame, object, object]] = OrderedDict()
 
 
 def _group_reason(economies: tuple[Economy, ...], years: tuple[int, ...] | None) -> str:

@@ -36,6 +36,7 @@ from bilat.ledger.flows import (
     rollup,
 )
 from bilat.ledger.results import LedgerResult
+from bilat.store.session import Data, DataLike, session_of
 
 Level = Literal["section", "chapter", "heading", "product", "basket"]
 LEVELS = ("section", "chapter", "heading", "product", "basket")
@@ -59,7 +60,7 @@ class CompositionResult(LedgerResult):
 
 
 def product_values(
-    data: object,
+    data: DataLike,
     a: Economy,
     b: Economy,
     *,
@@ -76,17 +77,19 @@ def product_values(
     one direction's rows (the other's column is 0, and products traded only the other way
     are left out).
     """
-    detail = flows_table(data)
-    chapters = chapters_table(data) if level in ("chapter", "section") else None
+    session = session_of(data)
+    detail = flows_table(session)
+    chapters = chapters_table(session) if level in ("chapter", "section") else None
     t = detail if chapters is None else chapters
     choice = choose_source(
+        session,
         t,
         (a, b),
         source=source,
         detail="products",
         years=years,
         detail_table=detail,
-        scopes=coverage.scopes(data),
+        scopes=coverage.scopes(session),
     )
 
     def build(pair: tuple[Economy, ...]) -> ir.Table:
@@ -111,18 +114,18 @@ def product_values(
         return rows.group_by(["year", "period", "product"]).aggregate(**sums)
 
     shape = ("products", table_key(t), choice.sql_key, years, only)
-    sc = coverage.scopes(data)
+    sc = coverage.scopes(session)
 
     # the same pair's products are asked again under another basis (a composition's shares on
     # the side of its all-goods total): the rows, kept per coverage object (one per store state)
     def rows() -> pd.DataFrame:
-        raw = run_for((a, b), shape, build)
+        raw = run_for(session, (a, b), shape, build)
         raw["year"] = raw.year.astype(int)
         if not annual_only(raw):  # sub-year periods: rolled up to years first
             raw = rollup(raw, "annual", list(REPORTS), keys=("product",), grouped=True)
         return raw
 
-    raw = coverage.remember(sc, ("products", shape, a, b), rows)
+    raw = session.remember(("products", shape, a, b), rows)
     reports = (
         importer_reports(sc, choice.source, raw.year, b),
         importer_reports(sc, choice.source, raw.year, a),
@@ -271,7 +274,7 @@ def describe(codes: pd.Series, level: str) -> list[str]:
 
 
 def _all_goods_totals(
-    data: object,
+    session: Data,
     a: Economy,
     b: Economy,
     years: tuple[int, ...] | None,
@@ -283,12 +286,12 @@ def _all_goods_totals(
     from bilat.ledger.flows import bilateral_flows
 
     try:
-        flows = bilateral_flows(data, a, b, years=years, basis=basis)  # type: ignore[arg-type]
+        flows = bilateral_flows(session, a, b, years=years, basis=basis)  # type: ignore[arg-type]
     except (NoDataError, InputError):
         return {}, "", ""
     t = flows.table
     got = {int(y): float(v) for y, v in zip(t.year, t[direction], strict=True) if pd.notna(v)}
-    sc = coverage.scopes(data)
+    sc = coverage.scopes(session)
     sides = set()
     for y in got:
         x = sc.get((flows.provenance.source, y))
@@ -307,7 +310,7 @@ def _codes_of(spec: object) -> tuple[str, ...]:
 
 
 def composition(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     b: str | Economy,
     *,
@@ -324,6 +327,7 @@ def composition(
     Groups traded only the other way are not listed for exports or imports (their value would
     be 0); baskets are listed for every year with trade in the direction asked.
     """
+    session = session_of(data)
     check_basis(basis)
     if level not in LEVELS:
         raise InputError(f"level {level!r} is not one of {', '.join(LEVELS)}")
@@ -336,20 +340,20 @@ def composition(
     # exports or imports alone need one direction's rows; groups with none are not listed
     only = direction if direction != "turnover" else None
     frame, (choice, used) = product_values(
-        data, ea, eb, years=yrs, basis=basis, source=source, level=level, only=only
+        session, ea, eb, years=yrs, basis=basis, source=source, level=level, only=only
     )
-    sc = coverage.scopes(data)
+    sc = coverage.scopes(session)
     scopes_used = [sc.get((choice.source, y)) for y in choice.years]
     partial = not scopes_used or any(x is None or not x.all_goods for x in scopes_used)
     covered = (
         frozenset().union(*(x.chapters for x in scopes_used if x is not None)) if partial else None
     )
     # shares of the all-goods total of the same year and direction, where data cover it
-    totals, total_words, side = _all_goods_totals(data, ea, eb, yrs, direction, basis)
+    totals, total_words, side = _all_goods_totals(session, ea, eb, yrs, direction, basis)
     if side and side in choice.reported_by and partial:
         # the products on the same side's report as the total they are shares of
         frame, (choice, used) = product_values(
-            data, ea, eb, years=yrs, basis=side, source=choice.source, level=level, only=only
+            session, ea, eb, years=yrs, basis=side, source=choice.source, level=level, only=only
         )
     grouped = group_products(frame, level, direction, baskets, covered)
     grouped = grouped.rename(columns={direction: "value"})

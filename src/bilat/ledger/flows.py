@@ -36,6 +36,7 @@ from bilat.ledger._data import (
 )
 from bilat.ledger.economies import Economy
 from bilat.ledger.results import LedgerResult
+from bilat.store.session import Data, DataLike, session_of
 
 Frequency = Literal["annual", "half", "quarter", "month"]
 FREQUENCIES = ("annual", "half", "quarter", "month")
@@ -253,7 +254,7 @@ class FlowsResult(LedgerResult):
 
 
 def bilateral_flows(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     b: str | Economy,
     *,
@@ -269,24 +270,27 @@ def bilateral_flows(
     with the nearest covered years' figures as context). ``products`` (HS codes, e.g.
     ``("27", "44")``) asks for a partial figure over those products, labelled so.
     """
+    session = session_of(data)
     check_basis(basis)
     if frequency not in FREQUENCIES:
         raise InputError(f"frequency {frequency!r} is not one of {', '.join(FREQUENCIES)}")
     ea, eb = economies.pair(a, b)
-    sc = coverage.scopes(data)
+    sc = coverage.scopes(session)
     yrs = tuple(years) if years is not None else None
     prods = normalise_products(products)
-    t, et = product_tables(data, prods) if prods else (totals_table(data), economy_table(data))
+    t, et = (
+        product_tables(session, prods) if prods else (totals_table(session), economy_table(session))
+    )
     try:
         choice = choose_source(
-            t, (ea, eb), source=source, years=yrs, economy=et, scopes=sc, products=prods
+            session, t, (ea, eb), source=source, years=yrs, economy=et, scopes=sc, products=prods
         )
     except NotCoveredError as exc:
         if not yrs or prods:
             raise
-        raise exc.with_nearest(_nearest_flows(data, ea, eb, yrs, source)) from None
+        raise exc.with_nearest(_nearest_flows(session, ea, eb, yrs, source)) from None
     choice.check_basis(basis)
-    table, used = _flows_frame(t, ea, eb, choice, yrs, frequency, basis, et, prods, sc)
+    table, used = _flows_frame(session, t, ea, eb, choice, yrs, frequency, basis, et, prods, sc)
     if table.empty:
         raise NoDataError(f"no flows between {ea.code} and {eb.code} in {choice.source}")
     table = _mark_missing(table, ea, eb, choice, sc, basis)
@@ -313,6 +317,7 @@ def bilateral_flows(
 
 
 def _flows_frame(
+    session: Data,
     t: ir.Table,
     ea: Economy,
     eb: Economy,
@@ -337,7 +342,7 @@ def _flows_frame(
         return rows.group_by(["year", "period"]).aggregate(**sums).order_by(["year", "period"])
 
     shape = ("flows", table_key(t, economy), choice.sql_key, years, products)
-    raw = run_for((ea, eb), shape, build)
+    raw = run_for(session, (ea, eb), shape, build)
     raw["year"] = raw.year.astype(int)
     rolled = rollup(raw, frequency, list(REPORTS), grouped=True)
     reports = None
@@ -402,17 +407,17 @@ def _reported(scope: object, src: Economy, dst: Economy, year: int, basis: str) 
 
 
 def _nearest_flows(
-    data: object, ea: Economy, eb: Economy, years: tuple[int, ...], source: str | None
+    session: Data, ea: Economy, eb: Economy, years: tuple[int, ...], source: str | None
 ) -> list[dict]:
     """Turnover in the covered years nearest to ``years``, as context for a not-covered answer."""
 
     def every_year() -> FlowsResult | None:
         try:
-            return bilateral_flows(data, ea, eb, source=source)
+            return bilateral_flows(session, ea, eb, source=source)
         except NoDataError:
             return None
 
-    every = coverage.remember(coverage.scopes(data), ("flows", ea, eb, source), every_year)
+    every = session.remember(("flows", ea, eb, source), every_year)
     if every is None:
         return []
     have = [

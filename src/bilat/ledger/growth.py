@@ -12,6 +12,7 @@ from bilat.ledger._data import Basis
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import Frequency, bilateral_flows
 from bilat.ledger.results import LedgerResult
+from bilat.store.session import DataLike, session_of
 
 MEASURES = ("exports", "imports", "turnover", "balance")
 
@@ -76,7 +77,7 @@ def growth_table(values: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 
 def growth(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     b: str | Economy,
     *,
@@ -89,10 +90,11 @@ def growth(
 ) -> GrowthResult:
     """Growth of A–B ``measure`` period on period (H1 on the previous H1, year on year);
     ``products`` (HS codes): of those products only, a partial figure labelled so."""
+    session = session_of(data)
     if measure not in MEASURES:
         raise InputError(f"measure {measure!r} is not one of {', '.join(MEASURES)}")
     flows = bilateral_flows(
-        data,
+        session,
         a,
         b,
         years=years,
@@ -112,7 +114,7 @@ def growth(
 
 
 def growth_between(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     b: str | Economy,
     start: int,
@@ -123,9 +125,10 @@ def growth_between(
     source: str | None = None,
 ) -> GrowthResult:
     """CAGR and multiple of A–B ``measure`` from year ``start`` to year ``end``."""
+    session = session_of(data)
     if end <= start:
         raise InputError(f"end year {end} must be after start year {start}")
-    flows = bilateral_flows(data, a, b, years=(start, end), basis=basis, source=source)
+    flows = bilateral_flows(session, a, b, years=(start, end), basis=basis, source=source)
     v0, v1 = (flows.value(y, measure) for y in (start, end))
     m = multiple(v0, v1)
     table = pd.DataFrame(

@@ -30,6 +30,7 @@ from bilat.ledger.composition import product_values
 from bilat.ledger.economies import Economy
 from bilat.ledger.ranks import countries_only, partner_table
 from bilat.ledger.results import LedgerResult
+from bilat.store.session import DataLike, session_of
 
 Side = Literal["exports", "imports"]
 
@@ -123,13 +124,25 @@ def _prov(choice: SourceChoice, year: int, basis: str, *notes: str):
 
 
 def rca(
-    data: object, a: str | Economy, year: int, *, level: str = "chapter", source: str | None = None
+    data: DataLike,
+    a: str | Economy,
+    year: int,
+    *,
+    level: str = "chapter",
+    source: str | None = None,
 ) -> IndexResult:
     """Balassa revealed comparative advantage of A by product group in ``year``."""
+    session = session_of(data)
     ea = economies.resolve(a)
-    t = flows_table(data)
+    t = flows_table(session)
     choice = choose_source(
-        t, (ea,), source=source, detail="products", years=(year,), scopes=coverage.scopes(data)
+        session,
+        t,
+        (ea,),
+        source=source,
+        detail="products",
+        years=(year,),
+        scopes=coverage.scopes(session),
     )
     world = side_totals(t, choice, year, "exports", level)
     mine = world[world.country.isin(ea.members(year))].groupby("code").value.sum()
@@ -158,7 +171,7 @@ def rca(
 
 
 def complementarity(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     b: str | Economy,
     year: int,
@@ -167,17 +180,19 @@ def complementarity(
     source: str | None = None,
 ) -> IndexResult:
     """Michaely trade complementarity of A's exports with B's imports (0–100) in ``year``."""
+    session = session_of(data)
     ea, eb = economies.pair(a, b)
-    t = flows_table(data)
+    t = flows_table(session)
     # The source must hold B's imports by product, which world-export tables lack.
     choice = choose_source(
+        session,
         t,
         (eb,),
         source=source,
         detail="products",
         years=(year,),
         where=lambda r: eb.contains(r.importer, r.year),
-        scopes=coverage.scopes(data),
+        scopes=coverage.scopes(session),
     )
     x = side_totals(t, choice, year, "exports", level)
     m = side_totals(t, choice, year, "imports", level)
@@ -211,18 +226,20 @@ def complementarity(
 
 
 def trade_intensity(
-    data: object, a: str | Economy, b: str | Economy, year: int, *, source: str | None = None
+    data: DataLike, a: str | Economy, b: str | Economy, year: int, *, source: str | None = None
 ) -> IndexResult:
     """Trade intensity of A's exports to B in ``year`` (> 1: above B's weight in world trade)."""
+    session = session_of(data)
     ea, eb = economies.pair(a, b)
-    t = totals_table(data)
+    t = totals_table(session)
     choice = choose_source(
+        session,
         t,
         (ea,),
         source=source,
         detail="total",
         years=(year,),
-        scopes=coverage.scopes(data),
+        scopes=coverage.scopes(session),
         partners=True,
     )
     rows = source_rows(t, choice)
@@ -262,7 +279,7 @@ def trade_intensity(
 
 
 def grubel_lloyd(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     b: str | Economy,
     year: int,
@@ -272,9 +289,10 @@ def grubel_lloyd(
     source: str | None = None,
 ) -> IndexResult:
     """Grubel–Lloyd intra-industry trade between A and B by product and overall (0–1)."""
+    session = session_of(data)
     ea, eb = economies.pair(a, b)
     frame, (choice, used) = product_values(
-        data, ea, eb, years=(year,), basis=basis, source=source, level=level
+        session, ea, eb, years=(year,), basis=basis, source=source, level=level
     )
     if level in ("chapter", "heading"):
         digits = 2 if level == "chapter" else 4
@@ -310,7 +328,7 @@ def _hhi(values: pd.Series) -> tuple[float, float, int]:
 
 
 def hhi(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     year: int,
     *,
@@ -326,12 +344,13 @@ def hhi(
     ``by="product"`` with a ``partner``: concentration of A's trade with that partner;
     ``by="market"``: concentration of A's trade over its country partners.
     """
+    session = session_of(data)
     if direction not in ("exports", "imports"):
         raise InputError(f"direction {direction!r} is not exports or imports")
     ea = economies.resolve(a)
     if by == "market":
         frame, _, (choice, used) = partner_table(
-            data, ea, years=(year,), basis=basis, source=source
+            session, ea, years=(year,), basis=basis, source=source
         )
         values = frame.set_index("partner")[direction]
         what = f"{direction} over partner countries"
@@ -340,7 +359,7 @@ def hhi(
             raise InputError("by='product' needs partner=: whose trade with A to measure")
         eb = economies.resolve(partner)
         frame, (choice, used) = product_values(
-            data, ea, eb, years=(year,), basis=basis, source=source, level=level
+            session, ea, eb, years=(year,), basis=basis, source=source, level=level
         )
         codes = frame["product"].str[: 2 if level == "chapter" else 4]
         if level == "product":

@@ -18,6 +18,7 @@ from bilat.ledger._data import choose_source, flows_table, null_float, report_ki
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import directed
 from bilat.ledger.results import LedgerResult
+from bilat.store.session import DataLike, session_of
 
 #: The CIF/FOB margin one would expect (importer's figure above the exporter's), as fractions.
 CIF_FOB_MARGIN = (0.05, 0.10)
@@ -50,7 +51,7 @@ class MirrorResult(LedgerResult):
 
 
 def mirror_gaps(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     b: str | Economy,
     *,
@@ -59,17 +60,19 @@ def mirror_gaps(
     source: str | None = None,
 ) -> MirrorResult:
     """A's reported exports to B against B's reported imports from A, and the reverse (USD)."""
+    session = session_of(data)
     ea, eb = economies.pair(a, b)
-    t = flows_table(data)
+    t = flows_table(session)
     yrs = (years,) if isinstance(years, int) else (tuple(years) if years is not None else None)
     # any product scope can be compared side by side: the title says which products it is
     choice = choose_source(
+        session,
         t,
         (ea, eb),
         source=source,
         years=yrs,
         both_reports=True,
-        scopes=coverage.scopes(data),
+        scopes=coverage.scopes(session),
         partial_ok=True,
     )
     rows = source_rows(t, choice)

@@ -42,6 +42,7 @@ from bilat.ledger.flows import (
     rollup,
 )
 from bilat.ledger.results import LedgerResult
+from bilat.store.session import Data, DataLike, session_of
 
 By = Literal["turnover", "exports", "imports"]
 BY = ("turnover", "exports", "imports")
@@ -81,7 +82,7 @@ def _name(code: str) -> str:
 
 
 def partner_table(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     *,
     years: tuple[int, ...] | list[int] | range | None = None,
@@ -94,18 +95,22 @@ def partner_table(
     Only from data covering all goods in each year (``NotCoveredError`` otherwise); with
     ``products`` (HS codes), over those products only — a partial ranking, labelled so.
     """
+    session = session_of(data)
     check_basis(basis)
     ea = economies.resolve(a)
     prods = normalise_products(products)
-    t, et = product_tables(data, prods) if prods else (totals_table(data), economy_table(data))
+    t, et = (
+        product_tables(session, prods) if prods else (totals_table(session), economy_table(session))
+    )
     yrs = tuple(years) if years is not None else None
     choice = choose_source(
+        session,
         t,
         (ea,),
         source=source,
         years=yrs,
         economy=et,
-        scopes=coverage.scopes(data),
+        scopes=coverage.scopes(session),
         products=prods,
         partners=True,
     )
@@ -129,13 +134,13 @@ def partner_table(
         by = ["year", "period", "partner"]
         return rows.group_by(by).aggregate(**sums).order_by(by)
 
-    raw = run_for((ea,), ("partners", table_key(t, et), choice.sql_key, yrs, prods), build)
+    raw = run_for(session, (ea,), ("partners", table_key(t, et), choice.sql_key, yrs, prods), build)
     if raw.empty:
         raise NoDataError(f"no flows of {ea.code} with any country in {choice.source}")
     raw["year"] = raw.year.astype(int)
     if not annual_only(raw):  # sub-year periods: rolled up to years first
         raw = rollup(raw, "annual", list(REPORTS), keys=("partner",), grouped=True)
-    sc = coverage.scopes(data)
+    sc = coverage.scopes(session)
     reports = (
         importer_reports(sc, choice.source, raw.year, raw.partner),
         importer_reports(sc, choice.source, raw.year, ea),
@@ -240,17 +245,17 @@ def _provenance(choice_used: object, frame: pd.DataFrame, extra: str = "") -> ob
 
 
 def _nearest_ranks(
-    data: object, ea: Economy, eb: Economy, years: tuple[int, ...], by: str, source: str | None
+    session: Data, ea: Economy, eb: Economy, years: tuple[int, ...], by: str, source: str | None
 ) -> list[dict]:
     """B's rank in the covered years nearest to ``years``: context for a not-covered answer."""
 
     def every_year() -> RankResult | None:
         try:
-            return partner_rank(data, ea, eb, by=by, source=source)  # type: ignore[arg-type]
+            return partner_rank(session, ea, eb, by=by, source=source)  # type: ignore[arg-type]
         except NoDataError:
             return None
 
-    every = coverage.remember(coverage.scopes(data), ("ranks", ea, eb, by, source), every_year)
+    every = session.remember(("ranks", ea, eb, by, source), every_year)
     if every is None:
         return []
     t = every.table
@@ -272,7 +277,7 @@ def _nearest_ranks(
 
 
 def top_partners(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     year: int,
     *,
@@ -283,9 +288,10 @@ def top_partners(
     products: str | tuple[str, ...] | list[str] | None = None,
 ) -> RankResult:
     """A's ``n`` largest country partners in ``year`` by turnover, exports or imports (USD)."""
+    session = session_of(data)
     _check_by(by)
     frame, ea, cu = partner_table(
-        data, a, years=(year,), basis=basis, source=source, products=products
+        session, a, years=(year,), basis=basis, source=source, products=products
     )
     ranked = _ranked(frame, by)
     ranked["name"] = [_name(p) for p in ranked.partner]
@@ -300,7 +306,7 @@ def top_partners(
 
 
 def partner_rank(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     b: str | Economy,
     *,
@@ -311,17 +317,18 @@ def partner_rank(
     products: str | tuple[str, ...] | list[str] | None = None,
 ) -> RankResult:
     """B's rank among A's country partners per year, its value and share of A's total (USD)."""
+    session = session_of(data)
     _check_by(by)
     ea, eb = economies.pair(a, b)
     yrs = (years,) if isinstance(years, int) else years
     try:
         frame, _, cu = partner_table(
-            data, ea, years=yrs, basis=basis, source=source, products=products
+            session, ea, years=yrs, basis=basis, source=source, products=products
         )
     except NotCoveredError as exc:
         if not yrs or products:
             raise
-        raise exc.with_nearest(_nearest_ranks(data, ea, eb, tuple(yrs), by, source)) from None
+        raise exc.with_nearest(_nearest_ranks(session, ea, eb, tuple(yrs), by, source)) from None
     table = _rank_of(_as_bloc(frame, eb), eb.code, by)
     if table.empty:
         raise NoDataError(f"{eb.code} is not among {ea.code}'s partners in the years asked")

@@ -21,6 +21,7 @@ from bilat.ledger.economies import Economy
 from bilat.ledger.flows import bilateral_flows
 from bilat.ledger.growth import cagr
 from bilat.ledger.results import LedgerResult, Provenance
+from bilat.store.session import DataLike, session_of
 
 Verdict = Literal["met", "on track", "off track", "not enough data"]
 
@@ -205,7 +206,7 @@ def track(
 
 
 def target_tracker(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     b: str | Economy,
     target: float,
@@ -219,7 +220,8 @@ def target_tracker(
     source: str | None = None,
 ) -> TargetResult:
     """Track a target for A–B ``measure`` (USD) from ``base_year`` to ``target_year``."""
-    flows = bilateral_flows(data, a, b, basis=basis, source=source)
+    session = session_of(data)
+    flows = bilateral_flows(session, a, b, basis=basis, source=source)
     annual = flows.table[flows.table.period == "A"].set_index("year")[measure]
     return track(
         annual,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from bilat.ledger._data import WORLD
 from bilat.schema import SUMMED, TOTAL
+from bilat.store.session import DataLike, session_of
 
 #: A product source whose rows for A and B span this many HS chapters counts as "all goods".
 ALL_GOODS_CHAPTERS = 90
@@ -396,11 +397,12 @@ class Context:
         }
 
 
-def pair_context(data: object, a: str, b: str, year: int) -> Context:
+def pair_context(data: DataLike, a: str, b: str, year: int) -> Context:
     """Distance and agreement in force for A–B from the store's distances/agreements tables."""
-    table = getattr(data, "table", None)
-    if not callable(table):
+    session = session_of(data)
+    if session.store is None:  # an in-memory flows table: no distances or agreements
         return Context()
+    table = session.table
     d = table("distances")
     dist = d.filter((d.exporter == a) & (d.importer == b)).limit(1).execute()
     g = table("agreements")

@@ -30,6 +30,7 @@ from bilat.ledger.results import Provenance
 from bilat.opportunities import inputs
 from bilat.opportunities.inputs import Ease, Input
 from bilat.opportunities.results import SHOWN, OpportunitiesResult
+from bilat.store.session import Data, DataLike, session_of
 
 Level = Literal["hs2", "hs4", "hs6"]
 LEVELS: dict[str, int] = {"hs2": 2, "hs4": 4, "hs6": 6}
@@ -168,7 +169,7 @@ def _ease_pick(found: pd.DataFrame, year: int) -> tuple[_Pick | None, str]:
     return pick, note
 
 
-def _survey(data: object, t: ir.Table, a: str, b: str, opts: Options) -> pd.DataFrame:
+def _survey(session: Data, t: ir.Table, a: str, b: str, opts: Options) -> pd.DataFrame:
     """The survey, of the year only when that decides everything the method reads from it.
 
     Every later use of the survey looks at the chosen year, except the ease (which may look up
@@ -178,7 +179,7 @@ def _survey(data: object, t: ir.Table, a: str, b: str, opts: Options) -> pd.Data
     """
     year = opts.year
     if year is None:
-        totals = _pair_totals(data)
+        totals = _pair_totals(session)
         if totals is None:
             return inputs.survey(t, a, b)
         a_years, b_years = inputs.product_years(totals, a, b)
@@ -222,15 +223,13 @@ def _one_pass(
     return {"supply": sup, "demand": dem, "actual": act}
 
 
-def _pair_totals(data: object) -> ir.Table | None:
+def _pair_totals(session: Data) -> ir.Table | None:
     """A store's pair_totals when built for every flows partition, else None."""
-    if isinstance(data, ir.Table) or not getattr(data, "derived_ready", False):
-        return None
-    return data.table("pair_totals")  # type: ignore[attr-defined]
+    return session.derived("pair_totals")
 
 
 def opportunities(
-    data: object,
+    data: DataLike,
     exporter: str,
     market: str,
     *,
@@ -242,10 +241,11 @@ def opportunities(
     ``level`` hs2/hs4/hs6 (default: the finest the store has for both sides); ``year`` default:
     the latest year with both A's exports and B's imports by product.
     """
+    session = session_of(data)
     opts = _options(exporter, market, year, level)
-    t = flows_table(data)
+    t = flows_table(session)
     a, b = opts.exporter, opts.market
-    found = _survey(data, t, a, b, opts)
+    found = _survey(session, t, a, b, opts)
     if found.empty:
         raise NoDataError(f"no flows with {a} as exporter or {b} as importer in the store")
     digits = opts.digits or _level(found, opts.year)
@@ -320,7 +320,7 @@ def opportunities(
             used.append(
                 Input("ease", what, epick.source, epick.release, epick.year, epick.digits, enote)
             )
-    used = _with_coverage(data, used)
+    used = _with_coverage(session, used)
     table = _table(list(frames.values()), used, ease)
     if table.empty:
         why = "; ".join(str(u) for u in used if not u.available)
@@ -337,17 +337,17 @@ def opportunities(
         digits=digits,
         ease=ease,
         inputs=tuple(used),
-        context=inputs.pair_context(data, a, b, yr) if not isinstance(data, ir.Table) else None,
+        context=inputs.pair_context(session, a, b, yr) if session.store is not None else None,
     )
 
 
-def _with_coverage(data: object, used: list[Input]) -> list[Input]:
+def _with_coverage(session: Data, used: list[Input]) -> list[Input]:
     """Each input with the products its source covers that year, in the ledger's words."""
     from dataclasses import replace
 
     from bilat.ledger import coverage
 
-    sc = coverage.scopes(data)
+    sc = coverage.scopes(session)
     out = []
     for u in used:
         scope = sc.get((u.source, int(u.year))) if u.source and u.year is not None else None

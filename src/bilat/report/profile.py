@@ -20,6 +20,7 @@ from bilat.ledger.mirror import mirror_gaps
 from bilat.ledger.ranks import partner_rank
 from bilat.ledger.results import LedgerResult
 from bilat.ledger.targets import target_tracker
+from bilat.store.session import DataLike, session_of
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Profile:
 
 
 def profile(
-    data: object,
+    data: DataLike,
     a: str | Economy,
     b: str | Economy,
     *,
@@ -73,10 +74,11 @@ def profile(
     products: tuple[str, ...] | None = None,
 ) -> Profile:
     """Flows, growth, ranks over time, composition, sectors, indices, mirror and target for A–B."""
+    session = session_of(data)
     ea, eb = economies.pair(a, b)
     yrs = tuple(years) if years is not None else None
     # with ``products`` (HS codes): flows, growth and ranks of those products only, labelled
-    flows = bilateral_flows(data, ea, eb, years=yrs, source=source, products=products)
+    flows = bilateral_flows(session, ea, eb, years=yrs, source=source, products=products)
     covered = [int(y) for y, t in zip(flows.table.year, flows.table.turnover, strict=True)]
     complete = [y for y, t in zip(covered, flows.table.turnover, strict=True) if t == t]
     latest = max(complete or covered)
@@ -89,14 +91,14 @@ def profile(
         except BilatError as err:  # the report shows what it could not compute and why
             missing[name] = str(err)
 
-    add("growth", lambda: growth(data, ea, eb, years=yrs, source=source, products=products))
+    add("growth", lambda: growth(session, ea, eb, years=yrs, source=source, products=products))
     add(
         "rank_b_in_a",
-        lambda: partner_rank(data, ea, eb, years=yrs, source=source, products=products),
+        lambda: partner_rank(session, ea, eb, years=yrs, source=source, products=products),
     )
     add(
         "rank_a_in_b",
-        lambda: partner_rank(data, eb, ea, years=yrs, source=source, products=products),
+        lambda: partner_rank(session, eb, ea, years=yrs, source=source, products=products),
     )
     # every point-in-time section for the same year: the latest covered one in the span
     year = latest
@@ -104,29 +106,31 @@ def profile(
     src = {"source": source}
     add(
         "composition_exports",
-        lambda: composition(data, ea, eb, years=ref, direction="exports", **src),
+        lambda: composition(session, ea, eb, years=ref, direction="exports", **src),
     )
     add(
         "composition_imports",
-        lambda: composition(data, ea, eb, years=ref, direction="imports", **src),
+        lambda: composition(session, ea, eb, years=ref, direction="imports", **src),
     )
     add(
         "sectors",
-        lambda: composition(data, ea, eb, years=ref, level="basket", direction="turnover", **src),
+        lambda: composition(
+            session, ea, eb, years=ref, level="basket", direction="turnover", **src
+        ),
     )
-    add("grubel_lloyd", lambda: grubel_lloyd(data, ea, eb, year, **src))
-    add("hhi_products", lambda: hhi(data, ea, year, by="product", partner=eb, **src))
-    add("mirror", lambda: mirror_gaps(data, ea, eb, years=year, **src))
-    add("complementarity", lambda: complementarity(data, ea, eb, year, **src))
-    add("rca_a", lambda: rca(data, ea, year, **src))
-    add("rca_b", lambda: rca(data, eb, year, **src))
-    add("intensity", lambda: trade_intensity(data, ea, eb, latest, source=source))
-    add("hhi_markets", lambda: hhi(data, ea, latest, by="market", source=source))
+    add("grubel_lloyd", lambda: grubel_lloyd(session, ea, eb, year, **src))
+    add("hhi_products", lambda: hhi(session, ea, year, by="product", partner=eb, **src))
+    add("mirror", lambda: mirror_gaps(session, ea, eb, years=year, **src))
+    add("complementarity", lambda: complementarity(session, ea, eb, year, **src))
+    add("rca_a", lambda: rca(session, ea, year, **src))
+    add("rca_b", lambda: rca(session, eb, year, **src))
+    add("intensity", lambda: trade_intensity(session, ea, eb, latest, source=source))
+    add("hhi_markets", lambda: hhi(session, ea, latest, by="market", source=source))
     if target is not None:
         add(
             "target",
             lambda: target_tracker(
-                data,
+                session,
                 ea,
                 eb,
                 target.value,

@@ -12,9 +12,11 @@ from bilat.render.tables import table_text
 from bilat.scenarios.effects import AgreementEffect, DistanceElasticity
 from bilat.scenarios.ge import GEResult
 from bilat.scenarios.ge.results import COUNTRY_COLUMNS, WELFARE_TEXT
+from bilat.scenarios.ge.shocks import DistanceChange, sides
 from bilat.scenarios.uncertainty import Uncertainty
 
 if TYPE_CHECKING:
+    from bilat.scenarios.ge import Baseline
     from bilat.scenarios.scenario import Scenario
 
 
@@ -49,8 +51,6 @@ class ScenarioResult:
     @property
     def routes(self) -> pd.DataFrame | None:
         """Trade between the sides of each distance shock (route): USD, %, intervals when drawn."""
-        from bilat.scenarios.scenario import route_blocs
-
         blocs = route_blocs(self.scenario, self.ge.baseline)
         if not blocs:
             return None
@@ -221,3 +221,18 @@ class ScenarioResult:
         order = c["real_gdp_pct"].abs().sort_values(ascending=False).index
         tables.append(table(c.loc[order].reset_index(), caption="by country"))
         return fragment(Section(str(self.scenario.name), tables, intro=list(self.assumptions)))
+
+
+def route_blocs(
+    scenario: Scenario, baseline: Baseline
+) -> list[tuple[str, frozenset[str], str, frozenset[str] | None]]:
+    """For each distance shock: (name A, members A, name B, members B) in the baseline."""
+    out = []
+    for s in scenario.shocks:
+        if not isinstance(s, DistanceChange):
+            continue
+        a, b, _ = sides(baseline, s.side_a, s.side_b, s.label, s.groups)
+        na = "+".join(s.side_a)
+        nb = "+".join(s.side_b) if s.side_b else ""
+        out.append((na, frozenset(a), nb, frozenset(b) if s.side_b else None))
+    return list(dict.fromkeys(out))

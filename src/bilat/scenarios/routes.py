@@ -183,13 +183,13 @@ def parse_routes(
 
 def read_routes(path: str | Path) -> tuple[Route, ...]:
     """The routes of one TOML file (a route table or a scenario file with [[route]] tables)."""
-    from bilat.scenarios.scenario import _groups, _Where
     from bilat.scenarios.schema import validate_routes
+    from bilat.scenarios.toml_places import Where, groups_table
 
     p = Path(path)
     raw, text = read_toml(p)
     validate_routes(raw, text, p)
-    defined = _groups(raw.get("groups"), _Where(p, text))
+    defined = groups_table(raw.get("groups"), Where(p, text))
     return parse_routes(raw, text, p, defined)
 
 

@@ -33,7 +33,7 @@ from bilat.scenarios.ge import (
     simulate,
 )
 from bilat.scenarios.ge.members import canonical
-from bilat.scenarios.ge.shocks import GroupTable, Shock, group_table, sides, with_parameters
+from bilat.scenarios.ge.shocks import GroupTable, Shock, group_table, with_parameters
 from bilat.scenarios.ge.solve import (
     DEFAULT_DEFICITS,
     DEFAULT_NORMALISATION,
@@ -43,9 +43,11 @@ from bilat.scenarios.ge.solve import (
     check_sigma,
 )
 from bilat.scenarios.inputs import read_inputs
-from bilat.scenarios.result import ScenarioResult
+from bilat.scenarios.result import ScenarioResult, route_blocs
 from bilat.scenarios.routes import Route, all_routes, find_route, parse_routes
 from bilat.scenarios.schema import validate_scenario
+from bilat.scenarios.toml_places import Where as _Where
+from bilat.scenarios.toml_places import groups_table as _groups
 from bilat.scenarios.uncertainty import UncertaintySpec, bootstrap, monte_carlo
 
 if TYPE_CHECKING:
@@ -133,32 +135,6 @@ class Scenario:
 
 
 # ------------------------------------------------------------------------------ TOML files
-class _Where:
-    """Names the file, line and field of a value in a scenario TOML, for error messages."""
-
-    def __init__(self, path: Path, text: str):
-        self.path, self.lines = path, text.splitlines()
-
-    def line(self, needle: str, after: str | None = None, nth: int = 1) -> int | None:
-        start, seen = 0, 0
-        if after is not None:
-            for k, ln in enumerate(self.lines):
-                if ln.strip().startswith(after):
-                    seen += 1
-                    if seen == nth:
-                        start = k
-                        break
-        for k in range(start, len(self.lines)):
-            if needle in self.lines[k]:
-                return k + 1
-        return None
-
-    def at(self, field_: str, value: str, after: str | None = None, nth: int = 1) -> str:
-        """'file, line n, field f' for a quoted value (either quote style)."""
-        line = self.line(f'"{value}"', after, nth) or self.line(f"'{value}'", after, nth)
-        return f"{self.path}" + (f", line {line}" if line else "") + f", field {field_}"
-
-
 def _names(
     values: Any, field_: str, where: _Where, defined: dict[str, frozenset[str]], k: int
 ) -> tuple[str, ...]:
@@ -354,30 +330,6 @@ def _estimation(raw: dict[str, Any], where: _Where) -> EstimationSpec | FileEsti
     if isinstance(body, dict) and "formula" in body:
         return _section(raw, "estimation", FileEstimation, where)
     return _section(raw, "estimation", EstimationSpec, where)
-
-
-def _groups(raw: Any, where: _Where) -> dict[str, frozenset[str]]:
-    """The scenario's own [groups] table: name → ISO3 members (validated)."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise DataFormatError(where.path, "[groups] must be a table of name = [ISO3, ...]")
-    out: dict[str, frozenset[str]] = {}
-    for name, codes in raw.items():
-        if not isinstance(codes, list) or not codes:
-            raise DataFormatError(
-                where.path, f"[groups] {name} must be a non-empty list of countries"
-            )
-        iso = set()
-        for c in codes:
-            try:
-                iso.add(countries.lookup(str(c)))
-            except UnknownCodeError as exc:
-                raise UnknownCodeError(
-                    "country", str(c), exc.suggestions, where=where.at(f"[groups] {name}", str(c))
-                ) from None
-        out[str(name)] = frozenset(iso)
-    return out
 
 
 def _effect(raw: dict[str, Any], where: _Where) -> AgreementEffect:
@@ -650,21 +602,6 @@ def distance_elasticity(
         exports_exceed_gdp=scenario.exports_exceed_gdp,  # type: ignore[arg-type]
     )
     return elasticity_from(fit)
-
-
-def route_blocs(
-    scenario: Scenario, baseline: Baseline
-) -> list[tuple[str, frozenset[str], str, frozenset[str] | None]]:
-    """For each distance shock: (name A, members A, name B, members B) in the baseline."""
-    out = []
-    for s in scenario.shocks:
-        if not isinstance(s, DistanceChange):
-            continue
-        a, b, _ = sides(baseline, s.side_a, s.side_b, s.label, s.groups)
-        na = "+".join(s.side_a)
-        nb = "+".join(s.side_b) if s.side_b else ""
-        out.append((na, frozenset(a), nb, frozenset(b) if s.side_b else None))
-    return list(dict.fromkeys(out))
 
 
 def run(

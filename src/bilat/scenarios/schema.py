@@ -21,10 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from bilat.errors import DataFormatError
-from bilat.reference._toml import key_lines
+from bilat.reference._toml import validate
 from bilat.scenarios.ge.solve import SIGMA_MAX
 
 EFFECT_BOUND = 5.0  # |agreement effect| in log points
@@ -352,36 +351,14 @@ def _message(err: dict[str, Any], loc: tuple[Any, ...], root: type, raw: dict[st
 
 
 def _validate(model: type[_Table], raw: dict[str, Any], text: str, path: Path) -> _Table:
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        # the error a reader should see first: the earliest line of the file
-        lines = key_lines(text)
-        located = []
-        for err in errors:
-            loc = _clean_loc(err["loc"])
-            line = None
-            for cut in range(len(loc), 0, -1):
-                line = lines.get(tuple(loc[:cut]))
-                if line is not None:
-                    break
-            located.append((line or 0, loc, err))
-        # a misspelt key first: it usually explains a "missing" one in the same table
-        located.sort(key=lambda t: (t[2]["type"] != "extra_forbidden", t[0]))
-        line, loc, err = located[0]
-        problem = _message(err, loc, model, raw)
-        # every other problem too, so one edit fixes the file
-        others = [
-            (f"line {n}: " if n else "") + _message(e, lc, model, raw) for n, lc, e in located[1:]
-        ]
-        if others:
-            problem += ". Also: " + "; ".join(others[:9])
-            if len(others) > 9:
-                problem += f"; and {len(others) - 9} more"
-        key = loc[-1] if loc and isinstance(loc[-1], str) else None
-        column = None if err["type"] == "extra_forbidden" else key
-        raise DataFormatError(path, problem, line=line or None, column=column) from None
+    return validate(
+        model,
+        raw,
+        text,
+        path,
+        clean=_clean_loc,
+        message=lambda err, loc: _message(err, loc, model, raw),
+    )
 
 
 def validate_scenario(raw: dict[str, Any], text: str, path: Path) -> ScenarioFile:

@@ -50,20 +50,7 @@ class AgtpaReader(Reader):
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """Validated flows in FLOWS_SCHEMA (trade × 1e6 to USD), streamed."""
         path = Path(path)
-        layout = _layout(path)
-        types = {
-            "exporter": pa.string(),
-            "importer": pa.string(),
-            "year": pa.float64(),
-            "trade": pa.float64(),
-        }
-        codes = cs.CountryCodes(path)
-        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
-            locate = layout.locator(start)
-            cs.require_values(path, batch, "trade", locate, non_negative=True)
-            year = cs.year_column(path, batch, "year", locate)
-            exporter, exporter_ok = codes.normalise(batch, "exporter", locate, upper=True)
-            importer, importer_ok = codes.normalise(batch, "importer", locate, upper=True)
+        for batch, year, (exporter, exporter_ok), (importer, importer_ok) in _checked(path):
             n = batch.num_rows
 
             yield pa.RecordBatch.from_arrays(
@@ -105,23 +92,8 @@ class AgtpaPanelReader(Reader):
     def batches(self, path: Path) -> Iterator[pa.RecordBatch]:
         """The panel in AGTPA_PANEL_SCHEMA, streamed; the checks of :func:`read_panel`."""
         path = Path(path)
-        layout = _layout(path)
-        present = [c for c in AGTPA_COVARIATES if c in layout.columns]
-        types = {
-            "exporter": pa.string(),
-            "importer": pa.string(),
-            "pair_id": pa.float64(),
-            "year": pa.float64(),
-            "trade": pa.float64(),
-            **dict.fromkeys(present, pa.float64()),
-        }
-        codes = cs.CountryCodes(path)
-        for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
-            locate = layout.locator(start)
-            cs.require_values(path, batch, "trade", locate, non_negative=True)
-            year = cs.year_column(path, batch, "year", locate)
-            codes.normalise(batch, "exporter", locate, upper=True)  # known codes only
-            codes.normalise(batch, "importer", locate, upper=True)
+        # the codes are checked (known countries), and kept as the book writes them
+        for batch, year, _, _ in _checked(path, ("pair_id", *AGTPA_COVARIATES)):
             n = batch.num_rows
             names = batch.schema.names
             pair = batch.column("pair_id") if "pair_id" in names else pa.nulls(n, pa.float64())
@@ -141,6 +113,32 @@ class AgtpaPanelReader(Reader):
             yield pa.RecordBatch.from_arrays(
                 [columns[f.name] for f in AGTPA_PANEL_SCHEMA], schema=AGTPA_PANEL_SCHEMA
             )
+
+
+def _checked(
+    path: Path, extra: tuple[str, ...] = ()
+) -> Iterator[
+    tuple[pa.RecordBatch, pa.Array, tuple[pa.Array, pa.Array], tuple[pa.Array, pa.Array]]
+]:
+    """``(batch, years, (exporters, is country), (importers, is country))``, every row checked:
+    trade present and not negative, whole years, known country codes. ``extra``: numeric
+    columns read too, where the file has them."""
+    layout = _layout(path)
+    types = {
+        "exporter": pa.string(),
+        "importer": pa.string(),
+        "year": pa.float64(),
+        "trade": pa.float64(),
+        **{c: pa.float64() for c in extra if c in layout.columns},
+    }
+    codes = cs.CountryCodes(path)
+    for start, batch in cs.iter_batches(path, layout, types, **cs.TABULAR):
+        locate = layout.locator(start)
+        cs.require_values(path, batch, "trade", locate, non_negative=True)
+        year = cs.year_column(path, batch, "year", locate)
+        exporters = codes.normalise(batch, "exporter", locate, upper=True)
+        importers = codes.normalise(batch, "importer", locate, upper=True)
+        yield batch, year, exporters, importers
 
 
 def panel_frame(table: pa.Table) -> pd.DataFrame:

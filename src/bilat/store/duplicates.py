@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bilat.errors import DataFormatError
+from bilat.sources._csv_stream import lines_before
 from bilat.sources._lines import BYTE, LINE, ROWS
 
 #: The columns that identify one flow of the flows table.
@@ -193,18 +194,5 @@ class FlowKeys:
         if LINE in meta:
             return int(meta[LINE]) + row - start
         if BYTE in meta:
-            return _lines_before(self.origin, int(meta[BYTE])) + 1 + int(meta[ROWS]) + row - start
+            return lines_before(self.origin, int(meta[BYTE])) + 1 + int(meta[ROWS]) + row - start
         return None
-
-
-def _lines_before(path: Path, offset: int) -> int:
-    """Line ends in the first ``offset`` bytes of a plain file."""
-    count = 0
-    with open(path, "rb") as fh:
-        while offset > 0:
-            chunk = fh.read(min(offset, 16 << 20))
-            if not chunk:
-                break
-            count += chunk.count(b"\n")
-            offset -= len(chunk)
-    return count

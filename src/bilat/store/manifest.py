@@ -180,3 +180,17 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def derived_complete(m: Manifest) -> bool:
+    """Every flows partition has each derived table's partition from the same source file."""
+    from bilat.schema import DERIVED_SCHEMAS
+
+    for p in m.partitions.values():
+        if p.table != "flows":
+            continue
+        for name in DERIVED_SCHEMAS:
+            d = m.partitions.get(p.key.replace("flows/", f"{name}/", 1))
+            if d is None or d.origin != p.origin:
+                return False
+    return True

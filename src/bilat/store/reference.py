@@ -2,8 +2,9 @@
 concordances (``hs_descriptions``, ``hs_concordance``) → :class:`bilat.reference.hs.HsTables`.
 
 Ingested like any source (``bilat.sources.hs_tables``), so that an installed bilat converts HS
-revisions without the data bundle. The tables object is kept per manifest generation: after
-``bilat data add`` of other concordance files the next question reads the new ones.
+revisions without the data bundle. The tables object is kept by the store's session, per state
+of the store: after ``bilat data add`` of other concordance files the next question reads the
+new ones.
 """
 
 from __future__ import annotations
@@ -24,19 +25,19 @@ _ADD = "add it with `bilat data add` (the concordance package's hs<i>_hs<j>.csv 
 
 def hs_tables(store: Store) -> hs.HsTables | None:
     """The store's HS tables, or None when it has ingested neither table."""
-    m = store.manifest
+    session = store.session
+    m = session.manifest
     if not any(p.table in HS_TABLES for p in m.partitions.values()):
         return None
-    cached = getattr(store, "_hs_tables", None)
-    if cached is not None and cached[0] == m.generation:
-        return cached[1]
-    tables = hs.HsTables(
-        lambda rev: _descriptions(store, rev),
-        lambda newer, older: _pair(store, newer, older),
-        where=f"the store {store.root}",
+    # kept by the session for this state of the store
+    return session.remember(
+        ("hs_tables",),
+        lambda: hs.HsTables(
+            lambda rev: _descriptions(store, rev),
+            lambda newer, older: _pair(store, newer, older),
+            where=f"the store {store.root}",
+        ),
     )
-    store._hs_tables = (m.generation, tables)  # type: ignore[attr-defined]
-    return tables
 
 
 def _descriptions(store: Store, rev: str) -> pd.DataFrame:

@@ -30,6 +30,8 @@ from bilat.store import constants as const
 from bilat.store import coverage
 from bilat.store import manifest as mf
 from bilat.store import serving as serving_copy
+from bilat.store.engines import engine_setting
+from bilat.store.session import SessionOwner, StoreSession
 from bilat.store.writer import StagedPart, stage
 
 if TYPE_CHECKING:
@@ -65,7 +67,7 @@ class FileResult:
         )
 
 
-class Store:
+class Store(SessionOwner):
     """A folder of Parquet files plus a manifest; open one with ``Store(path)``.
 
     ``path`` defaults to ``BILAT_STORE`` or a per-user data folder. Reading never changes
@@ -73,23 +75,25 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, engine: str | None = None):
-        from bilat.engines import engine_setting
-
         self.root = store_path(path)
         # duckdb or spark: the argument, else BILAT_ENGINE (read now, not at import), else duckdb
         self.engine = engine_setting(engine)
-        self._backend: ibis.BaseBackend | None = None
-        self._backend_generation = -1
-        self._derived_ready = False
         self._manifest_cache: tuple[bytes, mf.Manifest] | None = None
-        self._tables: dict[str, ibis.Table] = {}
-        self._serving_wait: Path | None = None
-        self._coverage_cache: tuple[int, int, dict[str, list[dict]]] | None = None
-        self._scopes_cache: tuple[object, dict] | None = None
+        self._session: StoreSession | None = None
+        self._session_lock = threading.Lock()
         # HS conversions read this store's concordance tables once it holds them
         from bilat.reference import hs
 
         hs.offer(self.hs_tables)
+
+    @property
+    def session(self) -> StoreSession:
+        """The store's session: its engine's connection and every reader's cache, kept per
+        state of the store (``bilat.store.session``)."""
+        with self._session_lock:
+            if self._session is None:
+                self._session = StoreSession(self)
+            return self._session
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -163,47 +167,12 @@ class Store:
         return out
 
     def partition_coverage(self) -> dict[str, list[dict]]:
-        """Per-year coverage of every live flows partition (key → list of per-year dicts).
-
-        Recorded at ingestion; for partitions of a store written before bilat recorded it, it
-        is derived from their live files once per manifest generation (nothing is written).
-        """
-        m = self.manifest
-        cached = self._coverage_cache
-        if cached is not None and cached[0] == m.generation and cached[1] == id(m):
-            return cached[2]
-        out: dict[str, list[dict]] = {}
-        for key, p in m.partitions.items():
-            if p.table != "flows":
-                continue
-            if p.coverage:
-                out[key] = p.coverage
-                continue
-            totals = m.partitions.get(key.replace("flows/", "pair_totals/", 1))
-            chapters = m.partitions.get(key.replace("flows/", "pair_chapters/", 1))
-            if totals is None or chapters is None:
-                out[key] = []
-                continue
-            out[key] = coverage.of_files(
-                self.root / p.file, self.root / totals.file, self.root / chapters.file
-            )
-        self._coverage_cache = (m.generation, id(m), out)
-        return out
+        """Per-year coverage of every live flows partition (``StoreSession.partition_coverage``)."""
+        return self.session.partition_coverage()
 
     def coverage(self) -> dict[tuple[str, int], coverage.YearScope]:
-        """What each flows source covers, per ``(source, year)`` (its datasets merged)."""
-        m = self.manifest
-        per_part = self.partition_coverage()
-        cached = self._scopes_cache
-        if cached is not None and cached[0] is per_part:
-            return cached[1]
-        scopes = coverage.year_scopes(
-            (p.source, p.dataset, p.release, per_part.get(k, []))
-            for k, p in m.partitions.items()
-            if p.table == "flows"
-        )
-        self._scopes_cache = (per_part, scopes)  # one object per generation: callers key on it
-        return scopes
+        """What each flows source covers, per ``(source, year)`` (``StoreSession.coverage``)."""
+        return self.session.coverage()  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ writing
     def ingest(
@@ -523,68 +492,13 @@ class Store:
     # ------------------------------------------------------------------ reading
     @property
     def backend(self) -> ibis.BaseBackend:
-        """An Ibis DuckDB (or, with ``engine="spark"``, PySpark) backend with one view per
-        table over the live Parquet files.
-
-        The views read the serving copy (``build_serving_copy``) when it holds exactly the live
-        files, else the Parquet files. One connection per manifest generation, kept while the
-        store is unchanged (and renewed when the serving copy appears): DuckDB then caches the
-        Parquet footers (parquet_metadata_cache) and the serving copy's blocks.
-        """
-        import ibis
-
-        m = self.manifest
-        gen = m.generation
-        if (
-            self._backend is not None
-            and self._backend_generation == gen
-            and self._serving_wait is not None
-            and self._serving_wait.exists()
-        ):
-            self._backend = None  # the serving copy of this generation is now built: use it
-        if self._backend is None or self._backend_generation != gen:
-            if self.engine == "spark":
-                from bilat.engines.spark import store_backend
-
-                # the same tables over the same live files, as Spark temporary views
-                self._backend, self._backend_generation = store_backend(self), gen
-                self._derived_ready = _derived_complete(m)
-                self._tables = {}
-                return self._backend
-            con = ibis.duckdb.connect()
-            con.raw_sql("SET parquet_metadata_cache = true")
-            copy = serving_copy.path_for(self.root, m) if m.partitions else None
-            served = serving_copy.attach(con.con, copy) if copy is not None else set()
-            # without a copy (being built, or not wanted), look for it again on each use; a
-            # copy there but unreadable is not waited for
-            self._serving_wait = None if served or copy is None or copy.exists() else copy
-            for name, schema in TABLE_SCHEMAS.items():
-                groups = [
-                    (c, [str(self.root / f) for f in files]) for c, files in m.live_groups(name)
-                ]
-                if name in served:
-                    cols = ", ".join(f'"{c}"' for c in serving_copy.columns(name))
-                    con.raw_sql(f'CREATE TEMP VIEW "{name}" AS SELECT {cols} FROM serving."{name}"')
-                elif groups:
-                    # one read per group of files, their constant columns as literals
-                    query = const.union_sql(schema, groups)
-                    con.raw_sql(f'CREATE TEMP VIEW "{name}" AS {query}')
-                else:
-                    con.create_table(name, schema=ibis.Schema.from_pyarrow(schema), temp=True)
-            self._backend, self._backend_generation = con, gen
-            self._derived_ready = _derived_complete(m)
-            self._tables: dict[str, ibis.Table] = {}
-        return self._backend
+        """The session's Ibis backend (``StoreSession.backend``)."""
+        return self.session.backend
 
     @property
     def derived_ready(self) -> bool:
-        """True when every flows partition has each derived table (pair_totals …) beside it.
-
-        Stores written before the derived tables existed answer False until re-ingested; the
-        ledger then queries the detail instead.
-        """
-        self.backend  # noqa: B018 - refreshes the flag with the connection
-        return self._derived_ready
+        """True when every flows partition has each derived table (``StoreSession``)."""
+        return self.session.derived_ready
 
     def hs_tables(self) -> HsTables | None:
         """The HS descriptions and concordances ingested here (``bilat.reference.hs``), or
@@ -594,16 +508,8 @@ class Store:
         return hs_tables(self)
 
     def table(self, name: str) -> ibis.Table:
-        """The Ibis expression of a table: flows, macro, distances, agreements, regions, or
-        the derived pair_totals, pair_chapters and economy_totals."""
-        if name not in TABLE_SCHEMAS:
-            tables = ", ".join(TABLE_SCHEMAS)
-            raise InputError(f"no table {name!r} in the store; tables are {tables}")
-        backend = self.backend
-        # one expression per table and connection: ibis asks DuckDB for the schema each time
-        if name not in self._tables:
-            self._tables[name] = backend.table(name)
-        return self._tables[name]
+        """The Ibis expression of a table (``StoreSession.table``)."""
+        return self.session.table(name)
 
 
 def _coverage_of(table: str, sp: StagedPart) -> list[dict]:
@@ -616,18 +522,6 @@ def _coverage_of(table: str, sp: StagedPart) -> list[dict]:
     return coverage.of_files(
         sp.path, derived["pair_totals"], derived["pair_chapters"], sp.codes or None
     )
-
-
-def _derived_complete(m: mf.Manifest) -> bool:
-    """Every flows partition has each derived table's partition from the same source file."""
-    for p in m.partitions.values():
-        if p.table != "flows":
-            continue
-        for name in DERIVED_SCHEMAS:
-            d = m.partitions.get(p.key.replace("flows/", f"{name}/", 1))
-            if d is None or d.origin != p.origin:
-                return False
-    return True
 
 
 def _derived_from(table: str) -> str | None:

@@ -21,9 +21,11 @@ from typing import Literal
 
 __all__ = [
     "ARTICLES",
+    "HELD_OUT",
     "KINDS",
     "NON_CLAIM_CATEGORIES",
     "SECOND",
+    "SPLITS",
     "Article",
     "GoldClaim",
     "NonClaim",
@@ -63,7 +65,9 @@ _POINT = (
 )
 PERIOD = re.compile(rf"(?:{_POINT})(?:/(?:{_POINT}))?")
 
-Split = Literal["dev", "dev2", "heldout"]
+SPLITS = ("dev", "dev2", "dev3", "heldout", "heldout2")
+HELD_OUT = frozenset({"heldout", "heldout2"})  # scored, never tuned on
+Split = Literal["dev", "dev2", "dev3", "heldout", "heldout2"]
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,10 @@ class Article:
 
 
 def load_split(path: Path = SPLIT) -> dict[str, str]:
-    """Article id → ``dev``, ``dev2`` (the second dev set, gathered later) or ``heldout``."""
+    """Article id → ``dev``, ``dev2``, ``dev3`` (dev sets gathered later), ``heldout`` or
+    ``heldout2`` (the third pass's held-out half)."""
     s = json.loads(path.read_text("utf-8"))
-    return {k: name for name in ("dev", "dev2", "heldout") for k in s.get(name, [])}
+    return {k: name for name in SPLITS for k in s.get(name, [])}
 
 
 def _claim(c: dict[str, object]) -> GoldClaim:

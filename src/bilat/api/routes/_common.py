@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 
-from bilat.api.context import ApiContext, ReadOnlyStore
+from bilat.api.context import ApiContext
 from bilat.api.errors import FieldError, field
 from bilat.errors import InputError
 from bilat.ledger.economies import Economy
+from bilat.store.session import StoreSession
 
 EconomyParam = Annotated[
     str,
@@ -79,11 +80,11 @@ def years(year: int | None, first: int | None, last: int | None) -> tuple[int, .
 async def answer(
     ctx: ApiContext,
     key: tuple[Hashable, ...],
-    build: Callable[[ReadOnlyStore], Any],
+    build: Callable[[StoreSession], Any],
     what: str,
     lane: str = "ledger",
 ) -> Any:
-    """``build(store)`` on the query pool's ``lane``, cached by key and store generation."""
+    """``build(session)`` on the query pool's ``lane``, cached by key and store generation."""
     generation = ctx.store.generation
     return await ctx.cache.get(
         (generation, *key), lambda: ctx.runner.run(build, what=what, lane=lane)

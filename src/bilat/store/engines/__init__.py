@@ -1,7 +1,7 @@
 """Which query engine runs the ledger: DuckDB on one machine (default) or Spark for a cluster.
 
 ``Store(path, engine="spark")`` (or ``--engine spark``, ``BILAT_ENGINE=spark``) reads the same
-store through Spark; ``bilat.engines.spark.SparkStore`` does it with a given SparkSession.
+store through Spark; ``bilat.store.session.SparkStore`` does it with a given SparkSession.
 
 Settings are read when asked, never at import: the argument, else ``BILAT_ENGINE``, else
 ``duckdb``; Spark's master the argument, else ``BILAT_SPARK_MASTER``, else ``local[2]``.
@@ -66,7 +66,9 @@ class EngineError(BilatError, RuntimeError):
 
 def engine_of(expr: ir.Expr) -> str:
     """The name of the engine an expression runs on (``duckdb``, ``pyspark`` …)."""
-    backend = expr._find_backend(use_default=True)
+    import ibis
+
+    backend = ibis.get_backend(expr)
     return str(getattr(backend, "name", type(backend).__module__))
 
 

@@ -58,7 +58,7 @@ def parallel_backend(
         raise BilatError(
             "parallel work on Spark needs joblibspark: pip install joblibspark"
         ) from exc
-    from bilat.engines.spark import spark_session
+    from bilat.store.engines.spark import spark_session
 
     if session is None:
         spark_session(master)  # joblibspark finds the active session

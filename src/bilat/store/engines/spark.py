@@ -12,16 +12,19 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from bilat.engines import spark_location, spark_master
-from bilat.errors import BilatError, InputError, StoreError
+from bilat.errors import BilatError, StoreError
+from bilat.store.engines import spark_location, spark_master
 
 if TYPE_CHECKING:
     import ibis
     from pyspark.sql import SparkSession
+
+    from bilat.store.manifest import Manifest
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +168,8 @@ def _join(location: str, relative: str) -> str:
 
 
 def store_backend(
-    store: Any,
+    root: Path,
+    manifest: Manifest,
     *,
     session: SparkSession | None = None,
     master: str | None = None,
@@ -173,21 +177,20 @@ def store_backend(
 ) -> ibis.BaseBackend:
     """An Ibis PySpark backend with one view per store table over the store's live files.
 
-    ``store`` is a ``bilat.store.Store``; its manifest says which Parquet files are live.
+    ``root`` is the store's folder; its ``manifest`` says which Parquet files are live.
     ``location`` (default ``BILAT_SPARK_LOCATION``, else the store's folder) is where Spark
     reads them: a URI such as ``s3a://bucket/bilat-store`` holding a copy of the store folder.
     """
-    root = spark_location(location) or str(store.root.resolve())
-    manifest = store.manifest
+    where = spark_location(location) or str(Path(root).resolve())
     groups = {name: manifest.live_groups(name) for name in _table_schemas()}
     tables = {
-        name: ([_join(root, f) for _c, files in groups[name] for f in files], schema)
+        name: ([_join(where, f) for _c, files in groups[name] for f in files], schema)
         for name, schema in _table_schemas().items()
     }
     constants = {
-        _join(root, f): fixed for g in groups.values() for fixed, files in g for f in files
+        _join(where, f): fixed for g in groups.values() for fixed, files in g for f in files
     }
-    if root.startswith("/") or "://" not in root:
+    if where.startswith("/") or "://" not in where:
         missing = [f for files, _ in tables.values() for f in files if not os.path.exists(f)]
         if missing:
             raise StoreError(
@@ -196,70 +199,5 @@ def store_backend(
             )
     backend = connect(session, master)
     register_parquet(backend, tables, constants)
-    log.info("spark backend over %s: %s", root, {k: len(v[0]) for k, v in tables.items()})
+    log.info("spark backend over %s: %s", where, {k: len(v[0]) for k, v in tables.items()})
     return backend
-
-
-class SparkStore:
-    """A ``Store`` whose tables are read by Spark: same manifest, same files, same table names.
-
-    The ledger takes it wherever it takes a ``Store`` (it asks only ``table(name)`` and
-    ``derived_ready``); everything else (ingest, remove, datasets …) is the store's own.
-    The Spark views are rebuilt when the manifest changes, as the DuckDB connection is.
-    """
-
-    def __init__(
-        self,
-        store: Any,
-        *,
-        session: SparkSession | None = None,
-        master: str | None = None,
-        location: str | None = None,
-    ):
-        self.store = store
-        self._session, self._master, self._location = session, master, location
-        self._backend: ibis.BaseBackend | None = None
-        self._generation = -1
-        self._tables: dict[str, ibis.Table] = {}
-
-    engine = "spark"
-
-    def __repr__(self) -> str:
-        return f"SparkStore({self.store!r}, master={spark_master(self._master)!r})"
-
-    def __getattr__(self, name: str) -> Any:
-        # only called for what this class does not define: root, manifest, ingest, …
-        return getattr(self.store, name)
-
-    @property
-    def backend(self) -> ibis.BaseBackend:
-        """The Ibis PySpark backend with one view per table over the live Parquet files."""
-        gen = self.store.manifest.generation
-        if self._backend is None or gen != self._generation:
-            self._backend = store_backend(
-                self.store, session=self._session, master=self._master, location=self._location
-            )
-            self._generation, self._tables = gen, {}
-        return self._backend
-
-    @property
-    def derived_ready(self) -> bool:
-        """Whether the derived tables cover every flows partition (the store's own rule).
-
-        Decided from the manifest alone: asking the store would open its DuckDB views over
-        local files, which need not exist when Spark reads a copy elsewhere.
-        """
-        from bilat.store.store import _derived_complete
-
-        return _derived_complete(self.store.manifest)
-
-    def table(self, name: str) -> ibis.Table:
-        """The Ibis expression of a store table, on Spark."""
-        if name not in _table_schemas():
-            raise InputError(
-                f"no table {name!r} in the store; tables are {', '.join(_table_schemas())}"
-            )
-        backend = self.backend
-        if name not in self._tables:
-            self._tables[name] = backend.table(name)
-        return self._tables[name]
