@@ -166,3 +166,13 @@ def test_scenario_list():
     assert names == shipped and "kor_eaeu_fta" in names
     text = run("scenario", "list", columns=100).stdout
     assert "Korea–EAEU free-trade agreement" in text
+
+
+def test_data_list_formats(store, tmp_path):
+    rows = json.loads(run("data", "list", "--format", "json", store=store).stdout)
+    penppml = [r for r in rows if r["source"] == "penppml"]
+    assert [r["rows"] for r in penppml] == [316_317]  # bundle README
+    path = tmp_path / "list.parquet"
+    done = run("data", "list", "--format", "parquet", "--out", str(path), store=store)
+    assert done.returncode == 0 and done.stderr.strip() == f"wrote {path}"
+    assert len(pd.read_parquet(path)) == len(rows)

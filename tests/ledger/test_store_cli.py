@@ -41,7 +41,7 @@ def test_cli_commands(bundle_store, tmp_path):
         app,
         ["target", "RUS", "KOR", "--value", "30e9", "--by", "2020", "--base-year", "2016", *store],
     )
-    assert "not enough data" in out.output and "18.3%" in out.output
+    assert "not enough data" in out.output and "needs 18.3 % a year" in out.output
     page = tmp_path / "r.html"
     out = runner.invoke(
         app, ["report", "RUS", "KOR", "--format", "html", "--out", str(page), *store]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bilat.render.tables import fit, terminal_width
+from bilat.render.tables import fit, table_text, terminal_width
 
 # RUS–KOR turnover and balance, every 4th year (the bundle README's 2016 figure)
 FRAME = pd.DataFrame(
@@ -58,3 +58,17 @@ def test_width_from_columns_else_100_for_a_pipe(monkeypatch):
     assert terminal_width(io.StringIO()) == 123
     monkeypatch.delenv("COLUMNS")
     assert terminal_width(io.StringIO()) == 100  # not a terminal
+
+
+def test_table_text_keeps_small_changes_and_names_usd():
+    # a scenario's focus table: baseline in USD, changes in percent (already × 100)
+    frame = pd.DataFrame(
+        {"baseline_usd": [10_557_803_520.0, 4_768_438_272.0], "full_pct": [71.136, 0.0047]},
+        index=pd.Index(["RUS→KOR", "KOR→RUS"], name="flow"),
+    )
+    want = (
+        "flow      baseline usd   full pct\n" + "─" * 33 + "\n"
+        "RUS→KOR   10.56 bn USD      71.14\n"
+        "KOR→RUS   4.768 bn USD     0.0047"
+    )
+    assert table_text(frame) == want

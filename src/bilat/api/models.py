@@ -25,7 +25,11 @@ class ProvenanceOut(BaseModel):
 
 class LedgerOut(BaseModel):
     """One ledger result: title, formula, notes, provenance, the tidy table's rows (USD), and
-    the result's own headline fields (an index's value, a target's verdict …) in ``summary``."""
+    the result's own headline fields (an index's value, a target's verdict …) in ``summary``.
+    A result's own top-level fields (an index's ``value``, ``name``, ``coverage`` …) pass
+    through: the answer is the result's ``to_dict``, the CLI's ``--format json`` alike."""
+
+    model_config = ConfigDict(extra="allow")
 
     title: str
     formula: str

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bilat.cli.options import StoreOption, console, fail
+from bilat.cli.output import Fmt, Out, check_format, emit
 from bilat.errors import BilatError
 from bilat.sources.registry import formats
 
@@ -115,11 +116,22 @@ def bundle(
 
 
 @data_app.command("list")
-def list_(store: StoreOption = None) -> None:
+def list_(store: StoreOption = None, fmt: Fmt = "text", out: Out = None) -> None:
     """Sources, datasets, releases, row counts and years in the store."""
     st = _store(store)
     try:
+        check_format(fmt, out)
         df = st.datasets()
+        if fmt != "text":  # the manifest's table, raw
+            emit(
+                fmt,
+                out,
+                text=str,
+                data=lambda: df.to_dict(orient="records"),
+                frame=lambda: df,
+                about=lambda: {"store": str(st.root)},
+            )
+            return
     except BilatError as exc:  # a damaged manifest: one line, not a traceback
         raise fail(exc) from exc
     if df.empty:

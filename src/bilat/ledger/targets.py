@@ -56,15 +56,17 @@ class TargetResult(LedgerResult):
         return 2.0 ** (1.0 / (self.target_year - self.base_year)) - 1.0
 
     def summary(self) -> str:
-        """One paragraph an analyst can paste."""
+        """One paragraph an analyst can paste (numbers in words: bilat.render.numbers)."""
+        from bilat.render.numbers import money, share
+
         parts = [
-            f"Target {self.target:,.0f} by {self.target_year} from {self.base_value:,.0f} in "
-            f"{self.base_year}: needs {self.required_cagr:.1%}/yr."
+            f"Target {money(self.target)} by {self.target_year} from {money(self.base_value)} "
+            f"in {self.base_year}: needs {share(self.required_cagr)} a year."
         ]
         if self.latest_year > self.base_year:
             parts.append(
-                f"Latest {self.latest_value:,.0f} ({self.latest_year}), {self.actual_cagr:.1%}/yr "
-                f"so far, {self.progress:.0%} of the way."
+                f"Latest {money(self.latest_value)} ({self.latest_year}), "
+                f"{share(self.actual_cagr)} a year so far, {share(self.progress, 0)} of the way."
             )
         else:
             parts.append(f"No data after {self.base_year}.")

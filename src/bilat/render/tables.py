@@ -20,7 +20,7 @@ from rich.table import Table
 from bilat.render import numbers
 from bilat.render.terminal import PIPE_WIDTH, terminal_width
 
-__all__ = ["PIPE_WIDTH", "Fitted", "fit", "terminal_width", "wrap"]
+__all__ = ["PIPE_WIDTH", "Fitted", "fit", "table_text", "terminal_width", "wrap"]
 
 _TEXT_MAX = 60  # characters of a text cell (HS descriptions run to 250)
 _TEXT_MIN = 20  # a text column wraps, but not narrower than this
@@ -190,3 +190,17 @@ def fit(
     shown = {c: cells[c] for c in columns}
     text = _render(shown, heads(columns), [numeric[c] for c in columns], width)
     return Fitted(text, tuple(dropped), len(df), total, tuple(notes))
+
+
+def table_text(frame: pd.DataFrame, width: int = PIPE_WIDTH) -> str:
+    """A result table (scenario effects, coefficients) as text: every row, the index as its
+    first columns, USD in words, percent changes and other figures to four significant digits
+    (a welfare change of 0.0047 % is not "0.0 %")."""
+    flat = frame.reset_index() if frame.index.name or frame.index.names[0] else frame
+    kinds = {
+        c: "money" if str(c).endswith("_usd") else "number"
+        for c in flat.columns
+        if pd.api.types.is_float_dtype(flat[c])
+    }
+    fitted = fit(flat, width, max_rows=max(len(flat), 1), kinds=kinds)
+    return "\n".join([fitted.text, *fitted.notes])

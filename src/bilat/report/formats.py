@@ -128,6 +128,12 @@ def _names(name: str, p: Profile | None, result: LedgerResult) -> tuple[str, str
     return (a, b)
 
 
+def plain_headers(name: str, result: LedgerResult, p: Profile | None = None) -> dict[str, str]:
+    """The plain-word headers of a section's columns, its economies named."""
+    a, b = _names(name or _section_name(result), p, result)
+    return headers(name or _section_name(result), a, b, getattr(result, "measure", "turnover"))
+
+
 def section_text(
     result: LedgerResult,
     width: int = PIPE_WIDTH,

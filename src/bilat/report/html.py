@@ -16,6 +16,7 @@ from bilat.ledger.results import LedgerResult
 from bilat.render import numbers
 from bilat.report.charts import charts, with_gaps
 from bilat.report.profile import Profile
+from bilat.report.summary import summary
 
 __all__ = ["ASSETS", "TEMPLATES", "to_html", "with_gaps"]
 
@@ -70,8 +71,11 @@ def _raw(value: object) -> object:
     return value
 
 
-def _table(name: str, r: LedgerResult) -> _Table:
+def _table(name: str, r: LedgerResult, p: Profile | None = None) -> _Table:
+    from bilat.report.formats import plain_headers
+
     frame = r.table.head(_ROWS)
+    words = plain_headers(name, r, p)
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns}
     rows = [
         [
@@ -91,7 +95,7 @@ def _table(name: str, r: LedgerResult) -> _Table:
         name=name,
         title=r.title,
         headline=headline,
-        columns=[str(c) for c in frame.columns],
+        columns=[words.get(str(c), str(c).replace("_", " ")) for c in frame.columns],
         rows=rows,
         more=f"… {extra} more rows in the CSV download" if extra > 0 else "",
         footer=r._footer(),
@@ -101,8 +105,7 @@ def _table(name: str, r: LedgerResult) -> _Table:
 
 def to_html(p: Profile) -> str:
     """The profile as one HTML file; Plotly's JS is inlined once so the page works offline."""
-    target = p.sections.get("target")
-    tables = [_table("flows", p.flows), *(_table(k, r) for k, r in p.sections.items())]
+    tables = [_table("flows", p.flows, p), *(_table(k, r, p) for k, r in p.sections.items())]
     return (
         _env()
         .get_template("report.html")
@@ -112,7 +115,7 @@ def to_html(p: Profile) -> str:
             tables=tables,
             filename=f"{p.a.code}-{p.b.code}",
             stamp=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            target_summary=target.summary() if target is not None else "",  # type: ignore[attr-defined]
+            summary=summary(p),
             plotly_js=plotly_js(),
             charts_js=(ASSETS / "charts.js").read_text("utf-8"),
             charts_css=(ASSETS / "charts.css").read_text("utf-8"),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from bilat.render.tables import table_text
 from bilat.scenarios.effects import AgreementEffect, DistanceElasticity
 from bilat.scenarios.ge import GEResult
 from bilat.scenarios.ge.results import COUNTRY_COLUMNS, WELFARE_TEXT
@@ -180,10 +181,10 @@ class ScenarioResult:
                 f"welfare (real output = real GDP, real spending), "
                 f"{self.uncertainty.spec.level:.0%} interval:\n"
             )
-            text += c.loc[order, cols].round(3).to_string()
+            text += table_text(c.loc[order, cols])
         routes = self.routes
         if routes is not None:
-            text += "\n\ntrade between the route's sides:\n" + routes.round(3).to_string()
+            text += "\n\ntrade between the route's sides:\n" + table_text(routes)
         lost = self.left_out
         if len(lost):
             text += "\n\nnot in the baseline, though the shocks' groups name them:\n" + "\n".join(
@@ -191,7 +192,7 @@ class ScenarioResult:
                 for g, e, r in zip(lost["group"], lost["economy"], lost["reason"], strict=True)
             )
         if self.focus is not None:
-            text += "\n\n" + self.focus.round(3).to_string()
+            text += "\n\n" + table_text(self.focus)
         return text
 
     def __str__(self) -> str:

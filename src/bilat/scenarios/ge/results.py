@@ -9,6 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from bilat.render.tables import table_text
 from bilat.scenarios.ge.baseline import Baseline
 from bilat.scenarios.ge.solve import Endowment, Resistances
 
@@ -283,7 +284,7 @@ class GEResult:
             "real_gdp_pct",
             "real_spending_pct",
         ]
-        table = c.loc[order, cols].round(3).to_string()
+        table = table_text(c.loc[order, cols])
         return "\n".join([*self._header(), "", table])
 
     def __str__(self) -> str:
