@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bilat.cli.options import StoreOption, console, fail
 from bilat.cli.output import DATA_FORMATS, FmtHtml, Out, check_format, emit
 from bilat.errors import BilatError, InputError
-from bilat.store import Store
+
+if TYPE_CHECKING:
+    from bilat.store import Store
 
 FORMATS = (*DATA_FORMATS, "html")
 _STYLE = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,7 +13,9 @@ from bilat.cli.options import EngineOption, StoreOption, err_console, fail
 from bilat.cli.output import DATA_FORMATS, Fmt, FmtHtml, Out, check_format, emit, emit_result
 from bilat.cli.products import ProductsOption, restricted, selection
 from bilat.errors import BilatError, InputError
-from bilat.store.session import StoreSession
+
+if TYPE_CHECKING:  # the store (pyarrow, ibis) is imported by the commands that read it
+    from bilat.store.session import StoreSession
 
 A = Annotated[str, typer.Argument(help="First economy: ISO3, name, alias, group (EAEU) or region.")]
 B = Annotated[str, typer.Argument(help="Second economy, as for the first.")]
@@ -74,9 +76,12 @@ def _direct_flows(
     """``ledger.flows_direct.direct_flows``, or None when it does not apply (or the options
     are wrong: the ledger then says so)."""
     from bilat.ledger.flows_direct import direct_flows
+    from bilat.settings import store_path
+    from bilat.store import Store
 
     try:
-        return direct_flows(_store(store, engine), a, b, years=years, basis=basis, source=source)
+        st = Store(store_path(store), engine=engine)
+        return direct_flows(st, a, b, years=years, basis=basis, source=source)
     except BilatError:
         return None
 

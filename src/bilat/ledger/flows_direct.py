@@ -3,7 +3,7 @@
 A cold ``bilat flows RUS KOR --year 2016`` spent ~0.5 s importing ibis and compiling two small
 queries. For the common question (two single countries, annual figures, all goods, the DuckDB
 engine, a current serving copy) this module runs the same two queries as parameterised SQL
-(``bilat.engines.duckdb_sql``) and applies the same rules as ``bilat.ledger.flows`` and
+(``bilat.store.engines.duckdb_sql``) and applies the same rules as ``bilat.ledger.flows`` and
 ``bilat.ledger._data._choose`` to plain rows; ``to_result`` gives the ``FlowsResult`` the CLI
 renders like any other. Any other question, and any question it cannot answer (nothing
 covered, no rows), returns None: the caller asks ``bilateral_flows``, which gives the answer
@@ -91,7 +91,7 @@ def direct_flows(
         return None
     if ea.kind != "country" or eb.kind != "country":
         return None
-    from bilat.engines import duckdb_sql as sql
+    from bilat.store.engines import duckdb_sql as sql
 
     try:
         sc = store.coverage()

@@ -17,34 +17,50 @@ from __future__ import annotations
 
 import abc
 import os
+import sys
 import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
-import ibis.expr.types as ir
 from cachetools import LRUCache
 
 from bilat.errors import InputError
 from bilat.schema import DERIVED_SCHEMAS, TABLE_SCHEMAS, TOTAL
 from bilat.store import manifest as mf
 from bilat.store import serving as serving_copy
-from bilat.store.coverage import YearScope, of_files, of_tables, year_scopes
-from bilat.store.engines import duckdb as duck
 from bilat.store.engines import engine_setting, execute
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import ibis
+    import ibis.expr.types as ir
     import pandas as pd
     from pyspark.sql import SparkSession
 
+    from bilat.store.coverage import YearScope
     from bilat.store.store import Store
 
     Scopes = Mapping[tuple[str, int], YearScope]
 
 T = TypeVar("T")
+
+
+def _duck():
+    from bilat.store.engines import duckdb
+
+    return duckdb
+
+
+def _is_ibis_table(data: object) -> bool:
+    """Is ``data`` an Ibis table? Without importing ibis when nothing has (then it is not)."""
+    if "ibis" not in sys.modules:
+        return False
+    import ibis.expr.types as ir
+
+    return isinstance(data, ir.Table)
+
 
 MANIFEST = "manifest.json"
 
@@ -191,7 +207,7 @@ class StoreSession:
                         location=self._location,
                     )
                 else:
-                    self._backend, self._serving_wait = duck.connect(self.root, m)  # type: ignore[arg-type]
+                    self._backend, self._serving_wait = _duck().connect(self.root, m)  # type: ignore[arg-type]
             return self._backend
 
     @property
@@ -241,7 +257,7 @@ class StoreSession:
         sql = self.compiled(expr)
         if sql is None:
             return execute(expr)
-        return duck.run_sql(self.backend, sql, expr)
+        return _duck().run_sql(self.backend, sql, expr)
 
     def compiled(self, expr: ir.Table, key: Hashable | None = None) -> str | None:
         """The DuckDB SQL of ``expr`` (kept per state under ``key``, default the expression),
@@ -269,12 +285,12 @@ class StoreSession:
         None when the session does not run SQL or a stand-in is not a plain literal. Run it with
         ``run_sql(sql, expr, params)``: a prepared statement, compiled once per question shape."""
         sql = self.compiled(expr, key)
-        return None if sql is None else duck.with_parameters(sql, stand_ins)
+        return None if sql is None else _duck().with_parameters(sql, stand_ins)
 
     def run_sql(self, sql: str, expr: ir.Table, params: list[object] | None = None) -> pd.DataFrame:
         """Run SQL compiled from ``expr`` (``compiled``) with bound ``params`` ($1, $2 …) on
         this session's DuckDB connection; the frame has ``expr``'s column types."""
-        return duck.run_sql(self.backend, sql, expr, params)
+        return _duck().run_sql(self.backend, sql, expr, params)
 
     def interrupt(self) -> None:
         """Stop the query running on this session's DuckDB connection (a server's timeout)."""
@@ -317,6 +333,8 @@ class StoreSession:
         assert root is not None
 
         def build() -> dict[str, list[dict]]:
+            from bilat.store.coverage import of_files
+
             out: dict[str, list[dict]] = {}
             for key, p in m.partitions.items():
                 if p.table != "flows":
@@ -342,6 +360,8 @@ class StoreSession:
         m = self.manifest
 
         def build() -> Scopes:
+            from bilat.store.coverage import year_scopes
+
             per_part = self.partition_coverage()
             return year_scopes(
                 (p.source, p.dataset, p.release, per_part.get(k, []))
@@ -352,6 +372,8 @@ class StoreSession:
         return self.remember(("coverage",), build)
 
     def _table_coverage(self) -> Scopes:
+        from bilat.store.coverage import of_tables, year_scopes
+
         """Coverage of the in-memory flows table (detail rows), by source and year."""
         import pyarrow as pa
 
@@ -428,7 +450,7 @@ def session_of(data: DataLike) -> StoreSession:
         return data
     if isinstance(data, SessionOwner):
         return data.session
-    if isinstance(data, ir.Table):
+    if _is_ibis_table(data):
         key = data.op()
         with _TABLE_LOCK:
             hit = _TABLE_SESSIONS.get(key)

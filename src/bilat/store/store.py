@@ -506,13 +506,13 @@ class Store(SessionOwner):
         """A plain DuckDB connection with the current serving copy attached as ``serving``
         (read-only), or None when there is none, it lacks the derived tables, or the engine
         is Spark. For parameterised SQL where building an Ibis expression would cost more
-        than the answer (``bilat.engines.duckdb_sql``); every other read goes through
+        than the answer (``bilat.store.engines.duckdb_sql``); every other read goes through
         ``backend``."""
         if self.engine != "duckdb":
             return None
         m = self.manifest
         copy = serving_copy.current(self.root, m)
-        if copy is None or not _derived_complete(m):
+        if copy is None or not mf.derived_complete(m):
             return None
         import duckdb
 
