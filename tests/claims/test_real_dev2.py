@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.claims.real.corpus import load_split, texts_present
+from tests.claims.real.corpus import needs_split_texts
 from tests.claims.test_real_kinds import _article, check_read_as_annotated
 
-DEV2 = frozenset(k for k, v in load_split().items() if v == "dev2")
-needs_dev2 = pytest.mark.skipif(
-    not DEV2 or not texts_present(ids=DEV2),
-    reason="dev2 article texts not restored (tests/claims/real/ANNOTATION.md)",
-)
+needs_dev2 = needs_split_texts("dev2")
 
 # (article, the figure as annotated, what the case is about)
 CASES: list[tuple[str, str, str]] = [

@@ -14,14 +14,10 @@ import pytest
 
 from bilat.claims.extract import extract_document
 from bilat.claims.text import clean
-from tests.claims.real.corpus import load_split, texts_present
+from tests.claims.real.corpus import needs_split_texts
 from tests.claims.test_real_kinds import _article, _gold_and_prediction, check_read_as_annotated
 
-DEV3 = frozenset(k for k, v in load_split().items() if v == "dev3")
-needs_dev3 = pytest.mark.skipif(
-    not DEV3 or not texts_present(ids=DEV3),
-    reason="dev3 article texts not restored (tests/claims/real/ANNOTATION.md)",
-)
+needs_dev3 = needs_split_texts("dev3")
 
 # (article, the figure as annotated, what the case is about)
 CASES: list[tuple[str, str, str]] = [

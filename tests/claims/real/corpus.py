@@ -192,6 +192,17 @@ def texts_present(folder: Path = ARTICLES, ids: frozenset[str] | None = None) ->
     return True
 
 
+def needs_split_texts(split: str):
+    """A skip mark for tests on ``split``'s articles when their texts are not restored."""
+    import pytest
+
+    ids = frozenset(k for k, v in load_split().items() if v == split)
+    return pytest.mark.skipif(
+        not ids or not texts_present(ids=ids),
+        reason=f"{split} article texts not restored (tests/claims/real/ANNOTATION.md)",
+    )
+
+
 def load_second(folder: Path = SECOND, articles: Path = ARTICLES) -> tuple[Article, ...]:
     """The second annotator's pass (same schema; text read from ``articles/``)."""
     which = load_split()
