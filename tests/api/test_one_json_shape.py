@@ -20,14 +20,8 @@ def _cli(*args: str, store) -> dict:
     return json.loads(out.stdout)
 
 
-# Known bug, found in the clean-clone CI run of 2026-12-02: after the other API tests have used
-# the session-wide client, the API's growth section can lose its provenance's "products" label
-# ("HS 27, 44 only") that the CLI prints; alone, or first, the two agree. Something the API's
-# sessions remember is keyed without the products scope. Not strict: it passes when run alone.
-@pytest.mark.xfail(
-    reason="API growth provenance loses 'products' after earlier API tests (order-dependent)",
-    strict=False,
-)
+# The two once differed now and then in their last digits (the trade intensity's world imports,
+# a float sum DuckDB's threads added in varying order): tests/ledger/test_exact_sums.py.
 def test_profile_json_is_the_api_answer(client, bundle_store):
     api = client.get("/api/profile", params={"a": "RUS", "b": "KOR", "from": 2012, "to": 2016})
     assert api.status_code == 200, api.text

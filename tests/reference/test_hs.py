@@ -85,7 +85,6 @@ def test_older_revision_descriptions_come_from_the_bundle() -> None:
 def test_missing_tables_are_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     # neither a store holding the tables nor a bundle folder: the message says how to add them
     monkeypatch.setenv("BILAT_BUNDLE", str(tmp_path))
-    monkeypatch.setattr(hs, "_offered", None)
     with pytest.raises(InputError, match="BILAT_BUNDLE") as err:
         hs.concordance("HS12", "HS96")
     assert "bilat data bundle" in str(err.value)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bilat.errors import BilatError
 from bilat.reference import hs
 from bilat.store import Store
 
@@ -38,8 +39,6 @@ def _description(bundle: Path, name: str, code: str) -> str:
 def test_an_installed_package_converts_hs_revisions_from_the_store(
     bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # this process's HS tables stay those of the stores the other tests opened
-    monkeypatch.setattr(hs, "_offered", hs._offered)
     store = Store(tmp_path / "store")
     added = store.ingest(
         [
@@ -63,13 +62,13 @@ from bilat.reference import hs
 from bilat.scenarios import book
 from bilat.settings import bundle_path
 assert not bundle_path().exists()
-Store()  # opening the store offers its HS tables
+tables = Store().session.hs_tables()  # the default store's (BILAT_STORE)
 panel = book.read_agtpa()  # the default store: BILAT_STORE
 print(json.dumps({
-    "forward": hs.convert("290340", "HS92", "HS17"),
-    "back": hs.convert("290371", "HS17", "HS92"),
-    "described": hs.describe("271111", "HS1992"),
-    "where": hs.tables().where,
+    "forward": hs.convert("290340", "HS92", "HS17", tables=tables),
+    "back": hs.convert("290371", "HS17", "HS92", tables=tables),
+    "described": hs.describe("271111", "HS1992", tables=tables),
+    "where": hs.tables(tables).where,
     "rows": len(panel),
     "trade": float(panel["trade"].sum()),
     "columns": list(panel.columns),
@@ -111,9 +110,9 @@ from bilat.reference import hs
 from bilat.store import Store
 from bilat.reference import hs
 from bilat.errors import BilatError
-Store()
+tables = Store().session.hs_tables()
 try:
-    hs.convert("290340", "HS92", "HS17")
+    hs.convert("290340", "HS92", "HS17", tables=tables)
 except BilatError as exc:
     print(exc)
 """
@@ -128,3 +127,33 @@ except BilatError as exc:
     assert out.returncode == 0, out.stderr
     assert "HS concordance tables not found" in out.stdout
     assert "bilat data bundle" in out.stdout and "bilat data add" in out.stdout
+
+
+def _codes_of_hs92(bundle: Path, newer: int, code: str) -> list[str]:
+    with (bundle / CONCORDANCE / f"hs{newer}_hs0.csv").open(encoding="utf-8") as fh:
+        return sorted({r[f"HS{newer}_6d"] for r in csv.DictReader(fh) if r["HS0_6d"] == code})
+
+
+def test_two_stores_in_one_process_each_convert_with_their_own_tables(
+    bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Store A holds HS2017→HS1992, store B HS2012→HS1992; with no bundle to fall back on, each
+    session converts with its own (the store opened last used to win for every caller)."""
+    a, b = Store(tmp_path / "a"), Store(tmp_path / "b")
+    a.ingest([bundle / CONCORDANCE / "hs5_hs0.csv"])
+    b.ingest([bundle / CONCORDANCE / "hs4_hs0.csv"])
+    monkeypatch.setenv("BILAT_BUNDLE", str(tmp_path / "no-bundle"))
+    ta, tb = a.session.hs_tables(), b.session.hs_tables()
+    assert ta is not None and tb is not None and ta is not tb
+    # asked alternately, after both stores are open
+    # HS92 010111 (pure-bred breeding horses): one HS2012 code, two in HS2017
+    in_17, in_12 = _codes_of_hs92(bundle, 5, "010111"), _codes_of_hs92(bundle, 4, "010111")
+    assert in_17 == ["010121", "010130"] and in_12 == ["010121"]
+    for _ in range(2):
+        assert hs.convert("010111", "HS92", "HS17", tables=ta) == in_17
+        assert hs.convert("010111", "HS92", "HS12", tables=tb) == in_12
+        with pytest.raises(BilatError, match="HS17"):
+            hs.convert("010111", "HS92", "HS17", tables=tb)
+        with pytest.raises(BilatError, match="HS12"):
+            hs.convert("010111", "HS92", "HS12", tables=ta)
+    assert str(a.root) in hs.tables(ta).where and str(b.root) in hs.tables(tb).where

@@ -38,7 +38,7 @@ def _codes(products: str | None, data: StoreSession, source: str | None) -> tupl
         return None
     from bilat.report.products import codes_in, data_revisions
 
-    codes, conversions = codes_in(sel, data_revisions(data, source))
+    codes, conversions = codes_in(sel, data_revisions(data, source), data.hs_tables())
     for conv in conversions:
         err_console.print(conv.note, highlight=False, soft_wrap=True)
     return codes
@@ -152,7 +152,7 @@ def register(app: typer.Typer) -> None:
             if sel is not None:
                 from bilat.report.products import codes_in, data_revisions
 
-                codes = codes_in(sel, data_revisions(data, source))[0]
+                codes = codes_in(sel, data_revisions(data, source), data.hs_tables())[0]
             prof = profile(
                 data, a, b, years=_years(year, first, last), target=goal, source=source,
                 products=codes,
@@ -160,7 +160,8 @@ def register(app: typer.Typer) -> None:
             if sel is not None:
                 from bilat.report.products import data_revisions, restrict_profile
 
-                prof = restrict_profile(prof, sel, data_revisions(data, source))
+                revisions = data_revisions(data, source)
+                prof = restrict_profile(prof, sel, revisions, data.hs_tables())
             _emit_profile(prof, fmt, out)
         except BilatError as exc:
             raise fail(exc, fmt) from None

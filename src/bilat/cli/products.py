@@ -43,11 +43,13 @@ def restricted(result: Any, sel: Any, store: Any, source: str | None = None) -> 
     if sel is None:
         return result
     from bilat.report.products import codes_in, data_revisions, restrict
+    from bilat.store.session import session_of
 
     revisions = data_revisions(store, source)
-    for conv in codes_in(sel, revisions)[1]:
+    tables = session_of(store).hs_tables()  # this store's concordances, else the bundle's
+    for conv in codes_in(sel, revisions, tables)[1]:
         err_console.print(conv.note, highlight=False, soft_wrap=True)
-    return restrict(result, sel, revisions)
+    return restrict(result, sel, revisions, tables)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,6 +20,7 @@ from bilat.errors import InputError, NoDataError, NotCoveredError
 from bilat.ledger.economies import Economy
 from bilat.ledger.results import Provenance
 from bilat.schema import TOTAL
+from bilat.store.engines import USD_SUM_TYPE
 
 if TYPE_CHECKING:
     from bilat.ledger.coverage import Scopes
@@ -581,6 +582,14 @@ def report_kind(t: ir.Table, basis: str) -> ir.BooleanValue:
     if basis == "importer":
         return (t.reported_by == "importer") & (t.flow == "M")
     raise InputError(f"basis {basis!r} cannot select rows")
+
+
+def usd_sum(value: ir.NumericValue, where: ir.BooleanValue | None = None) -> ir.FloatingScalar:
+    """The sum of USD values (of the rows ``where`` holds), as a float that is the same on every
+    run: added as exact decimals (``USD_SUM_TYPE``), so the order in which the engine's threads
+    add a table's row groups cannot change its last digits (a report compared with itself, or
+    the API's answer with the CLI's, would otherwise differ there). NULL when no row counts."""
+    return value.cast(USD_SUM_TYPE).sum(where=where).cast("float64")
 
 
 def null_float() -> ir.FloatingScalar:

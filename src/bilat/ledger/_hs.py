@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bilat.errors import BilatError
 
+if TYPE_CHECKING:
+    from bilat.reference.hs import HsTables
+
 
 @lru_cache(maxsize=8192)
-def description(code: str) -> str:
-    """English description of an HS code (HS 2022 wording, else HS 1992's), or '' when unknown."""
+def description(code: str, tables: HsTables | None = None) -> str:
+    """English description of an HS code (HS 2022 wording, else HS 1992's from ``tables``, a
+    store session's ``hs_tables()``, else the bundle's), or '' when unknown."""
     from bilat.reference import hs
 
-    return hs.description(code)
+    return hs.description(code, tables=tables)
+
+
+def descriptions(codes: Iterable[str], tables: HsTables | None = None) -> list[str]:
+    """``description`` of each code."""
+    return [description(c, tables) for c in codes]
 
 
 @lru_cache(maxsize=256)

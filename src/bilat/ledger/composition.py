@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -37,6 +37,9 @@ from bilat.ledger.flows import (
 )
 from bilat.ledger.results import LedgerResult
 from bilat.store.session import Data, DataLike, session_of
+
+if TYPE_CHECKING:
+    from bilat.reference.hs import HsTables
 
 Level = Literal["section", "chapter", "heading", "product", "basket"]
 LEVELS = ("section", "chapter", "heading", "product", "basket")
@@ -266,10 +269,14 @@ def _shares_and_changes(
     return out
 
 
-def describe(codes: pd.Series, level: str) -> list[str]:
-    """The HS description of each code (section names for level ``section``)."""
-    name = _hs.section_name if level == "section" else _hs.description
-    named = {c: name(c) for c in pd.unique(codes)}  # each distinct code looked up once
+def describe(codes: pd.Series, level: str, tables: HsTables | None = None) -> list[str]:
+    """The HS description of each code (section names for level ``section``); ``tables``: the
+    store session's HS tables (``StoreSession.hs_tables()``), else the bundle's."""
+    # each distinct code looked up once
+    if level == "section":
+        named = {c: _hs.section_name(c) for c in pd.unique(codes)}
+    else:
+        named = {c: _hs.description(c, tables) for c in pd.unique(codes)}
     return [named[c] for c in codes.tolist()]
 
 
@@ -366,7 +373,7 @@ def composition(
         grouped = grouped[grouped.year.isin(denominators_year)]
     grouped = _shares_and_changes(grouped, denominators_year, denominators, top)
     if level != "basket":  # baskets carry their labels
-        grouped["description"] = describe(grouped.code, level)
+        grouped["description"] = describe(grouped.code, level, session.hs_tables())
     cols = ["year", "code", "description", "value", "share", "change", "pct_change", "total"]
     table = grouped[cols].reset_index(drop=True)
     share_of = total_words if totals else f"{direction} in {choice.scope}"

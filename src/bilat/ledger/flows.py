@@ -33,6 +33,7 @@ from bilat.ledger._data import (
     table_key,
     totals_table,
     trade_of,
+    usd_sum,
 )
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows_direct import AUTO_RULE
@@ -75,7 +76,7 @@ def report_sums(
                 out[f"{direction}_{basis}"] = null_float()
                 continue
             keep = cond if only_reconciled else cond & report_kind(t, basis)
-            out[f"{direction}_{basis}"] = keep.ifelse(t.value_usd, null_float()).sum()
+            out[f"{direction}_{basis}"] = usd_sum(keep.ifelse(t.value_usd, null_float()))
     return out
 
 

@@ -25,12 +25,13 @@ from bilat.ledger._data import (
     flows_table,
     source_rows,
     totals_table,
+    usd_sum,
 )
 from bilat.ledger.composition import product_values
 from bilat.ledger.economies import Economy
 from bilat.ledger.ranks import countries_only, partner_table
 from bilat.ledger.results import LedgerResult
-from bilat.store.session import DataLike, session_of
+from bilat.store.session import Data, DataLike, session_of
 
 Side = Literal["exports", "imports"]
 
@@ -85,7 +86,7 @@ def _code_expr(rows: ir.Table, level: str) -> ir.StringValue:
 
 
 def side_totals(
-    t: ir.Table, choice: SourceChoice, year: int, side: Side, level: str = "chapter"
+    session: Data, t: ir.Table, choice: SourceChoice, year: int, side: Side, level: str = "chapter"
 ) -> pd.DataFrame:
     """Each reporter's exports (or imports) by product group in ``year``: country, code, value.
 
@@ -104,13 +105,15 @@ def side_totals(
         is_own=mine,
         code=_code_expr(rows, level),
     )
-    raw = (
-        rows.group_by(["country", "code", "world", "is_own"])
-        .aggregate(value=rows.value_usd.sum())
-        .execute()
+    raw = session.run(
+        rows.group_by(["country", "code", "world", "is_own"]).aggregate(
+            value=usd_sum(rows.value_usd)
+        )
     )
     if raw.empty:
         raise NoDataError(f"no {side} by product in {choice.source} for {year}")
+    # in one order on every run: the sums below add floats (an engine returns groups in any order)
+    raw = raw.sort_values(["country", "code", "world", "is_own"], ignore_index=True)
     # Own reports beat mirror ones, and world-partner rows beat sums over partners, per country.
     raw = raw[raw.is_own | ~raw.country.isin(raw[raw.is_own].country.unique())]
     has_world = raw[raw.world].country.unique()
@@ -144,7 +147,7 @@ def rca(
         years=(year,),
         scopes=coverage.scopes(session),
     )
-    world = side_totals(t, choice, year, "exports", level)
+    world = side_totals(session, t, choice, year, "exports", level)
     mine = world[world.country.isin(ea.members(year))].groupby("code").value.sum()
     if mine.empty:
         raise NoDataError(f"no exports by product of {ea.code} in {choice.source} for {year}")
@@ -153,7 +156,7 @@ def rca(
     table["x_a"], table["x_w"] = table.x_ak.sum(), table.x_wk.sum()
     table["rca"] = (table.x_ak / table.x_a) / (table.x_wk / table.x_w)
     table = table.reset_index().sort_values("rca", ascending=False)
-    table.insert(1, "description", [_hs.description(c) for c in table.code])
+    table.insert(1, "description", _hs.descriptions(table.code, session.hs_tables()))
     n = int((table.rca > 1).sum())
     return IndexResult(
         title=f"Revealed comparative advantage of {ea}, {year}, by {level}",
@@ -194,8 +197,8 @@ def complementarity(
         where=lambda r: eb.contains(r.importer, r.year),
         scopes=coverage.scopes(session),
     )
-    x = side_totals(t, choice, year, "exports", level)
-    m = side_totals(t, choice, year, "imports", level)
+    x = side_totals(session, t, choice, year, "exports", level)
+    m = side_totals(session, t, choice, year, "imports", level)
     xa = x[x.country.isin(ea.members(year))].groupby("code").value.sum()
     mb = m[m.country.isin(eb.members(year))].groupby("code").value.sum()
     if xa.empty or mb.empty:
@@ -255,12 +258,14 @@ def trade_intensity(
     a_m = ea.contains(rows.importer, rows.year)
     v = rows.value_usd
     z = v * 0
-    sums = rows.aggregate(
-        x_ab=(a_x & b_m & ~a_m).ifelse(v, z).sum(),
-        x_a=(a_x & ~a_m).ifelse(v, z).sum(),
-        m_b=(b_m & ~eb.contains(rows.exporter, rows.year)).ifelse(v, z).sum(),
-        m_w=v.sum(),
-    ).execute()
+    sums = session.run(
+        rows.aggregate(
+            x_ab=usd_sum((a_x & b_m & ~a_m).ifelse(v, z)),
+            x_a=usd_sum((a_x & ~a_m).ifelse(v, z)),
+            m_b=usd_sum((b_m & ~eb.contains(rows.exporter, rows.year)).ifelse(v, z)),
+            m_w=usd_sum(v),
+        )
+    )
     row = sums.iloc[0].astype(float)
     if not row.x_a or not row.m_b:
         raise NoDataError(f"no totals for {ea.code} or {eb.code} in {choice.source} for {year}")

@@ -14,7 +14,14 @@ import pandas as pd
 
 from bilat.errors import NoDataError
 from bilat.ledger import coverage, economies
-from bilat.ledger._data import choose_source, flows_table, null_float, report_kind, source_rows
+from bilat.ledger._data import (
+    choose_source,
+    flows_table,
+    null_float,
+    report_kind,
+    source_rows,
+    usd_sum,
+)
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import directed
 from bilat.ledger.results import LedgerResult
@@ -85,12 +92,12 @@ def mirror_gaps(
     keys = ["year", "product"] if by_product else ["year"]
     by_x, by_m = report_kind(rows, "exporter"), report_kind(rows, "importer")
     sums = {
-        "ab_x": (ab & by_x).ifelse(rows.value_usd, null_float()).sum(),
-        "ab_m": (ab & by_m).ifelse(rows.value_usd, null_float()).sum(),
-        "ba_x": (ba & by_x).ifelse(rows.value_usd, null_float()).sum(),
-        "ba_m": (ba & by_m).ifelse(rows.value_usd, null_float()).sum(),
+        "ab_x": usd_sum((ab & by_x).ifelse(rows.value_usd, null_float())),
+        "ab_m": usd_sum((ab & by_m).ifelse(rows.value_usd, null_float())),
+        "ba_x": usd_sum((ba & by_x).ifelse(rows.value_usd, null_float())),
+        "ba_m": usd_sum((ba & by_m).ifelse(rows.value_usd, null_float())),
     }
-    raw = rows.group_by(keys).aggregate(**sums).execute()
+    raw = session.run(rows.group_by(keys).aggregate(**sums))
     if raw.empty:
         raise NoDataError(f"no flows between {ea.code} and {eb.code} in {choice.source}")
     parts = []

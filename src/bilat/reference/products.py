@@ -1020,9 +1020,14 @@ class CodeConversion:
 
 
 def convert_codes(
-    codes: Iterable[str], *, from_revision: str = "HS22", to_revision: str
+    codes: Iterable[str],
+    *,
+    from_revision: str = "HS22",
+    to_revision: str,
+    tables: hs.HsTables | None = None,
 ) -> tuple[CodeConversion, ...]:
-    """HS codes of ``from_revision`` in ``to_revision`` with the bundle's concordances.
+    """HS codes of ``from_revision`` in ``to_revision`` with the concordances of ``tables`` (a
+    store session's ``hs_tables()``), else the bundle's.
 
     ``kind`` is ``split`` when a code maps to several, ``merge`` when its target also receives
     other codes (so data in ``to_revision`` count more than the code asked for), ``one-to-one``
@@ -1036,8 +1041,8 @@ def convert_codes(
         if src == dst or not c.isdigit():
             out.append(CodeConversion(c, src, dst, (c,), "same"))
             continue
-        targets = hs.convert(c, src, dst)
-        table = hs.concordance(src, dst, digits=len(c))
+        targets = hs.convert(c, src, dst, tables=tables)
+        table = hs.concordance(src, dst, digits=len(c), tables=tables)
         back = table[table["to_code"].isin(targets)]
         merged = tuple(sorted(set(back["from_code"]) - {c}))
         split = len(targets) > 1

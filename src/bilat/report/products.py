@@ -51,15 +51,17 @@ def data_revisions(data: DataLike, source: str | None = None) -> tuple[str, ...]
 
 
 def codes_in(
-    selection: ProductSelection, revisions: Iterable[str]
+    selection: ProductSelection, revisions: Iterable[str], tables: hs.HsTables | None = None
 ) -> tuple[tuple[str, ...], tuple[CodeConversion, ...]]:
-    """The selection's codes in every revision of the data, and the conversions that changed."""
+    """The selection's codes in every revision of the data, and the conversions that changed
+    (``tables``: the store session's HS tables, ``StoreSession.hs_tables()``; else the
+    bundle's)."""
     revs = [r for r in revisions if r != selection.revision]
     codes = set(selection.codes)
     changed: list[CodeConversion] = []
     for rev in revs:
         for conv in convert_codes(
-            selection.codes, from_revision=selection.revision, to_revision=rev
+            selection.codes, from_revision=selection.revision, to_revision=rev, tables=tables
         ):
             codes.update(conv.to_codes)
             if conv.kind not in ("same", "one-to-one") or conv.to_codes != (conv.code,):
@@ -67,8 +69,14 @@ def codes_in(
     return tuple(sorted(codes)), tuple(changed)
 
 
-def restrict(result: Any, selection: ProductSelection, revisions: Iterable[str] = ()) -> Any:
-    """A copy of a ledger result with only the rows of the selected products.
+def restrict(
+    result: Any,
+    selection: ProductSelection,
+    revisions: Iterable[str] = (),
+    tables: hs.HsTables | None = None,
+) -> Any:
+    """A copy of a ledger result with only the rows of the selected products (``tables``: as
+    for ``codes_in``).
 
     The rows' codes must be HS codes: a table by section or basket cannot be cut by HS code
     (InputError says which level to ask for), nor can chapter rows answer for a heading.
@@ -77,7 +85,7 @@ def restrict(result: Any, selection: ProductSelection, revisions: Iterable[str] 
     column = next((c for c in _CODE_COLUMNS if c in table.columns), None)
     if column is None:
         raise InputError(f"{result.title!r} has no product rows to restrict to {selection.spec!r}")
-    codes, changed = codes_in(selection, revisions)
+    codes, changed = codes_in(selection, revisions, tables)
     values = table[column].astype(str)
     hs_rows = values[values.str.fullmatch(r"\d{2}(\d{2}(\d{2})?)?")]
     if len(values) and hs_rows.empty:
@@ -88,9 +96,10 @@ def restrict(result: Any, selection: ProductSelection, revisions: Iterable[str] 
     depth = int(hs_rows.str.len().max()) if len(hs_rows) else 6
     finer = [c for c in codes if len(c) > depth]
     if finer:
+        named = hs.description(finer[0], tables=tables)[:60]
         raise InputError(
             f"the data are at {depth} digits (HS {_level(depth)}s); {finer[0]} "
-            f"({hs.description(finer[0])[:60]}) is finer than that: select its {_level(depth)} "
+            f"({named}) is finer than that: select its {_level(depth)} "
             f"{finer[0][:depth]} or use data at {len(finer[0])} digits"
         )
     keep = values.map(lambda v: any(v.startswith(c) for c in codes))
@@ -104,16 +113,20 @@ def _level(digits: int) -> str:
 
 
 def restrict_profile(
-    profile: Any, selection: ProductSelection, revisions: Iterable[str] = ()
+    profile: Any,
+    selection: ProductSelection,
+    revisions: Iterable[str] = (),
+    tables: hs.HsTables | None = None,
 ) -> Any:
-    """A copy of a report Profile whose product sections keep only the selected products."""
+    """A copy of a report Profile whose product sections keep only the selected products
+    (``tables``: as for ``codes_in``)."""
     revs = tuple(revisions)
     sections = dict(profile.sections)
     missing = dict(profile.missing)
     for name in _PRODUCT_SECTIONS:
         if name in sections:
             try:
-                sections[name] = restrict(sections[name], selection, revs)
+                sections[name] = restrict(sections[name], selection, revs, tables)
             except InputError as exc:
                 del sections[name]
                 missing[name] = str(exc)

@@ -42,7 +42,7 @@ def hs_tables(store: Store) -> hs.HsTables | None:
 
 def _descriptions(store: Store, rev: str) -> pd.DataFrame:
     t = store.table("hs_descriptions")
-    df = t.filter(t.revision == rev).select(code=t.code, desc=t.description).to_pandas()
+    df = store.session.run(t.filter(t.revision == rev).select(code=t.code, desc=t.description))
     if df.empty:
         raise NoDataError(f"the store {store.root} holds no {rev} descriptions: {_ADD}")
     return df
@@ -57,7 +57,7 @@ def _pair(store: Store, newer: str, older: str) -> pd.DataFrame:
         for side, k in (("newer", i), ("older", j))
         for d in (6, 4, 2)
     }
-    df = picked.select(**names).to_pandas()
+    df = store.session.run(picked.select(**names))
     if df.empty:
         raise NoDataError(
             f"the store {store.root} holds no {newer} → {older} concordance: {_ADD} "

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from pyspark.sql import SparkSession
 
+    from bilat.reference.hs import HsTables
     from bilat.store.coverage import YearScope
     from bilat.store.store import Store
 
@@ -404,6 +405,17 @@ class StoreSession:
         return year_scopes(entries)
 
     # ------------------------------------------------------------------ the store's own
+    def hs_tables(self) -> HsTables | None:
+        """This store's HS descriptions and revision concordances (``bilat.reference.hs``),
+        kept for its current state, or None (no store, or none ingested: the bundle's
+        folder answers then). Passed as ``tables=`` to the HS look-ups, so that two stores
+        in one process each convert with their own."""
+        if self.store is None:
+            return None
+        from bilat.store.reference import hs_tables
+
+        return hs_tables(self.store)
+
     def datasets(self) -> pd.DataFrame:
         """One row per (table, source, dataset, release), as ``Store.datasets``."""
         if self.store is None:

@@ -81,10 +81,6 @@ class Store(SessionOwner):
         self._manifest_cache: tuple[bytes, mf.Manifest] | None = None
         self._session: StoreSession | None = None
         self._session_lock = threading.Lock()
-        # HS conversions read this store's concordance tables once it holds them
-        from bilat.reference import hs
-
-        hs.offer(self.hs_tables)
 
     @property
     def session(self) -> StoreSession:
@@ -525,10 +521,9 @@ class Store(SessionOwner):
 
     def hs_tables(self) -> HsTables | None:
         """The HS descriptions and concordances ingested here (``bilat.reference.hs``), or
-        None when the store holds none; kept per manifest generation."""
-        from bilat.store.reference import hs_tables
-
-        return hs_tables(self)
+        None when the store holds none; kept per manifest generation
+        (``StoreSession.hs_tables``)."""
+        return self.session.hs_tables()
 
     def table(self, name: str) -> ibis.Table:
         """The Ibis expression of a table (``StoreSession.table``)."""

@@ -266,10 +266,11 @@ async def profile(
         from bilat.report.products import codes_in, data_revisions, restrict_profile
 
         revisions = data_revisions(s, source)
+        tables = s.hs_tables()  # this store's concordances, else the bundle's
         # flows, growth and ranks of those products only (partial figures, labelled so)
-        codes = codes_in(sel, revisions)[0]
+        codes = codes_in(sel, revisions, tables)[0]
         prof = restrict_profile(
-            build(s, ea, eb, years=ys, source=source, products=codes), sel, revisions
+            build(s, ea, eb, years=ys, source=source, products=codes), sel, revisions, tables
         )
         return with_charts(prof, {**serialize.profile(prof), "products": sel.to_dict()})
 

@@ -23,6 +23,12 @@ Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 DEFAULT_SPARK_MASTER = "local[2]"
 
+#: The type every engine sums USD values in: exact decimals, so a sum is the same whatever
+#: order the engine's threads add the rows in (floats summed in parallel differ in their last
+#: digits from run to run), then back to a float. Ten decimals hold a double of a flow's size
+#: closely enough that a sum differs from the exactly rounded float sum by < 1e-5 USD.
+USD_SUM_TYPE = "decimal(38, 10)"
+
 
 def engine_setting(explicit: str | None = None) -> Engine:
     """The engine to use: the argument, else ``BILAT_ENGINE``, else ``duckdb``."""

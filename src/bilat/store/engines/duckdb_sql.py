@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from bilat.store.engines import USD_SUM_TYPE
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -92,7 +94,10 @@ def pair_sums(
                 cols.append("CAST(NULL AS DOUBLE)")
                 continue
             keep = cond if only_reconciled else f"{cond} AND {kind}"
-            cols.append(f"SUM(CASE WHEN {keep} THEN value_usd END)")
+            # exact decimals, as the ledger's usd_sum: the same sum in any order
+            cols.append(
+                f"CAST(SUM(CAST(CASE WHEN {keep} THEN value_usd END AS {USD_SUM_TYPE})) AS DOUBLE)"
+            )
     product = "product = 'TOTAL'" if totals else "product <> 'TOTAL'"
     year_filter = "AND list_contains($years, CAST(year AS INTEGER))" if years else ""
     sql = f"""
