@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 from bilat.cli.main import app
 from bilat.errors import InputError, NoDataError
 from bilat.opportunities import opportunities
+from bilat.store.session import session_of
 from tests.opportunities.conftest import flow
 
 CARS, LNG, FISH = "870323", "271111", "030389"
@@ -242,6 +243,6 @@ def test_ease_from_product_rows_spanning_all_goods(make_flows):
     assert r.ease.value == pytest.approx((90 / 360) / (270 / 900))
     assert {i.name: i.source for i in r.inputs}["ease"] == "baci"
     # The shortcut over the product frames equals the full query over the rows.
-    full = inputs.ease_of_trade(t, "KOR", "RUS", inputs.Slice("baci", 2019, 6, 2))
+    full = inputs.ease_of_trade(session_of(t), t, "KOR", "RUS", inputs.Slice("baci", 2019, 6, 2))
     assert (full.x_ab, full.x_a, full.m_b, full.x_w) == (90, 360, 270, 900)
     assert r.value("010110", "potential") == pytest.approx(3 * (4 / 10) * r.ease.value)

@@ -77,7 +77,9 @@ def create_app(
     from bilat.api import pages
     from bilat.api.routes import claims, ledger, meta, products, scenarios
 
-    for module in (meta, ledger, claims, scenarios, products):
+    app.include_router(meta.router)
+    app.include_router(ledger.make_router())  # a route per registered verb, then the profile
+    for module in (claims, scenarios, products):
         app.include_router(module.router)
     app.include_router(pages.router)
     # the more specific mount first: /static would otherwise swallow /static/docs

@@ -19,6 +19,7 @@ from ibis import _
 from bilat.errors import InputError, NoDataError, NotCoveredError
 from bilat.ledger.economies import Economy
 from bilat.ledger.results import Provenance
+from bilat.ledger.vocabulary import BASES
 from bilat.schema import TOTAL
 from bilat.store.engines import USD_SUM_TYPE
 
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from bilat.ledger.coverage import Scopes
     from bilat.store.session import Data
 
-Basis = Literal["auto", "reconciled", "exporter", "importer"]
-BASES: tuple[str, ...] = ("auto", "reconciled", "exporter", "importer")
 Detail = Literal["total", "products"]
 
 # Codes that stand for "the world" as a partner: used for exports-to-world rows.

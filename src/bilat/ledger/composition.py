@@ -14,7 +14,6 @@ import pandas as pd
 from bilat.errors import InputError, NoDataError
 from bilat.ledger import _hs, coverage, economies
 from bilat.ledger._data import (
-    Basis,
     chapters_table,
     check_basis,
     choose_source,
@@ -36,15 +35,12 @@ from bilat.ledger.flows import (
     rollup,
 )
 from bilat.ledger.results import LedgerResult
+from bilat.ledger.vocabulary import DIRECTIONS, LEVELS, Basis, Direction, Level
 from bilat.store.session import Data, DataLike, session_of
 
 if TYPE_CHECKING:
     from bilat.reference.hs import HsTables
 
-Level = Literal["section", "chapter", "heading", "product", "basket"]
-LEVELS = ("section", "chapter", "heading", "product", "basket")
-Direction = Literal["exports", "imports", "turnover"]
-DIRECTIONS = ("exports", "imports", "turnover")
 _DIGITS = {"chapter": 2, "heading": 4}
 
 

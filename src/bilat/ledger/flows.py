@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Literal
 
 import ibis.expr.types as ir
 import numpy as np
@@ -17,7 +16,6 @@ import pandas as pd
 from bilat.errors import InputError, NoDataError, NotCoveredError
 from bilat.ledger import coverage, economies
 from bilat.ledger._data import (
-    Basis,
     SourceChoice,
     check_basis,
     choose_source,
@@ -39,10 +37,9 @@ from bilat.ledger.economies import Economy
 from bilat.ledger.flows_direct import AUTO_RULE
 from bilat.ledger.flows_direct import reported as _reported
 from bilat.ledger.flows_result import FlowsResult
+from bilat.ledger.vocabulary import FREQUENCIES, Basis, Frequency
 from bilat.store.session import Data, DataLike, session_of
 
-Frequency = Literal["annual", "half", "quarter", "month"]
-FREQUENCIES = ("annual", "half", "quarter", "month")
 _LEVEL = {"A": 0, "H": 1, "Q": 2, "M": 3}
 _UNITS_PER_YEAR = {0: 1, 1: 2, 2: 4, 3: 12}
 # The six ways one direction's value can be reported: (direction, basis).

@@ -22,6 +22,7 @@ from bilat.ledger import economies
 from bilat.ledger.coverage import partial_notes
 from bilat.ledger.economies import Economy
 from bilat.ledger.results import Provenance
+from bilat.ledger.vocabulary import BASES
 
 if TYPE_CHECKING:
     from bilat.ledger.flows_result import FlowsResult
@@ -34,7 +35,6 @@ _INCOMPLETE = (
     "incomplete periods: a direction not reported, or not every sub-period: "
     "see 'missing' and 'complete'; turnover and balance are not computed for them"
 )
-_BASES = ("auto", "reconciled", "exporter", "importer")
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def direct_flows(
 ) -> DirectFlows | None:
     """The annual all-goods flows of two countries, or None when this path does not apply
     (then ``bilateral_flows`` answers, or raises the error with its context)."""
-    if basis not in _BASES:
+    if basis not in BASES:
         return None
     con = store.serving_sql()
     if con is None:

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 
 from bilat.errors import InputError
-from bilat.ledger._data import Basis
 from bilat.ledger.economies import Economy
-from bilat.ledger.flows import Frequency, bilateral_flows
+from bilat.ledger.flows import bilateral_flows
 from bilat.ledger.results import LedgerResult
+from bilat.ledger.vocabulary import Basis, Frequency
 from bilat.store.session import DataLike, session_of
 
 MEASURES = ("exports", "imports", "turnover", "balance")

@@ -19,7 +19,6 @@ from bilat.errors import InputError, NoDataError
 from bilat.ledger import _hs, coverage, economies
 from bilat.ledger._data import (
     WORLD,
-    Basis,
     SourceChoice,
     choose_source,
     flows_table,
@@ -31,6 +30,7 @@ from bilat.ledger.composition import product_values
 from bilat.ledger.economies import Economy
 from bilat.ledger.ranks import countries_only, partner_table
 from bilat.ledger.results import LedgerResult
+from bilat.ledger.vocabulary import Basis
 from bilat.store.session import Data, DataLike, session_of
 
 Side = Literal["exports", "imports"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 import ibis.expr.types as ir
 import numpy as np
@@ -18,7 +17,6 @@ import pandas as pd
 from bilat.errors import InputError, NoDataError, NotCoveredError
 from bilat.ledger import coverage, economies
 from bilat.ledger._data import (
-    Basis,
     check_basis,
     choose_source,
     economy_table,
@@ -42,10 +40,8 @@ from bilat.ledger.flows import (
     rollup,
 )
 from bilat.ledger.results import LedgerResult
+from bilat.ledger.vocabulary import BY, Basis, By
 from bilat.store.session import Data, DataLike, session_of
-
-By = Literal["turnover", "exports", "imports"]
-BY = ("turnover", "exports", "imports")
 
 
 def _check_by(by: str) -> None:

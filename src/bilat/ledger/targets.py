@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from bilat.errors import InputError
-from bilat.ledger._data import Basis
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import bilateral_flows
 from bilat.ledger.growth import cagr
 from bilat.ledger.results import LedgerResult, Provenance
+from bilat.ledger.vocabulary import Basis
 from bilat.store.session import DataLike, session_of
 
 Verdict = Literal["met", "on track", "off track", "not enough data"]

@@ -16,9 +16,9 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from bilat.ledger._data import WORLD
+from bilat.ledger._data import WORLD, usd_sum
 from bilat.schema import SUMMED, TOTAL
-from bilat.store.session import DataLike, session_of
+from bilat.store.session import Data, DataLike, session_of
 
 #: A product source whose rows for A and B span this many HS chapters counts as "all goods".
 ALL_GOODS_CHAPTERS = 90
@@ -77,7 +77,9 @@ def _annual(t: ir.Table) -> ir.Table:
     return t.filter(t.period == "A")
 
 
-def survey(t: ir.Table, a: str, b: str, years: tuple[int, int] | None = None) -> pd.DataFrame:
+def survey(
+    s: Data, t: ir.Table, a: str, b: str, years: tuple[int, int] | None = None
+) -> pd.DataFrame:
     """What the store holds for A's exports and B's imports: one row per source, year, digits.
 
     ``digits`` is 0 for totals; ``a_codes``/``b_codes`` count products with A as exporter / B as
@@ -92,9 +94,8 @@ def survey(t: ir.Table, a: str, b: str, years: tuple[int, int] | None = None) ->
     is_total = rows["product"] == TOTAL
     rows = rows.mutate(digits=is_total.ifelse(0, rows["product"].length()))
     a_x, b_m = rows.exporter == a, rows.importer == b
-    out = (
-        rows.group_by(["source", "year", "digits"])
-        .aggregate(
+    out = s.run(
+        rows.group_by(["source", "year", "digits"]).aggregate(
             a_codes=rows["product"].nunique(where=a_x),
             b_codes=rows["product"].nunique(where=b_m),
             pair=(a_x & b_m).sum(),
@@ -103,7 +104,6 @@ def survey(t: ir.Table, a: str, b: str, years: tuple[int, int] | None = None) ->
             world_rows=((rows.importer == WORLD) | (rows.exporter == WORLD)).sum(),
             releases=rows.release.collect(distinct=True),
         )
-        .execute()
     )
     out["year"] = out.year.astype(int)
     out["digits"] = out.digits.astype(int)
@@ -112,7 +112,7 @@ def survey(t: ir.Table, a: str, b: str, years: tuple[int, int] | None = None) ->
     return out.drop(columns="releases")
 
 
-def product_years(totals: ir.Table, a: str, b: str) -> tuple[set[int], set[int]]:
+def product_years(s: Data, totals: ir.Table, a: str, b: str) -> tuple[set[int], set[int]]:
     """Years with product rows (any length) for A's exports and for B's imports, from pair_totals.
 
     ``pair_totals`` holds one ``SUM`` row per pair for the product detail it summed, so this reads
@@ -125,7 +125,7 @@ def product_years(totals: ir.Table, a: str, b: str) -> tuple[set[int], set[int]]
     out = rows.group_by("year").aggregate(
         a_rows=(rows.exporter == a).sum(), b_rows=(rows.importer == b).sum()
     )
-    frame = out.execute()
+    frame = s.run(out)
     years = frame.year.astype(int)
     return set(years[frame.a_rows > 0]), set(years[frame.b_rows > 0])
 
@@ -158,9 +158,9 @@ def _rows(t: ir.Table, sl: Slice) -> ir.Table:
     return rows.mutate(code=rows["product"].substr(0, sl.level))
 
 
-def universe(t: ir.Table, sl: Slice) -> pd.DataFrame:
+def universe(s: Data, t: ir.Table, sl: Slice) -> pd.DataFrame:
     """Every product code the slice holds (one column ``code``)."""
-    return _rows(t, sl).select("code").distinct().execute()
+    return s.run(_rows(t, sl).select("code").distinct())
 
 
 def _own_export(r: ir.Table) -> ir.BooleanValue:
@@ -176,14 +176,14 @@ def _exports_by_exporter(rows: ir.Table, keys: list[str]) -> ir.Table:
     v = rows.value_usd
     own, mirror = _own_export(rows), (rows.reported_by == "importer") & (rows.flow == "M")
     per = rows.group_by(["exporter", *keys]).aggregate(
-        world=v.sum(where=own & (rows.importer == WORLD)),
-        partners=v.sum(where=own & (rows.importer != WORLD)),
-        mirror=v.sum(where=mirror),
+        world=usd_sum(v, where=own & (rows.importer == WORLD)),
+        partners=usd_sum(v, where=own & (rows.importer != WORLD)),
+        mirror=usd_sum(v, where=mirror),
     )
     return per.mutate(x=ibis.coalesce(per.world, per.partners, per.mirror))
 
 
-def world_supply(t: ir.Table, a: str, sl: Slice, simple: bool) -> pd.DataFrame:
+def world_supply(s: Data, t: ir.Table, a: str, sl: Slice, simple: bool) -> pd.DataFrame:
     """Per product: A's exports to the world and all exporters' (USD): code, a_exports, world.
 
     ``simple`` (a reconciled source holding either world rows or bilateral rows, as BACI does)
@@ -194,19 +194,19 @@ def world_supply(t: ir.Table, a: str, sl: Slice, simple: bool) -> pd.DataFrame:
     if simple:
         v = rows.value_usd
         out = rows.group_by("code").aggregate(
-            a_exports=v.sum(where=rows.exporter == a), world=v.sum()
+            a_exports=usd_sum(v, where=rows.exporter == a), world=usd_sum(v)
         )
     else:
         per = _exports_by_exporter(rows, ["code"])
         out = per.group_by("code").aggregate(
-            a_exports=per.x.sum(where=per.exporter == a), world=per.x.sum()
+            a_exports=usd_sum(per.x, where=per.exporter == a), world=usd_sum(per.x)
         )
-    frame = out.execute()
+    frame = s.run(out)
     frame["a_exports"] = frame.a_exports.fillna(0.0)
     return frame
 
 
-def market_demand(t: ir.Table, b: str, sl: Slice, codes: pd.DataFrame) -> pd.DataFrame:
+def market_demand(s: Data, t: ir.Table, b: str, sl: Slice, codes: pd.DataFrame) -> pd.DataFrame:
     """Per product: B's imports from the world (USD) and who reported them (``B`` or ``mirror``).
 
     Every code of ``codes`` (the slice's universe) is returned, with demand 0 where B imported none.
@@ -217,11 +217,11 @@ def market_demand(t: ir.Table, b: str, sl: Slice, codes: pd.DataFrame) -> pd.Dat
     own = _own_import(mine)
     mirror = _own_export(mine) & (mine.reported_by != "reconciled") & (mine.exporter != WORLD)
     sums = mine.group_by("code").aggregate(
-        world=v.sum(where=own & (mine.exporter == WORLD)),
-        partners=v.sum(where=own & (mine.exporter != WORLD)),
-        mirror=v.sum(where=mirror),
+        world=usd_sum(v, where=own & (mine.exporter == WORLD)),
+        partners=usd_sum(v, where=own & (mine.exporter != WORLD)),
+        mirror=usd_sum(v, where=mirror),
     )
-    return _demand_frame(codes, sums.execute())
+    return _demand_frame(codes, s.run(sums))
 
 
 def _demand_frame(codes: pd.DataFrame, sums: pd.DataFrame) -> pd.DataFrame:
@@ -238,16 +238,18 @@ def _demand_frame(codes: pd.DataFrame, sums: pd.DataFrame) -> pd.DataFrame:
     return frame[["code", "demand", "demand_reported_by"]]
 
 
-def pair_exports(t: ir.Table, a: str, b: str, sl: Slice, codes: pd.DataFrame) -> pd.DataFrame:
+def pair_exports(
+    s: Data, t: ir.Table, a: str, b: str, sl: Slice, codes: pd.DataFrame
+) -> pd.DataFrame:
     """Per product: A's exports to B (USD), A's own report else B's mirror, 0 where none."""
     rows = _rows(t, sl)
     mine = rows.filter((rows.exporter == a) & (rows.importer == b))
     v = mine.value_usd
     sums = mine.group_by("code").aggregate(
-        own=v.sum(where=_own_export(mine)),
-        mirror=v.sum(where=(mine.reported_by == "importer") & (mine.flow == "M")),
+        own=usd_sum(v, where=_own_export(mine)),
+        mirror=usd_sum(v, where=(mine.reported_by == "importer") & (mine.flow == "M")),
     )
-    return _actual_frame(codes, sums.execute())
+    return _actual_frame(codes, s.run(sums))
 
 
 def _actual_frame(codes: pd.DataFrame, sums: pd.DataFrame) -> pd.DataFrame:
@@ -262,7 +264,7 @@ def _actual_frame(codes: pd.DataFrame, sums: pd.DataFrame) -> pd.DataFrame:
 
 
 def one_pass(
-    t: ir.Table, a: str, b: str, sl: Slice
+    s: Data, t: ir.Table, a: str, b: str, sl: Slice
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Supply, demand and actual exports of one reconciled slice in a single scan of the year.
 
@@ -279,15 +281,15 @@ def one_pass(
     pair = (rows.exporter == a) & (rows.importer == b)
     out = rows.group_by("code").aggregate(
         n_supply=supply.sum(),
-        a_exports=v.sum(where=supply & (rows.exporter == a)),
-        world_x=v.sum(where=supply),
-        world=v.sum(where=to_b & own_m & (rows.exporter == WORLD)),
-        partners=v.sum(where=to_b & own_m & (rows.exporter != WORLD)),
-        mirror=v.sum(where=to_b & mirror_m),
-        own=v.sum(where=pair & own_x),
-        pair_mirror=v.sum(where=pair & (rows.reported_by == "importer") & (rows.flow == "M")),
+        a_exports=usd_sum(v, where=supply & (rows.exporter == a)),
+        world_x=usd_sum(v, where=supply),
+        world=usd_sum(v, where=to_b & own_m & (rows.exporter == WORLD)),
+        partners=usd_sum(v, where=to_b & own_m & (rows.exporter != WORLD)),
+        mirror=usd_sum(v, where=to_b & mirror_m),
+        own=usd_sum(v, where=pair & own_x),
+        pair_mirror=usd_sum(v, where=pair & (rows.reported_by == "importer") & (rows.flow == "M")),
     )
-    frame = out.filter(out.n_supply > 0).execute()
+    frame = s.run(out.filter(out.n_supply > 0))
     sup = frame[["code", "a_exports", "world_x"]].rename(columns={"world_x": "world"})
     sup["a_exports"] = sup.a_exports.fillna(0.0)
     codes = sup[["code"]]
@@ -335,25 +337,27 @@ class Ease:
         }
 
 
-def ease_of_trade(t: ir.Table, a: str, b: str, sl: Slice) -> Ease:
+def ease_of_trade(s: Data, t: ir.Table, a: str, b: str, sl: Slice) -> Ease:
     """Ease from one source's all-goods figures in ``year``: totals, or products summed."""
     rows = _rows(t, sl)
     rows = rows.filter((rows.exporter != rows.importer) & (rows.exporter != WORLD))
     per = _exports_by_exporter(rows, [])
-    world = per.aggregate(x_w=per.x.sum(), x_a=per.x.sum(where=per.exporter == a)).execute()
+    world = s.run(per.aggregate(x_w=usd_sum(per.x), x_a=usd_sum(per.x, where=per.exporter == a)))
     to_b = rows.filter(rows.importer == b)
     v = to_b.value_usd
     own_m = _own_import(to_b) & (to_b.reported_by != "reconciled")
-    sums = to_b.aggregate(
-        m_world=v.sum(where=own_m & (to_b.exporter == WORLD)),
-        m_partners=v.sum(where=own_m & (to_b.exporter != WORLD)),
-        m_mirror=v.sum(where=_own_export(to_b)),
-        ab_own=v.sum(where=_own_export(to_b) & (to_b.exporter == a)),
-        ab_mirror=v.sum(where=own_m & (to_b.exporter == a)),
-    ).execute()
-    s = sums.iloc[0]
-    m_b = _first(s.m_world, s.m_partners, s.m_mirror)
-    x_ab = _first(s.ab_own, s.ab_mirror)
+    sums = s.run(
+        to_b.aggregate(
+            m_world=usd_sum(v, where=own_m & (to_b.exporter == WORLD)),
+            m_partners=usd_sum(v, where=own_m & (to_b.exporter != WORLD)),
+            m_mirror=usd_sum(v, where=_own_export(to_b)),
+            ab_own=usd_sum(v, where=_own_export(to_b) & (to_b.exporter == a)),
+            ab_mirror=usd_sum(v, where=own_m & (to_b.exporter == a)),
+        )
+    )
+    row = sums.iloc[0]
+    m_b = _first(row.m_world, row.m_partners, row.m_mirror)
+    x_ab = _first(row.ab_own, row.ab_mirror)
     x_a, x_w = _first(world.x_a.iloc[0]), _first(world.x_w.iloc[0])
     return Ease.of(x_ab, x_a, m_b, x_w, sl.year)
 
@@ -404,11 +408,11 @@ def pair_context(data: DataLike, a: str, b: str, year: int) -> Context:
         return Context()
     table = session.table
     d = table("distances")
-    dist = d.filter((d.exporter == a) & (d.importer == b)).limit(1).execute()
+    dist = session.run(d.filter((d.exporter == a) & (d.importer == b)).limit(1))
     g = table("agreements")
     c1, c2 = sorted((a, b))
-    agr = g.filter((g.year == year) & (g.country1 == c1) & (g.country2 == c2)).execute()
-    any_row = g.filter(g.year == year).limit(1).execute()
+    agr = session.run(g.filter((g.year == year) & (g.country1 == c1) & (g.country2 == c2)))
+    any_row = session.run(g.filter(g.year == year).limit(1))
     km = None
     src = ""
     if not dist.empty:

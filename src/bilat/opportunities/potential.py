@@ -184,27 +184,27 @@ def _survey(session: Data, t: ir.Table, a: str, b: str, opts: Options) -> pd.Dat
     if year is None:
         totals = _pair_totals(session)
         if totals is None:
-            return inputs.survey(t, a, b)
-        a_years, b_years = inputs.product_years(totals, a, b)
+            return inputs.survey(session, t, a, b)
+        a_years, b_years = inputs.product_years(session, totals, a, b)
         both = a_years & b_years
         if not both:
-            return inputs.survey(t, a, b)
+            return inputs.survey(session, t, a, b)
         # No later year has product rows on both sides, so this is the year _year picks when
         # its survey shows both sides at the level (finest possible, 6, when none is given).
         year = max(both)
-        found = inputs.survey(t, a, b, (year, year))
+        found = inputs.survey(session, t, a, b, (year, year))
         digits = opts.digits or _level(found, year)
         supply = found[(found.digits >= digits) & (found.a_codes > 0)]
         demand = found[(found.digits >= digits) & (found.b_codes > 0)]
         if digits != (opts.digits or 6) or supply.empty or demand.empty:
-            return inputs.survey(t, a, b)
+            return inputs.survey(session, t, a, b)
     else:
-        found = inputs.survey(t, a, b, (year, year))
+        found = inputs.survey(session, t, a, b, (year, year))
     if found.empty or _ease_pick(found, year)[0] is None:
         window = inputs.EASE_YEAR_WINDOW
-        found = inputs.survey(t, a, b, (year - window, year + window))
+        found = inputs.survey(session, t, a, b, (year - window, year + window))
         if found.empty:
-            return inputs.survey(t, a, b)
+            return inputs.survey(session, t, a, b)
     return found
 
 
@@ -213,7 +213,7 @@ _COUNTS = {"supply": "a_codes", "demand": "b_codes", "actual": "pair"}
 
 
 def _one_pass(
-    t: ir.Table, a: str, b: str, picks: dict[str, _Pick | None], digits: int
+    session: Data, t: ir.Table, a: str, b: str, picks: dict[str, _Pick | None], digits: int
 ) -> dict[str, pd.DataFrame]:
     """The three product inputs from one scan when they share one reconciled slice, else {}."""
     if any(p is None for p in picks.values()):
@@ -222,7 +222,7 @@ def _one_pass(
     supply = picks["supply"]
     if len(slices) != 1 or supply is None or not supply.simple:
         return {}
-    sup, dem, act = inputs.one_pass(t, a, b, slices.pop())
+    sup, dem, act = inputs.one_pass(session, t, a, b, slices.pop())
     return {"supply": sup, "demand": dem, "actual": act}
 
 
@@ -263,11 +263,11 @@ def opportunities(
 
     def universe(sl: inputs.Slice) -> pd.DataFrame:
         if sl not in codes:
-            codes[sl] = inputs.universe(t, sl)
+            codes[sl] = inputs.universe(session, t, sl)
         return codes[sl]
 
     picks = {name: _best(in_year, count, digits) for name, count in _COUNTS.items()}
-    read = _one_pass(t, a, b, picks, digits)
+    read = _one_pass(session, t, a, b, picks, digits)
 
     pick = picks["supply"]
     what = f"{a}'s share of world exports by product"
@@ -275,7 +275,7 @@ def opportunities(
         used.append(Input("supply", what, missing=_finest_message(found, "a_codes", digits, yr)))
     else:
         sl = slices["supply"] = pick.slice(digits)
-        sup = read["supply"] if read else inputs.world_supply(t, a, sl, pick.simple)
+        sup = read["supply"] if read else inputs.world_supply(session, t, a, sl, pick.simple)
         if pick.simple:
             codes[sl] = sup[["code"]]
         sup["share"] = np.where(sup.world > 0, sup.a_exports / sup.world, np.nan)
@@ -291,7 +291,7 @@ def opportunities(
     else:
         sl = slices["demand"] = pick.slice(digits)
         dem = frames["demand"] = (
-            read["demand"] if read else inputs.market_demand(t, b, sl, universe(sl))
+            read["demand"] if read else inputs.market_demand(session, t, b, sl, universe(sl))
         )
         n_mirror = int((dem.demand_reported_by == "mirror").sum())
         mirror = f"{n_mirror} from exporters' mirror reports" if n_mirror else ""
@@ -305,7 +305,7 @@ def opportunities(
     else:
         sl = slices["actual"] = pick.slice(digits)
         act = frames["actual"] = (
-            read["actual"] if read else inputs.pair_exports(t, a, b, sl, universe(sl))
+            read["actual"] if read else inputs.pair_exports(session, t, a, b, sl, universe(sl))
         )
         used.append(Input("actual", what, pick.source, pick.release, yr, pick.digits, _covers(act)))
 
@@ -315,7 +315,7 @@ def opportunities(
     if epick is None:
         used.append(Input("ease", what, missing=enote))
     else:
-        ease = _ease(t, a, b, epick, frames, slices)
+        ease = _ease(session, t, a, b, epick, frames, slices)
         if not np.isfinite(ease.value):
             used.append(Input("ease", what, missing=f"{epick.source} lacks {a}'s or {b}'s totals"))
             ease = None
@@ -359,6 +359,7 @@ def _with_coverage(session: Data, used: list[Input]) -> list[Input]:
 
 
 def _ease(
+    session: Data,
     t: ir.Table,
     a: str,
     b: str,
@@ -380,7 +381,7 @@ def _ease(
             math.fsum(sup.world_exports),
             pick.year,
         )
-    return inputs.ease_of_trade(t, a, b, pick.slice(2))
+    return inputs.ease_of_trade(session, t, a, b, pick.slice(2))
 
 
 # the columns a ranking shows first, then the inputs behind them

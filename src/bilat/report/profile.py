@@ -10,16 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bilat.errors import BilatError
-from bilat.ledger import economies
-from bilat.ledger.composition import composition
+from bilat.ledger import economies, verbs
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import FlowsResult, bilateral_flows
-from bilat.ledger.growth import growth
-from bilat.ledger.indices import complementarity, grubel_lloyd, hhi, rca, trade_intensity
-from bilat.ledger.mirror import mirror_gaps
-from bilat.ledger.ranks import partner_rank
 from bilat.ledger.results import LedgerResult
-from bilat.ledger.targets import target_tracker
 from bilat.store.session import DataLike, session_of
 
 
@@ -91,53 +85,9 @@ def profile(
         except BilatError as err:  # the report shows what it could not compute and why
             missing[name] = str(err)
 
-    add("growth", lambda: growth(session, ea, eb, years=yrs, source=source, products=products))
-    add(
-        "rank_b_in_a",
-        lambda: partner_rank(session, ea, eb, years=yrs, source=source, products=products),
-    )
-    add(
-        "rank_a_in_b",
-        lambda: partner_rank(session, eb, ea, years=yrs, source=source, products=products),
-    )
     # every point-in-time section for the same year: the latest covered one in the span
     year = latest
-    ref = (year,)
-    src = {"source": source}
-    add(
-        "composition_exports",
-        lambda: composition(session, ea, eb, years=ref, direction="exports", **src),
-    )
-    add(
-        "composition_imports",
-        lambda: composition(session, ea, eb, years=ref, direction="imports", **src),
-    )
-    add(
-        "sectors",
-        lambda: composition(
-            session, ea, eb, years=ref, level="basket", direction="turnover", **src
-        ),
-    )
-    add("grubel_lloyd", lambda: grubel_lloyd(session, ea, eb, year, **src))
-    add("hhi_products", lambda: hhi(session, ea, year, by="product", partner=eb, **src))
-    add("mirror", lambda: mirror_gaps(session, ea, eb, years=year, **src))
-    add("complementarity", lambda: complementarity(session, ea, eb, year, **src))
-    add("rca_a", lambda: rca(session, ea, year, **src))
-    add("rca_b", lambda: rca(session, eb, year, **src))
-    add("intensity", lambda: trade_intensity(session, ea, eb, latest, source=source))
-    add("hhi_markets", lambda: hhi(session, ea, latest, by="market", source=source))
-    if target is not None:
-        add(
-            "target",
-            lambda: target_tracker(
-                session,
-                ea,
-                eb,
-                target.value,
-                target.year,
-                target.base_year,
-                measure=target.measure,
-                source=source,
-            ),
-        )
+    ask = verbs.Ask(ea, eb, yrs, year, source, products, target)
+    for section in verbs.report_sections(ask):  # the registry's sections, in the report's order
+        add(section.name, lambda build=section.build: build(session, ask))
     return Profile(ea, eb, flows, sections, missing, year)

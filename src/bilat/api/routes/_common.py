@@ -5,36 +5,34 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Path, Query, Request
 
 from bilat.api.context import ApiContext
 from bilat.api.errors import FieldError, field
 from bilat.errors import InputError
+from bilat.ledger import verbs
 from bilat.ledger.economies import Economy
+from bilat.ledger.verbs import Param
 from bilat.store.session import StoreSession
 
-EconomyParam = Annotated[
-    str,
-    Query(
-        min_length=1,
-        max_length=80,
-        description="Economy: ISO3 code, name, alias or demonym, or a group such as EAEU.",
-    ),
-]
-YearParam = Annotated[int | None, Query(ge=1900, le=2100, description="One year.")]
-FromParam = Annotated[
-    int | None, Query(alias="from", ge=1900, le=2100, description="First year of a span.")
-]
-ToParam = Annotated[
-    int | None, Query(alias="to", ge=1900, le=2100, description="Last year of a span.")
-]
-SourceParam = Annotated[
-    str | None,
-    Query(
-        pattern=r"^[A-Za-z0-9_.-]{1,40}$",
-        description="Use only this source (e.g. penppml); default: the ledger's choice.",
-    ),
-]
+
+def annotation(p: Param) -> Any:
+    """The FastAPI annotation of a registry parameter (``bilat.ledger.verbs``): its type (a
+    vocabulary as its ``Literal``) with its bounds, alias and description."""
+    kind = p.kind | None if p.optional else p.kind
+    where = Path if p.path else Query
+    extra: dict[str, Any] = dict(p.bounds)
+    if p.alias:
+        extra["alias"] = p.alias
+    if p.description is not None:
+        extra["description"] = p.description
+    return Annotated[kind, where(**extra)] if extra else kind
+
+
+# the parameters every ledger route shares, as the verb registry defines them once
+EconomyParam = annotation(verbs.A)
+YearParam, FromParam, ToParam = (annotation(p) for p in verbs.SPAN)
+SourceParam = annotation(verbs.SOURCE)
 
 
 def context(request: Request) -> ApiContext:
