@@ -180,3 +180,14 @@ def test_scorer_locates_a_repeated_quote_at_each_occurrence() -> None:
 
     assert bench.locate_value(text, gold(0)) == (18, 25)
     assert bench.locate_value(text, gold(second)) == (second + 18, second + 25)
+
+
+def test_second_annotator_samples_are_the_documented_ones() -> None:
+    # the samples ANNOTATION.md lists ("Agreement"): each drawn from its own gathering pass only,
+    # so pages gathered later do not change it (reads split.json alone; no texts needed)
+    from tests.claims.real.agreement import sample_ids
+
+    first = ["r12", "r13", "r16", "r24", "r31", "r32", "r41", "r43", "r58", "r60", "r61", "r66"]
+    assert sample_ids(1) == first
+    assert sample_ids(4) == ["r123", "r129", "r132", "r133", "r136", "r147"]
+    assert {p.stem for p in SECOND.glob("r*.json")} >= set(first) | set(sample_ids(4))
