@@ -148,3 +148,23 @@ def test_vocabularies_are_defined_once():
     frequency = next(p for p in flows.params if p.name == "frequency")
     assert frequency.vocabulary == v.FREQUENCIES == ("annual", "half", "quarter", "month")
     assert frequency.help == "annual, half, quarter or month."
+
+
+def test_every_verb_names_its_result_type():
+    """``Verb.result`` is a LedgerResult class of the ledger (the API's LedgerOut shape)."""
+    import bilat.ledger.composition
+    import bilat.ledger.flows
+    import bilat.ledger.indices
+    import bilat.ledger.mirror
+    import bilat.ledger.ranks
+    import bilat.ledger.targets  # noqa: F401  (each defines its result class)
+    from bilat.ledger.results import LedgerResult
+
+    def names(cls: type) -> set[str]:
+        return {cls.__name__}.union(*(names(c) for c in cls.__subclasses__()))
+
+    known = names(LedgerResult)
+    assert {v.result for v in registry.verbs()} <= known
+    assert {v.name for v in registry.verbs()} >= {
+        "flows", "rank", "composition", "indices", "mirror", "target"
+    }  # fmt: skip

@@ -8,7 +8,6 @@ the result through ``cli/output.py``; a library error becomes one line and an ex
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +21,7 @@ from bilat.cli.output import Fmt, Out, check_format, emit_result
 from bilat.cli.products import ProductsOption, restricted, selection
 from bilat.errors import BilatError, InputError
 from bilat.ledger import verbs as registry
-from bilat.ledger.verbs import REQUIRED, Param, ParamError, Verb
+from bilat.ledger.verbs import Param, Verb, signature
 
 if TYPE_CHECKING:  # the store (pyarrow, ibis) is imported by the commands that read it
     from bilat.store.session import StoreSession
@@ -73,10 +72,13 @@ def product_codes(
     return codes
 
 
-def run(build: Callable[[], object], fmt: str, out: Path | None) -> None:
-    """``build()``'s result written in ``fmt``; a library error as one line and its exit."""
+def run(
+    build: Callable[[], object], fmt: str, out: Path | None, formats: tuple[str, ...] | None = None
+) -> None:
+    """``build()``'s result written in ``fmt`` (one of ``formats``, default the data formats);
+    a library error as one line and its exit."""
     try:
-        check_format(fmt, out)
+        check_format(fmt, out, *(() if formats is None else (formats,)))
         emit_result(build(), fmt, out)
     except BilatError as exc:
         raise fail(exc, fmt) from None
@@ -94,25 +96,10 @@ def annotation(p: Param) -> Any:
     return Annotated[kind, typer.Option(p.cli_flag, help=p.help)]
 
 
-def _signature(verb: Verb) -> inspect.Signature:
-    shown = [p for p in verb.params if p.in_cli]
-    params = [
-        inspect.Parameter(
-            p.name,
-            inspect.Parameter.KEYWORD_ONLY,
-            annotation=annotation(p),
-            default=inspect.Parameter.empty if p.at_cli_default is REQUIRED else p.at_cli_default,
-        )
-        for p in shown
-    ]
+def _signature(verb: Verb) -> Any:
+    shown = [(p.name, annotation(p), p.at_cli_default) for p in verb.params if p.in_cli]
     tail = [("products", ProductsOption, None)] if verb.products else []
-    for name, kind, default in (*tail, *_TAIL):
-        params.append(
-            inspect.Parameter(
-                name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default
-            )
-        )
-    return inspect.Signature(params)
+    return signature([*shown, *tail, *_TAIL])
 
 
 def options(verb: Verb, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -121,12 +108,9 @@ def options(verb: Verb, given: Mapping[str, Any]) -> dict[str, Any]:
     out = {p.name: given[p.name] for p in verb.params if p.in_cli and not p.span}
     if verb.spans:
         out["years"] = years(given.get("year"), given.get("first"), given.get("last"))
-    if verb.check is not None:
-        try:
-            verb.check(out)
-        except ParamError as exc:
-            flag = next(p.cli_flag for p in verb.params if p.name == exc.param)
-            raise InputError(exc.template.format(**{exc.param: flag})) from None
+    refused = verb.refused(out, lambda p: p.cli_flag)
+    if refused is not None:
+        raise InputError(refused[1])
     return out
 
 
@@ -159,7 +143,7 @@ def command(verb: Verb) -> Callable[..., None]:
     """The Typer command function of ``verb`` (its signature made from the parameters)."""
 
     def ledger_command(**given: Any) -> None:
-        run(lambda: _answer(verb, given), given["fmt"], given["out"])
+        run(lambda: _answer(verb, given), given["fmt"], given["out"], verb.formats)
 
     ledger_command.__signature__ = _signature(verb)  # type: ignore[attr-defined]
     ledger_command.__name__ = verb.name

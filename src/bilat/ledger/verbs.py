@@ -15,7 +15,8 @@ start-up to build its commands; tests/test_startup.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import inspect
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -103,40 +104,17 @@ B = Param(
     bounds={"min_length": 1, "max_length": 80},
     economy=True,
 )
-YEAR = Param(
-    "year",
-    int,
-    None,
-    help="One year.",
-    description="One year.",
-    optional=True,
-    bounds={"ge": 1900, "le": 2100},
-    span=True,
-)
-FROM = Param(
-    "first",
-    int,
-    None,
-    help="First year of a span.",
-    description="First year of a span.",
-    flag="--from",
-    alias="from",
-    optional=True,
-    bounds={"ge": 1900, "le": 2100},
-    span=True,
-)
-TO = Param(
-    "last",
-    int,
-    None,
-    help="Last year of a span.",
-    description="Last year of a span.",
-    flag="--to",
-    alias="to",
-    optional=True,
-    bounds={"ge": 1900, "le": 2100},
-    span=True,
-)
+
+
+def _span(name: str, words: str, **spelling: Any) -> Param:
+    """One of year / from / to: an optional year of 1900–2100, the same words at both."""
+    bounds = {"ge": 1900, "le": 2100}
+    return Param(name, int, None, words, words, optional=True, bounds=bounds, span=True, **spelling)
+
+
+YEAR = _span("year", "One year.")
+FROM = _span("first", "First year of a span.", flag="--from", alias="from")
+TO = _span("last", "Last year of a span.", flag="--to", alias="to")
 SOURCE = Param(
     "source",
     str,
@@ -205,6 +183,36 @@ class Verb:
     @property
     def spans(self) -> bool:
         return any(p.span for p in self.params)
+
+    def refused(
+        self, options: Mapping[str, Any], spelled: Callable[[Param], str]
+    ) -> tuple[Param, str] | None:
+        """None when ``check`` accepts ``options``; else the parameter it refuses and why, the
+        parameter named as ``spelled`` names it (``--year`` at the CLI, ``year`` at the API)."""
+        if self.check is None:
+            return None
+        try:
+            self.check(options)
+        except ParamError as exc:
+            p = next(p for p in self.params if p.name == exc.param)
+            return p, exc.template.format(**{exc.param: spelled(p)})
+        return None
+
+
+def signature(params: Iterable[tuple[str, Any, Any]]) -> inspect.Signature:
+    """A keyword-only signature of ``(name, annotation, default)``, ``REQUIRED``: no default;
+    Typer and FastAPI read a command's or a route's parameters from it."""
+    return inspect.Signature(
+        [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=annotation,
+                default=inspect.Parameter.empty if default is REQUIRED else default,
+            )
+            for name, annotation, default in params
+        ]
+    )
 
 
 _VERBS: dict[str, Verb] = {}
@@ -645,6 +653,7 @@ __all__ = [
     "register",
     "register_index",
     "report_sections",
+    "signature",
     "unregister",
     "unregister_index",
     "verb",

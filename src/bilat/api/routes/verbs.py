@@ -9,7 +9,6 @@ generation and the parameters (``_common.answer``).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
@@ -20,26 +19,18 @@ from bilat.api.context import ApiContext
 from bilat.api.errors import FieldError
 from bilat.api.routes._common import annotation, answer, context, economy, pair, years
 from bilat.ledger import verbs as registry
-from bilat.ledger.verbs import REQUIRED, ParamError, Verb
+from bilat.ledger.verbs import REQUIRED, Verb, signature
 
 Ctx = Annotated[ApiContext, Depends(context)]
 
 
-def _signature(verb: Verb) -> inspect.Signature:
+def _signature(verb: Verb) -> Any:
     shown = [p for p in verb.params if p.in_api]
     # path parameters first, as a route's path names them
     ordered = [p for p in shown if p.path] + [p for p in shown if not p.path]
-    params = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Ctx)]
-    params += [
-        inspect.Parameter(
-            p.name,
-            inspect.Parameter.KEYWORD_ONLY,
-            annotation=annotation(p),
-            default=inspect.Parameter.empty if p.default is REQUIRED else p.default,
-        )
-        for p in ordered
-    ]
-    return inspect.Signature(params)
+    return signature(
+        [("ctx", Ctx, REQUIRED), *((p.name, annotation(p), p.default) for p in ordered)]
+    )
 
 
 def options(verb: Verb, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,14 +44,10 @@ def options(verb: Verb, given: Mapping[str, Any]) -> dict[str, Any]:
         out[sides[0]] = economy(given[sides[0]], sides[0])
     if verb.spans:
         out["years"] = years(given.get("year"), given.get("first"), given.get("last"))
-    if verb.check is not None:
-        try:
-            verb.check(out)
-        except ParamError as exc:
-            p = next(p for p in verb.params if p.name == exc.param)
-            name = p.alias or p.name
-            where = "path" if p.path else "query"
-            raise FieldError((where, name), exc.template.format(**{exc.param: name})) from None
+    refused = verb.refused(out, lambda p: p.alias or p.name)
+    if refused is not None:
+        p, why = refused
+        raise FieldError(("path" if p.path else "query", p.alias or p.name), why)
     return out
 
 
