@@ -190,7 +190,7 @@ def register(app: typer.Typer) -> None:
                 years = _years(year, first, last)
                 quick = _direct_flows(store, engine, a, b, years, basis, source)
                 if quick is not None:
-                    return quick.to_result()  # type: ignore[attr-defined]
+                    return quick  # printed as its FlowsResult would be, without pandas
             from bilat.ledger.flows import bilateral_flows
 
             data = _store(store, engine)
