@@ -7,6 +7,7 @@ hide a heavy import) and reads ``sys.modules`` when the command has finished.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -142,3 +143,31 @@ def test_flows_outside_the_direct_case_still_answers(small_store: Path) -> None:
     )
     assert code == 0, text
     assert "10.56 bn" in text and "ibis" in modules
+
+
+# What `bilat claims check` needs once the store's answers are on disk (bilat.claims.cache):
+# pandas for the verifier's tables (with numpy and pyarrow under it) and the country names.
+# No ibis, no DuckDB (nothing is queried), no ftfy for a plain-ASCII article.
+NOT_FOR_CLAIMS = HEAVY - {"pandas", "numpy", "pyarrow", "pycountry"}
+
+ARTICLE = Path(__file__).resolve().parents[1] / "examples" / "rus-kor-article.txt"
+
+
+def test_claims_check_with_answers_cached_imports_no_ibis(
+    small_store: Path, tmp_path: Path
+) -> None:
+    """The README's example: the first check of a store state queries the ledger (ibis); the
+    next one, in a new process, answers from the disk cache and loads none of it."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "BILAT_CLAIMS_CACHE": "1"}
+    args = ("claims", "check", str(ARTICLE), "--store", str(small_store), "--format", "json")
+    code, first, text = loaded(*args, env=env)
+    assert code == 0, text
+    assert "ibis" in first  # the probe sees the ledger's queries when they run
+    code, modules, again = loaded(*args, env=env)
+    assert code == 0, again
+    assert again == text  # the same verdicts from the cache
+    # $15.3 billion in 2016 against 10,557,803,520 + 4,768,438,272 = 15.33 bn
+    assert '"verdict": "supported"' in again and "15.33 bn USD" in again
+    assert not modules & NOT_FOR_CLAIMS, (
+        f"`claims check` imported {sorted(modules & NOT_FOR_CLAIMS)}"
+    )
