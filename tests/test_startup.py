@@ -7,6 +7,7 @@ hide a heavy import) and reads ``sys.modules`` when the command has finished.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,10 +82,11 @@ def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
     assert "pandas" in modules
 
 
-# What `bilat flows` of two countries needs: DuckDB, Arrow (coverage), country names, and
-# pandas for the result's table. (Its text rendering, through bilat.report.formats, imports
-# the report package and with it ibis: not checked here until that import is lazy.)
-NOT_FOR_FLOWS = HEAVY - {"duckdb", "pyarrow", "numpy", "pycountry", "pandas", "babel", "jinja2"}
+# What `bilat flows` of two countries needs, in every text format: DuckDB, Arrow (the
+# coverage; numpy comes with it, as in the bare `import duckdb, pyarrow`), country names
+# (pycountry) and babel's number formats. No pandas, no ibis: its few rows are printed from
+# plain Python values (render.tables.Columns).
+NOT_FOR_FLOWS = HEAVY - {"duckdb", "pyarrow", "numpy", "pycountry", "babel"}
 
 
 @pytest.fixture(scope="module")
@@ -104,13 +106,34 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store.root
 
 
-def test_flows_of_two_countries_imports_no_ibis(small_store: Path) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("text", "15.33 bn USD"),  # 10,557,803,520 + 4,768,438,272
+        ("json", '"turnover": 15326241792.0'),
+        ("csv", ",True,15326241792.0,5789365248.0,"),  # turnover, balance
+    ],
+)
+def test_flows_of_two_countries_imports_no_pandas(
+    small_store: Path, fmt: str, expected: str
+) -> None:
     code, modules, text = loaded(
-        "flows", "RUS", "KOR", "--year", "2016", "--store", str(small_store), "--format", "json"
+        "flows", "RUS", "KOR", "--year", "2016", "--store", str(small_store), "--format", fmt
     )
     assert code == 0, text
-    assert '"turnover": 15326241792.0' in text  # 10,557,803,520 + 4,768,438,272
+    assert expected in text
     assert not modules & NOT_FOR_FLOWS, f"`bilat flows` imported {sorted(modules & NOT_FOR_FLOWS)}"
+
+
+def test_flows_to_a_file_still_gets_pandas(small_store: Path, tmp_path: Path) -> None:
+    """Excel and Parquet are written from the frame: the light path hands over to pandas."""
+    out = tmp_path / "flows.parquet"
+    code, modules, text = loaded(
+        "flows", "RUS", "KOR", "--year", "2016", "--store", str(small_store),
+        "--format", "parquet", "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, text
+    assert out.stat().st_size > 0 and "pandas" in modules and "ibis" not in modules
 
 
 def test_flows_outside_the_direct_case_still_answers(small_store: Path) -> None:
@@ -120,3 +143,31 @@ def test_flows_outside_the_direct_case_still_answers(small_store: Path) -> None:
     )
     assert code == 0, text
     assert "10.56 bn" in text and "ibis" in modules
+
+
+# What `bilat claims check` needs once the store's answers are on disk (bilat.claims.cache):
+# pandas for the verifier's tables (with numpy and pyarrow under it) and the country names.
+# No ibis, no DuckDB (nothing is queried), no ftfy for a plain-ASCII article.
+NOT_FOR_CLAIMS = HEAVY - {"pandas", "numpy", "pyarrow", "pycountry"}
+
+ARTICLE = Path(__file__).resolve().parents[1] / "examples" / "rus-kor-article.txt"
+
+
+def test_claims_check_with_answers_cached_imports_no_ibis(
+    small_store: Path, tmp_path: Path
+) -> None:
+    """The README's example: the first check of a store state queries the ledger (ibis); the
+    next one, in a new process, answers from the disk cache and loads none of it."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "BILAT_CLAIMS_CACHE": "1"}
+    args = ("claims", "check", str(ARTICLE), "--store", str(small_store), "--format", "json")
+    code, first, text = loaded(*args, env=env)
+    assert code == 0, text
+    assert "ibis" in first  # the probe sees the ledger's queries when they run
+    code, modules, again = loaded(*args, env=env)
+    assert code == 0, again
+    assert again == text  # the same verdicts from the cache
+    # $15.3 billion in 2016 against 10,557,803,520 + 4,768,438,272 = 15.33 bn
+    assert '"verdict": "supported"' in again and "15.33 bn USD" in again
+    assert not modules & NOT_FOR_CLAIMS, (
+        f"`claims check` imported {sorted(modules & NOT_FOR_CLAIMS)}"
+    )

@@ -12,6 +12,8 @@ import pytest
 from bilat.errors import BilatError
 from bilat.ledger.flows import bilateral_flows
 from bilat.ledger.flows_direct import direct_flows
+from bilat.render.jsonable import dumps
+from bilat.render.sections import section_text
 from bilat.sources.tidy import TidyReader
 from bilat.store import Store
 
@@ -31,6 +33,15 @@ def check_same(store: Store, a: str, b: str, **kw: object) -> str | None:
     assert str(result) == str(full)
     assert json.dumps(result.to_dict(), default=str) == json.dumps(full.to_dict(), default=str)
     assert result.to_frame().to_csv(index=False) == full.to_frame().to_csv(index=False)
+    # what the CLI prints from the plain rows (no pandas): the same characters as from the
+    # ledger's FlowsResult, in every text format, at a narrow, the piped and a wide width
+    for width in (60, 80, 100, 200):
+        for rows in (5, 25):
+            got = section_text(quick, width, max_rows=rows)
+            assert got == section_text(full, width, max_rows=rows), (width, rows)
+    assert dumps(quick.to_dict()) == dumps(full.to_dict())
+    assert quick.to_csv() == full.to_frame().to_csv(index=False)
+    assert quick.to_frame().equals(full.to_frame())
     return str(result)
 
 

@@ -12,8 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import ftfy
-
 __all__ = ["Document", "Sentence", "clean", "looks_like_html", "repair_mojibake", "split_sentences"]
 
 
@@ -43,21 +41,24 @@ class Document:
 # with HTML entities left in. ftfy (a maintained library with a tested model of these accidents)
 # repairs them; a hand table would only know the cases we had seen. Its own normalisations that
 # could move text or change characters (NFC, quote uncurling, line breaks) are left to
-# ``normalise`` below.
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    fix_line_breaks=False,
-    normalization=None,
-    uncurl_quotes=False,
-    explain=False,
-)
+# ``normalise`` below. ftfy is imported on the first text that is not plain ASCII: a clean
+# page (the README's example) needs none of it.
+_FTFY_OPTIONS = {
+    "unescape_html": False,
+    "fix_line_breaks": False,
+    "normalization": None,
+    "uncurl_quotes": False,
+    "explain": False,
+}
 
 
 def repair_mojibake(text: str) -> str:
     """Undo text that was decoded with the wrong codec ("Russiaâ€™s" -> "Russia’s"), by ftfy."""
     if text.isascii():
         return text  # nothing to repair; skips ftfy's scan on clean pages
-    return ftfy.fix_text(text, _FTFY_CONFIG)
+    import ftfy
+
+    return ftfy.fix_text(text, ftfy.TextFixerConfig(**_FTFY_OPTIONS))
 
 
 # --- normalisation -------------------------------------------------------------------------------

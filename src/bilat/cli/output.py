@@ -58,13 +58,15 @@ def emit(
     sheets: Callable[[], Mapping[str, pd.DataFrame]] | None = None,
     about: Callable[[], Mapping[str, str]] | None = None,
     html: Callable[[], str] | None = None,
+    csv: Callable[[], str] | None = None,
 ) -> None:
     """Write a result in ``fmt`` to ``out`` (or stdout), and say "wrote FILE" on stderr.
 
     ``text(width)`` is for people; ``data()`` is JSON-ready; ``frame()`` is the tidy table
     of CSV and Parquet; ``sheets()`` the workbook's sheets (default: the frame); ``about()``
     what the figures cover (source, release, years, products), kept in the Parquet file's
-    metadata and an "about" sheet.
+    metadata and an "about" sheet; ``csv()`` the CSV text when a result writes its own
+    (the start-up path's flows: the frame's characters, without pandas).
     """
     formats = (*DATA_FORMATS, "html") if html is not None else DATA_FORMATS
     check_format(fmt, out, formats)
@@ -82,7 +84,7 @@ def emit(
 
         body = dumps(data())
     elif fmt == "csv":
-        body = frame().to_csv(index=False)
+        body = csv() if csv is not None else frame().to_csv(index=False)
     else:
         body = html()  # type: ignore[misc]
     if out is not None:
@@ -167,10 +169,11 @@ def about(result: Any) -> dict[str, str]:
 
 def emit_result(result: Any, fmt: str, out: Path | None) -> None:
     """A ledger result in ``fmt``: text fitted to the terminal, its ``to_dict`` as JSON,
-    its table as CSV, Parquet or Excel."""
+    its table as CSV (its own ``to_csv`` where it has one), Parquet or Excel."""
 
     def text(width: int) -> str:
-        from bilat.report.formats import section_text
+        # render/, not the report package: printing one result needs no profile, no ledger
+        from bilat.render.sections import section_text
 
         return section_text(result, width, max_rows=25)
 
@@ -181,4 +184,5 @@ def emit_result(result: Any, fmt: str, out: Path | None) -> None:
         data=result.to_dict,
         frame=result.to_frame,
         about=lambda: about(result),
+        csv=getattr(result, "to_csv", None),
     )

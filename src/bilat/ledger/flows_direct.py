@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from bilat.ledger import economies
 from bilat.ledger.coverage import partial_notes
@@ -25,7 +25,10 @@ from bilat.ledger.results import Provenance
 from bilat.ledger.vocabulary import BASES
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from bilat.ledger.flows_result import FlowsResult
+    from bilat.render.tables import Columns
     from bilat.store import Store
 
 #: The default basis in words (docs/coverage.md), shown in every provenance line that used it.
@@ -39,7 +42,12 @@ _INCOMPLETE = (
 
 @dataclass(frozen=True)
 class DirectFlows:
-    """A flows answer as plain rows (one dict per year), with what its FlowsResult says."""
+    """A flows answer as plain rows (one dict per year), with what its FlowsResult says.
+
+    It prints as its ``FlowsResult`` does, without pandas: text through
+    ``bilat.render.sections`` (``table`` is a ``render.tables.Columns``), ``to_dict`` the
+    same JSON, ``to_csv`` the same characters as the frame's ``to_csv(index=False)``.
+    """
 
     title: str
     columns: tuple[str, ...]
@@ -49,6 +57,46 @@ class DirectFlows:
     b: Economy
     basis: str
     formula: str = FORMULA
+    notes: tuple[str, ...] = ()
+    #: the report section it is (its text's headers and the columns dropped first)
+    section: ClassVar[str] = "flows"
+
+    @property
+    def table(self) -> Columns:
+        """The rows as plain columns, for the text renderer."""
+        from bilat.render.tables import Columns
+
+        return Columns.of_rows(self.columns, self.rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``FlowsResult.to_dict`` of the same answer: missing values as None, the headline
+        fields (the economies as codes, the basis) under ``summary``."""
+        rows = [{c: None if _missing(r[c]) else r[c] for c in self.columns} for r in self.rows]
+        return {
+            "title": self.title,
+            "formula": self.formula,
+            "notes": list(self.notes),
+            "provenance": self.provenance.to_dict(),
+            "rows": rows,
+            "summary": {"a": self.a.code, "b": self.b.code, "basis": self.basis},
+        }
+
+    def to_csv(self) -> str:
+        """The table as pandas writes it (``to_csv(index=False)``): floats by ``repr``, a
+        missing value empty, booleans as True/False, one row a line."""
+        import csv
+        import io
+
+        buf = io.StringIO()
+        out = csv.writer(buf, lineterminator="\n")
+        out.writerow(self.columns)
+        for r in self.rows:
+            out.writerow(["" if _missing(r[c]) else _csv_cell(r[c]) for c in self.columns])
+        return buf.getvalue()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy table (imports pandas: Excel and Parquet are written from it)."""
+        return self.to_result().to_frame()
 
     def to_result(self) -> FlowsResult:
         """The same answer as a ``FlowsResult`` (imports pandas)."""
@@ -63,10 +111,20 @@ class DirectFlows:
             table=table,
             provenance=self.provenance,
             formula=self.formula,
+            notes=self.notes,
             a=self.a,
             b=self.b,
             basis=self.basis,
         )
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _csv_cell(value: Any) -> Any:
+    # repr is what pandas writes for a float64 cell ("10557803520.0", "1e+16")
+    return repr(value) if isinstance(value, float) else value
 
 
 def direct_flows(

@@ -266,7 +266,7 @@ def _direct_flows(
         quick = direct_flows(Store(store_path(store), engine=engine), a, b, **o)
     except BilatError:  # the options are wrong: the ledger then says so
         return None
-    return None if quick is None else quick.to_result()
+    return quick  # printed as its FlowsResult would be, without pandas
 
 
 def _rank(s: StoreSession, a: str, b: str | None, *, years: Any, top: int, **o: Any) -> Any:

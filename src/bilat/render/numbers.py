@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from numbers import Integral, Real
 
 from babel import Locale
@@ -50,11 +51,16 @@ def is_missing(value: object) -> bool:
         return True
     if isinstance(value, float):
         return math.isnan(value)
+    if isinstance(value, str | int):
+        return False
+    # pd.NA and NaT exist only once pandas is loaded: a table of plain values (the start-up
+    # path) is not worth importing it for
+    pd = sys.modules.get("pandas")
+    if pd is None:
+        return False
     try:
-        import pandas as pd
-
         return bool(pd.isna(value)) if pd.api.types.is_scalar(value) else False
-    except (ImportError, TypeError, ValueError):
+    except (TypeError, ValueError):
         return False
 
 

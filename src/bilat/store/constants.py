@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 #: Key of the Parquet key-value metadata entry that lists a file's constant columns (JSON).
 METADATA_KEY = "bilat.constants"
@@ -76,12 +75,16 @@ def union_sql(schema: pa.Schema, groups: Groups) -> str:
 
 def of_file(path: str | Path) -> dict[str, str]:
     """The constants recorded in a Parquet file's metadata (empty for a file that has none)."""
+    import pyarrow.parquet as pq  # here: the serving path's SQL helpers above need none of it
+
     raw = (pq.ParquetFile(path).metadata.metadata or {}).get(METADATA_KEY.encode())
     return json.loads(raw) if raw else {}
 
 
 def read_file(path: str | Path, schema: pa.Schema) -> pa.Table:
     """A store file read with PyArrow, its constant columns put back, in ``schema``'s order."""
+    import pyarrow.parquet as pq
+
     table = pq.read_table(path)
     constants = of_file(path)
     columns = [

@@ -20,7 +20,6 @@ from itertools import pairwise
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bilat.schema import MANUFACTURING, TOTAL
 
@@ -114,6 +113,8 @@ def frequency_of(periods: Iterable[str]) -> str:
 
 
 def _unique(col: pa.ChunkedArray | pa.Array) -> list:
+    import pyarrow.compute as pc
+
     return [v for v in pc.unique(col).to_pylist() if v is not None]
 
 
@@ -124,6 +125,10 @@ def of_tables(totals: pa.Table, chapters: pa.Table, codes: Iterable[str] = ()) -
     their constant columns put back), both small (per pair, not per product); ``codes``: the
     distinct product codes of the detail (for the digits of its codes and non-HS aggregates).
     """
+    # pyarrow.compute here, not at import: reading the recorded coverage (every command that
+    # opens a store) needs none of it, computing it (ingestion) does
+    import pyarrow.compute as pc
+
     codes = set(codes) - {TOTAL}
     # codes, or the writer's kinds of code: a digit string n stands for HS codes of n digits
     digits = sorted({int(c) if len(c) == 1 else len(c) for c in codes if c.isdigit()})
@@ -178,6 +183,7 @@ def of_files(
     ``codes``: the kinds of product code the writer saw (``StagedPart.codes``); without them
     (a store written before) the detail's product column is read for them.
     """
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     from bilat.schema import PAIR_TOTALS_SCHEMA

@@ -30,7 +30,6 @@ from bilat.store import manifest as mf
 from bilat.store import serving as serving_copy
 from bilat.store.engines import engine_setting
 from bilat.store.session import SessionOwner, StoreSession
-from bilat.store.writer import StagedPart, stage
 
 if TYPE_CHECKING:
     import duckdb
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from bilat.reference.hs import HsTables
+    from bilat.store.writer import StagedPart
 
 log = logging.getLogger(__name__)
 
@@ -281,6 +281,10 @@ class Store(SessionOwner):
             staging = self.root / "staging" / uuid.uuid4().hex
             try:
                 try:
+                    # the writer (numpy, pyarrow.compute, threads) is for ingestion only:
+                    # imported here, not by every command that opens a store
+                    from bilat.store.writer import stage
+
                     fixed = reader.constants(path) if hasattr(reader, "constants") else None
                     parts = stage(
                         reader.batches(path),
