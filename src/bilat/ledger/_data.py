@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 Basis = Literal["auto", "reconciled", "exporter", "importer"]
 BASES: tuple[str, ...] = ("auto", "reconciled", "exporter", "importer")
 Detail = Literal["total", "products"]
+#: the side of a flow an economy is on
+Side = Literal["exporter", "importer"]
 
 # Codes that stand for "the world" as a partner: used for exports-to-world rows.
 WORLD = "WLD"
@@ -268,6 +270,7 @@ def choose_source(
     products: tuple[str, ...] | None = None,
     partners: bool = False,
     partial_ok: bool = False,
+    side: Side | None = None,
 ) -> SourceChoice:
     """Pick the source (and level of detail) for a question about ``economies``.
 
@@ -284,11 +287,14 @@ def choose_source(
     question that several sources could answer; ``economy`` (a store's ``economy_totals``
     beside ``t`` = pair_totals) makes the question read only the economies' own rows.
 
+    ``side``: only the rows where the one economy is the exporter (or importer), e.g. a
+    source must hold B's imports by product for complementarity.
+
     Choices are remembered by the session for the store's current state, so the several pieces
     of one report ask the store once.
     """
     args = (economies, source, detail, years, both_reports)
-    rest = (detail_table, economy, scopes, products, partners, partial_ok)
+    rest = (detail_table, economy, scopes, products, partners, partial_ok, side)
     if where is not None:  # a callable: no key to remember it by
         return _choose(s, t, *args, where, *rest)
     key = (
@@ -304,6 +310,7 @@ def choose_source(
         products,
         partners,
         partial_ok,
+        side,
     )
     return s.remember(key, lambda: _choose(s, t, *args, None, *rest))
 
@@ -323,10 +330,24 @@ def _choose(
     products: tuple[str, ...] | None = None,
     partners: bool = False,
     partial_ok: bool = False,
+    side: Side | None = None,
+    exact: bool = False,
 ) -> SourceChoice:
     """choose_source without the memory (``partners``: the question needs bilateral rows;
-    ``partial_ok``: any product scope answers, and the choice says which — mirror gaps)."""
-    summary = _summary(s, t, economies, source, both_reports, where, economy)
+    ``partial_ok``: any product scope answers, and the choice says which — mirror gaps).
+
+    A question on the flows detail is first settled from ``economy_totals`` (a look-up instead
+    of a scan of the detail; ``_light_summary``), which knows every (source, year, level,
+    release, reporting side) but not how many distinct products a source holds: when that
+    count would decide between sources, the choice is made again (``exact``) on the detail.
+    """
+    light = None if exact or where is not None else _light_summary(s, t, economies, source,
+                                                                    both_reports, side)  # fmt: skip
+    summary = (
+        _summary(s, t, economies, source, both_reports, where, economy, side)
+        if light is None
+        else light
+    )
     if years:
         summary = summary[summary.year.isin([int(y) for y in years])]
     who = " and ".join(e.code for e in economies)
@@ -402,6 +423,14 @@ def _choose(
             exists=list(partial),
             hint=f"partial figures are not totals{ask}" if partial else "",
         )
+    product_question = detail == "products" or bool(products)
+    if light is not None and product_question and summary.source.nunique() > 1:
+        # several sources could answer: the number of distinct products decides (below),
+        # which economy_totals does not hold
+        return _choose(
+            s, t, economies, source, detail, years, both_reports, where, detail_table,
+            economy, scopes, products, partners, partial_ok, side, exact=True,
+        )  # fmt: skip
     if detail == "products" and summary.source.nunique() > 1 and detail_table is not None:
         # several product sources: the number of distinct products decides, which only
         # the detail knows (a derived table holds chapters)
@@ -416,6 +445,7 @@ def _choose(
             scopes=scopes,
             products=products,
             partners=partners,
+            side=side,
         )
     if detail == "total" and summary.is_total.any():
         summary = summary[summary.is_total]
@@ -486,17 +516,71 @@ def _summary(
     both_reports: bool,
     where: Callable[[ir.Table], ir.BooleanValue] | None,
     economy: ir.Table | None,
+    side: Side | None = None,
 ) -> pd.DataFrame:
     """What each source holds for the economies, per (source, totals or detail, year): rows,
     products, releases and reporting sides — one query for every year, remembered per table
     expression, so that questions about other years of the same pair ask nothing more."""
     if where is not None:  # a callable: no key to remember it by
-        return _summary_of(s, t, economies, source, both_reports, where, economy)
+        return _summary_of(s, t, economies, source, both_reports, where, economy, side)
     key = ("summary", t.op(), economies, source, both_reports,
-           None if economy is None else economy.op())  # fmt: skip
+           None if economy is None else economy.op(), side)  # fmt: skip
     return s.remember(
-        key, lambda: _summary_of(s, t, economies, source, both_reports, None, economy)
+        key, lambda: _summary_of(s, t, economies, source, both_reports, None, economy, side)
     )
+
+
+def _light_summary(
+    s: Data,
+    t: ir.Table,
+    economies: tuple[Economy, ...],
+    source: str | None,
+    both_reports: bool,
+    side: Side | None,
+) -> pd.DataFrame | None:
+    """``_summary`` of single countries on the flows detail, read from ``economy_totals``
+    (the countries' own rows, one look-up) instead of the detail: the same sources, years,
+    levels, releases, reporting sides and row counts, with ``n_products`` unknown (0).
+    None when it cannot stand in: another table, a group or region, no derived tables.
+
+    A row with the same country on both sides is in economy_totals twice (once under each
+    side): its count is halved, so ``n`` is the detail's row count exactly."""
+    if not economies or len(economies) > 2 or any(e.kind != "country" for e in economies):
+        return None
+    et = economy_table(s)
+    if et is None or t.op() != flows_table(s).op():
+        return None
+
+    def build(econs: tuple[Economy, ...]) -> ir.Table:
+        rows = trade_of(et, *econs)
+        rows = rows.filter(involves(rows, econs))
+        if side is not None:
+            rows = rows.filter(econs[0].contains(rows[side], rows.year))
+        if source is not None:
+            rows = rows.filter(rows.source == source)
+        if both_reports:
+            rows = rows.filter(rows.reported_by.isin(["exporter", "importer"]))
+        twice = (rows.exporter == rows.importer).ifelse(1, 2)  # halved below
+        return (
+            rows.mutate(is_total=rows.product == TOTAL, w=rows.detail_rows * twice)
+            .group_by(["source", "is_total", "year"])
+            .aggregate(
+                n=_.w.sum(),
+                releases=_.release.collect(distinct=True),
+                reported_by=_.reported_by.collect(distinct=True),
+            )
+        )
+
+    shape = ("light summary", table_key(et), source, both_reports, side)
+
+    def summary() -> pd.DataFrame:
+        out = run_for(s, economies, shape, build)
+        out["year"] = out.year.astype(int)
+        out["n"] = out.n // 2
+        out["n_products"] = 0  # unknown here: _choose asks the detail when it decides
+        return out[["source", "is_total", "year", "n", "n_products", "releases", "reported_by"]]
+
+    return s.remember(("light summary", shape, economies), summary)
 
 
 def _summary_of(
@@ -507,6 +591,7 @@ def _summary_of(
     both_reports: bool,
     where: Callable[[ir.Table], ir.BooleanValue] | None,
     economy: ir.Table | None,
+    side: Side | None = None,
 ) -> pd.DataFrame:
     """_summary without the memory."""
     if economy is not None and len(economies) in (1, 2):
@@ -520,6 +605,8 @@ def _summary_of(
     rows = rows.filter(involves(rows, economies))
     if where is not None:
         rows = rows.filter(where(rows))
+    if side is not None:
+        rows = rows.filter(economies[0].contains(rows[side], rows.year))
     if source is not None:
         rows = rows.filter(rows.source == source)
     if both_reports:

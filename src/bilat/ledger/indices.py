@@ -24,13 +24,14 @@ from bilat.ledger._data import (
     choose_source,
     flows_table,
     source_rows,
+    table_key,
     totals_table,
 )
 from bilat.ledger.composition import product_values
 from bilat.ledger.economies import Economy
 from bilat.ledger.ranks import countries_only, partner_table
 from bilat.ledger.results import LedgerResult
-from bilat.store.session import DataLike, session_of
+from bilat.store.session import Data, DataLike, session_of
 
 Side = Literal["exports", "imports"]
 
@@ -85,12 +86,27 @@ def _code_expr(rows: ir.Table, level: str) -> ir.StringValue:
 
 
 def side_totals(
-    t: ir.Table, choice: SourceChoice, year: int, side: Side, level: str = "chapter"
+    session: Data,
+    t: ir.Table,
+    choice: SourceChoice,
+    year: int,
+    side: Side,
+    level: str = "chapter",
 ) -> pd.DataFrame:
     """Each reporter's exports (or imports) by product group in ``year``: country, code, value.
 
     One query: rows to/from the world where the source has them, else the sum over partners.
+    It is about every country, not a pair: the session keeps it for the store's state, so both
+    RCAs and complementarity of a report, and the reports of other pairs, ask it once.
     """
+    key = ("side totals", table_key(t), choice.sql_key, year, side, level)
+    return session.remember(key, lambda: _side_totals(session, t, choice, year, side, level))
+
+
+def _side_totals(
+    session: Data, t: ir.Table, choice: SourceChoice, year: int, side: Side, level: str
+) -> pd.DataFrame:
+    """side_totals without the memory."""
     rows = source_rows(t, choice)
     rows = rows.filter((rows.year == year) & (rows.period == "A"))
     own = "exporter" if side == "exports" else "importer"
@@ -104,10 +120,8 @@ def side_totals(
         is_own=mine,
         code=_code_expr(rows, level),
     )
-    raw = (
-        rows.group_by(["country", "code", "world", "is_own"])
-        .aggregate(value=rows.value_usd.sum())
-        .execute()
+    raw = session.run(
+        rows.group_by(["country", "code", "world", "is_own"]).aggregate(value=rows.value_usd.sum())
     )
     if raw.empty:
         raise NoDataError(f"no {side} by product in {choice.source} for {year}")
@@ -144,7 +158,7 @@ def rca(
         years=(year,),
         scopes=coverage.scopes(session),
     )
-    world = side_totals(t, choice, year, "exports", level)
+    world = side_totals(session, t, choice, year, "exports", level)
     mine = world[world.country.isin(ea.members(year))].groupby("code").value.sum()
     if mine.empty:
         raise NoDataError(f"no exports by product of {ea.code} in {choice.source} for {year}")
@@ -191,11 +205,11 @@ def complementarity(
         source=source,
         detail="products",
         years=(year,),
-        where=lambda r: eb.contains(r.importer, r.year),
+        side="importer",
         scopes=coverage.scopes(session),
     )
-    x = side_totals(t, choice, year, "exports", level)
-    m = side_totals(t, choice, year, "imports", level)
+    x = side_totals(session, t, choice, year, "exports", level)
+    m = side_totals(session, t, choice, year, "imports", level)
     xa = x[x.country.isin(ea.members(year))].groupby("code").value.sum()
     mb = m[m.country.isin(eb.members(year))].groupby("code").value.sum()
     if xa.empty or mb.empty:
