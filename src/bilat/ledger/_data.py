@@ -594,37 +594,44 @@ def _summary_of(
     side: Side | None = None,
 ) -> pd.DataFrame:
     """_summary without the memory."""
-    if economy is not None and len(economies) in (1, 2):
-        rows = trade_of(economy, *economies)
-    elif len(economies) == 2:
-        rows = pair_rows(t, *economies)
-    elif len(economies) == 1:
-        rows = side_rows(t, economies[0])
-    else:
-        rows = t
-    rows = rows.filter(involves(rows, economies))
-    if where is not None:
-        rows = rows.filter(where(rows))
-    if side is not None:
-        rows = rows.filter(economies[0].contains(rows[side], rows.year))
-    if source is not None:
-        rows = rows.filter(rows.source == source)
-    if both_reports:
-        rows = rows.filter(rows.reported_by.isin(["exporter", "importer"]))
-    is_total = rows.product == TOTAL
-    # on a derived table each row stands for detail_rows rows of the detail
-    count = _.detail_rows.sum() if "detail_rows" in t.columns else _.count()
-    summary = (
-        rows.mutate(is_total=is_total)
-        .group_by(["source", "is_total", "year"])
-        .aggregate(
-            n=count,
-            n_products=_.product.nunique(),
-            releases=_.release.collect(distinct=True),
-            reported_by=_.reported_by.collect(distinct=True),
+
+    def build(econs: tuple[Economy, ...]) -> ir.Table:
+        if economy is not None and len(econs) in (1, 2):
+            rows = trade_of(economy, *econs)
+        elif len(econs) == 2:
+            rows = pair_rows(t, *econs)
+        elif len(econs) == 1:
+            rows = side_rows(t, econs[0])
+        else:
+            rows = t
+        rows = rows.filter(involves(rows, econs))
+        if where is not None:
+            rows = rows.filter(where(rows))
+        if side is not None:
+            rows = rows.filter(econs[0].contains(rows[side], rows.year))
+        if source is not None:
+            rows = rows.filter(rows.source == source)
+        if both_reports:
+            rows = rows.filter(rows.reported_by.isin(["exporter", "importer"]))
+        is_total = rows.product == TOTAL
+        # on a derived table each row stands for detail_rows rows of the detail
+        count = _.detail_rows.sum() if "detail_rows" in t.columns else _.count()
+        return (
+            rows.mutate(is_total=is_total)
+            .group_by(["source", "is_total", "year"])
+            .aggregate(
+                n=count,
+                n_products=_.product.nunique(),
+                releases=_.release.collect(distinct=True),
+                reported_by=_.reported_by.collect(distinct=True),
+            )
         )
-    )
-    out = s.run(summary)
+
+    if where is not None:  # a callable: no shape to prepare the query by
+        out = s.run(build(economies))
+    else:  # prepared once per shape: another pair only binds its codes
+        shape = ("summary", table_key(t, economy), source, both_reports, side)
+        out = run_for(s, economies, shape, build)
     out["year"] = out.year.astype(int)
     return out
 
