@@ -1,12 +1,13 @@
 """Claim extraction on real published articles (tests/claims/real): dev and held-out side by side.
 
 Run: .venv/bin/python benchmarks/bench_claims_real.py [--errors] [--verdicts]
-     [--splits dev,dev2,dev3,heldout,heldout2]
+     [--splits dev,dev2,dev3,dev4,heldout,heldout2,heldout3]
 Runs the current extractor (``bilat.claims``) on every article of the real-text corpus, with the
 publication date from the annotations where the page gives one, and prints detection precision /
-recall / F1 and per-slot accuracy for each split side by side: the dev sets (``dev``; ``dev2`` and
-``dev3``, gathered later) and the held-out sets (``heldout``; ``heldout2``, the third pass's half
-split off before the extractor saw it). ``--errors`` lists the dev sets' misses, spurious claims
+recall / F1 and per-slot accuracy for each split side by side: the dev sets (``dev``; ``dev2``,
+``dev3`` and ``dev4``, gathered later) and the held-out sets (``heldout``; ``heldout2`` and
+``heldout3``, the third and fourth passes' halves split off before the extractor saw them).
+``--errors`` lists the dev sets' misses, spurious claims
 and wrong slots to tune on; held-out errors are never printed (the held-out articles are scored,
 never tuned on; see tests/claims/real/ANNOTATION.md). ``--splits dev2`` scores only some splits
 (only their texts need be restored).
@@ -204,18 +205,20 @@ def score_article(a: Article, s: Score) -> None:
         s.errors.append(f"{a.id} spurious{f' ({cat})' if cat else ''}: {p} <- {p.value_text!r}")
 
 
-SPLITS: tuple[str, ...] = ("dev", "dev2", "dev3", "heldout", "heldout2")
+SPLITS: tuple[str, ...] = ("dev", "dev2", "dev3", "dev4", "heldout", "heldout2", "heldout3")
 NAMES = {
     "dev": "dev",
     "dev2": "dev2",
     "dev3": "dev3",
+    "dev4": "dev4",
     "heldout": "held-out",
     "heldout2": "held-out 2",
+    "heldout3": "held-out 3",
 }
 
 
 def run(splits: Sequence[str] = SPLITS) -> dict[str, Score]:
-    """Scores for each split asked for (dev, dev2, dev3, held-out, held-out 2)."""
+    """Scores for each split asked for (dev, dev2, dev3, dev4, held-out, held-out 2, held-out 3)."""
     out = {k: Score() for k in splits}
     for a in load_articles():
         if a.split in out:
@@ -352,7 +355,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--errors",
         action="store_true",
-        help="list dev, dev2 and dev3 errors (never held-out or held-out 2)",
+        help="list dev, dev2, dev3 and dev4 errors (never held-out, held-out 2 or held-out 3)",
     )
     ap.add_argument(
         "--verdicts",
@@ -363,7 +366,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--splits",
         default=",".join(SPLITS),
-        help="comma-separated splits to score (default: all five)",
+        help="comma-separated splits to score (default: all seven)",
     )
     args = ap.parse_args(argv)
     splits = tuple(s for s in args.splits.split(",") if s)

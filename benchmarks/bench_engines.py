@@ -81,7 +81,7 @@ def _digest(doc: dict) -> str:
 
 def _last_turnover(doc: dict) -> float | None:
     try:
-        rows = doc["sections"]["flows"]["rows"]
+        rows = doc["flows"]["rows"]
         return float(max(rows, key=lambda r: r["year"])["turnover"])
     except (KeyError, ValueError, TypeError):
         return None
@@ -134,7 +134,9 @@ def _table(store: Path, results: list[dict], pair: list[str]) -> None:
             f"| {r['peak_mb']:,.0f} | {r['py_mb']:,.0f} / {r['jvm_mb']:,.0f} "
             f"| {'yes' if r['digest'] == ref else 'NO'} |"
         )
-    print(f"\nlatest-year turnover: {[round(r['turnover'] or 0) for r in results]}", flush=True)
+    # A figure the child could not read is shown as missing, never as 0.
+    shown = ["n/a" if r["turnover"] is None else f"{r['turnover']:,.0f}" for r in results]
+    print(f"\nlatest-year turnover (USD): {shown}", flush=True)
 
 
 def _fit_24gib(by_engine: dict[str, list[tuple[int, float]]]) -> None:

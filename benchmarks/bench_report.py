@@ -105,7 +105,9 @@ def _ranks(turnover) -> dict:
     return out
 
 
-def report_pandas(files: list[str], a: str, b: str, per_row: bool = False) -> dict:
+def report_pandas(
+    files: list[str], a: str, b: str, others: list[str], per_row: bool = False
+) -> dict:
     """Plain pandas: read each year's file (needed columns only), filter, group.
 
     ``per_row``: the files hold ``reported_by`` on each row (else every file is reconciled)."""
@@ -133,6 +135,7 @@ def report_pandas(files: list[str], a: str, b: str, per_row: bool = False) -> di
     ranks = {}
     for name, parts, other in (("rank_b_in_a", part_a, b), ("rank_a_in_b", part_b, a)):
         t = pd.concat(parts)
+        t = t[~t.partner.isin(others)]
         ranks[name] = _ranks(t.assign(target=t.partner == other))
     ab = pd.concat(pair)
     chap = ab.assign(code=ab["product"].str[:2]).groupby(["year", "code"]).value_usd.sum()
@@ -160,7 +163,8 @@ WITH t AS (
   SELECT year, CASE WHEN exporter = $me THEN importer ELSE exporter END AS partner,
          sum(value_usd) AS turnover
   FROM detail WHERE exporter = $me OR importer = $me GROUP BY ALL),
-r AS (SELECT year, partner, rank() OVER (PARTITION BY year ORDER BY turnover DESC) AS rk FROM t)
+r AS (SELECT year, partner, rank() OVER (PARTITION BY year ORDER BY turnover DESC) AS rk
+      FROM t WHERE NOT list_contains($others, partner))
 SELECT year, rk FROM r WHERE partner = $other"""
 _SQL_CHAPTERS = """
 SELECT year, substr(product, 1, 2) AS code, sum(value_usd) AS v
@@ -172,12 +176,12 @@ SELECT year, product, v FROM (
 QUALIFY row_number() OVER (PARTITION BY year ORDER BY v DESC) <= 10"""
 
 
-def report_duckdb(con: object, a: str, b: str) -> dict:
+def report_duckdb(con: object, a: str, b: str, others: list[str]) -> dict:
     """Hand-written DuckDB SQL over a view of the raw detail files."""
     q = con.execute  # type: ignore[attr-defined]
     flows = {int(y): [x or 0.0, m or 0.0] for y, x, m in q(_SQL_FLOWS, {"a": a, "b": b}).fetchall()}
-    r_ab = dict(q(_SQL_RANKS, {"me": a, "other": b}).fetchall())
-    r_ba = dict(q(_SQL_RANKS, {"me": b, "other": a}).fetchall())
+    r_ab = dict(q(_SQL_RANKS, {"me": a, "other": b, "others": others}).fetchall())
+    r_ba = dict(q(_SQL_RANKS, {"me": b, "other": a, "others": others}).fetchall())
     chap = q(_SQL_CHAPTERS, {"a": a, "b": b}).fetchall()
     top = q(_SQL_TOP, {"a": a, "b": b}).fetchall()
     totals: dict[int, float] = {}
@@ -196,7 +200,9 @@ def report_duckdb(con: object, a: str, b: str) -> dict:
     }
 
 
-def report_polars(files: list[str], a: str, b: str, per_row: bool = False) -> dict:
+def report_polars(
+    files: list[str], a: str, b: str, others: list[str], per_row: bool = False
+) -> dict:
     """A Polars lazy scan of the raw detail, one collect per piece (``per_row``: as pandas)."""
     import polars as pl
 
@@ -220,6 +226,7 @@ def report_polars(files: list[str], a: str, b: str, per_row: bool = False) -> di
             )
             .group_by(["year", "partner"])
             .agg(pl.col("value_usd").sum().alias("turnover"))
+            .filter(~pl.col("partner").is_in(others))
             .with_columns(rk=pl.col("turnover").rank("min", descending=True).over("year"))
             .filter(pl.col("partner") == other)
         )
@@ -250,6 +257,23 @@ def report_polars(files: list[str], a: str, b: str, per_row: bool = False) -> di
 # ---------------------------------------------------------------- one way, in the child
 
 
+def _non_countries(files: list[str]) -> list[str]:
+    """Trading-partner codes in the files that are not countries (areas n.e.s., aggregates).
+
+    The report ranks among country partners only (``bilat.ledger.ranks``); the references apply
+    the same rule with their own arithmetic, so the codes to leave out come from the same list."""
+    import duckdb
+
+    from bilat.reference.countries import is_country
+
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    codes = duckdb.sql(
+        f"SELECT DISTINCT exporter FROM read_parquet([{listed}]) "
+        f"UNION SELECT DISTINCT importer FROM read_parquet([{listed}])"
+    ).fetchall()
+    return sorted(c for (c,) in codes if not is_country(c))
+
+
 def child(way: str, store_path: Path, pairs: list[tuple[str, str]], repeat: int) -> dict:
     """Time the report of each pair: first call (cold), best of ``repeat`` more (warm)."""
     if way == "bilat":
@@ -263,7 +287,8 @@ def child(way: str, store_path: Path, pairs: list[tuple[str, str]], repeat: int)
         run = lambda a, b: report_bilat(store, a, b)  # noqa: E731
     elif way == "pandas":
         files, per_row = _detail_files(store_path)
-        run = lambda a, b: report_pandas(files, a, b, per_row)  # noqa: E731
+        others = _non_countries(files)
+        run = lambda a, b: report_pandas(files, a, b, others, per_row)  # noqa: E731
     elif way == "duckdb":
         import duckdb
 
@@ -272,10 +297,12 @@ def child(way: str, store_path: Path, pairs: list[tuple[str, str]], repeat: int)
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
         where = "WHERE reported_by = 'reconciled'" if per_row else ""
         con.execute(f"CREATE VIEW detail AS SELECT * FROM read_parquet([{listed}]) {where}")
-        run = lambda a, b: report_duckdb(con, a, b)  # noqa: E731
+        others = _non_countries(files)
+        run = lambda a, b: report_duckdb(con, a, b, others)  # noqa: E731
     elif way == "polars":
         files, per_row = _detail_files(store_path)
-        run = lambda a, b: report_polars(files, a, b, per_row)  # noqa: E731
+        others = _non_countries(files)
+        run = lambda a, b: report_polars(files, a, b, others, per_row)  # noqa: E731
     else:
         raise SystemExit(f"unknown way {way}")
     out = {}

@@ -74,14 +74,24 @@ def test_split_is_by_article_and_follows_its_rule() -> None:
     dev2 = set(doc.get("dev2", []))
     # dev3 / heldout2: the third pass, split by a seeded shuffle before the extractor saw them
     dev3, heldout2 = set(doc.get("dev3", [])), set(doc.get("heldout2", []))
-    later = dev2 | dev3 | heldout2
+    # dev4 / heldout3: the fourth pass, split batch by batch with a seeded shuffle, likewise
+    dev4, heldout3 = set(doc.get("dev4", [])), set(doc.get("heldout3", []))
+    later = dev2 | dev3 | heldout2 | dev4 | heldout3
     assert set(doc["dev"]) | set(doc["heldout"]) | later == {m["id"] for m in metas}
     assert not set(doc["dev"]) & set(doc["heldout"])
-    assert len(later) == len(dev2) + len(dev3) + len(heldout2)
+    assert len(later) == len(dev2) + len(dev3) + len(heldout2) + len(dev4) + len(heldout3)
     assert not later & (set(doc["dev"]) | set(doc["heldout"]))
     third = sorted(dev3 | heldout2)
     random.Random(doc["dev3_heldout2_seed"]).shuffle(third)
     assert set(third[: len(third) // 2]) == dev3
+    drawn_dev4: set[str] = set()
+    drawn_heldout3: set[str] = set()
+    for batch in doc.get("dev4_heldout3_batches", []):
+        ids = sorted(batch["ids"])
+        random.Random(batch["seed"]).shuffle(ids)
+        drawn_dev4 |= set(ids[: len(ids) // 2])
+        drawn_heldout3 |= set(ids[len(ids) // 2 :])
+    assert (drawn_dev4, drawn_heldout3) == (dev4, heldout3)
     for m in metas:  # annotations alone: runs without the texts
         if m["id"] in later:
             continue
@@ -170,3 +180,14 @@ def test_scorer_locates_a_repeated_quote_at_each_occurrence() -> None:
 
     assert bench.locate_value(text, gold(0)) == (18, 25)
     assert bench.locate_value(text, gold(second)) == (second + 18, second + 25)
+
+
+def test_second_annotator_samples_are_the_documented_ones() -> None:
+    # the samples ANNOTATION.md lists ("Agreement"): each drawn from its own gathering pass only,
+    # so pages gathered later do not change it (reads split.json alone; no texts needed)
+    from tests.claims.real.agreement import sample_ids
+
+    first = ["r12", "r13", "r16", "r24", "r31", "r32", "r41", "r43", "r58", "r60", "r61", "r66"]
+    assert sample_ids(1) == first
+    assert sample_ids(4) == ["r123", "r129", "r132", "r133", "r136", "r147"]
+    assert {p.stem for p in SECOND.glob("r*.json")} >= set(first) | set(sample_ids(4))

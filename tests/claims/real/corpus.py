@@ -65,9 +65,9 @@ _POINT = (
 )
 PERIOD = re.compile(rf"(?:{_POINT})(?:/(?:{_POINT}))?")
 
-SPLITS = ("dev", "dev2", "dev3", "heldout", "heldout2")
-HELD_OUT = frozenset({"heldout", "heldout2"})  # scored, never tuned on
-Split = Literal["dev", "dev2", "dev3", "heldout", "heldout2"]
+SPLITS = ("dev", "dev2", "dev3", "dev4", "heldout", "heldout2", "heldout3")
+HELD_OUT = frozenset({"heldout", "heldout2", "heldout3"})  # scored, never tuned on
+Split = Literal["dev", "dev2", "dev3", "dev4", "heldout", "heldout2", "heldout3"]
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,8 @@ class Article:
 
 
 def load_split(path: Path = SPLIT) -> dict[str, str]:
-    """Article id → ``dev``, ``dev2``, ``dev3`` (dev sets gathered later), ``heldout`` or
-    ``heldout2`` (the third pass's held-out half)."""
+    """Article id → ``dev``, ``dev2``, ``dev3``, ``dev4`` (dev sets gathered later), ``heldout``,
+    ``heldout2`` or ``heldout3`` (the third and fourth passes' held-out halves)."""
     s = json.loads(path.read_text("utf-8"))
     return {k: name for name in SPLITS for k in s.get(name, [])}
 
