@@ -1,10 +1,11 @@
-"""A source choice on the flows detail, settled from economy_totals, is the detail's own.
+"""Source summaries read from a country's economy_totals rows equal their own queries.
 
 ``_data._light_summary`` reads what each source holds for single countries from the derived
-``economy_totals`` (a look-up) instead of scanning the detail. Here both are computed on the
-bundle's store (BACI, Comtrade's reporter data — with rows of a country reporting trade with
-itself —, penppml, the Advanced Guide panel), and every field the choice depends on must be
-the detail's, and every choice (or its error) the same as the one made on the detail alone.
+``economy_totals`` (a look-up) instead of scanning the detail, and the summaries on
+pair_totals (alone or through economy_totals) are sums over the same rows. Here both ways
+are computed on the bundle's store (BACI, Comtrade's reporter data — with rows of a country
+reporting trade with itself —, penppml, the Advanced Guide panel): every field the choice
+depends on must be the query's, and every choice (or its error) the one made on the detail.
 """
 
 from __future__ import annotations
@@ -55,6 +56,31 @@ def test_the_light_summary_holds_the_details_counts(bundle_store):
         assert light.n.tolist() == exact.n.tolist(), econs
         for col in ("releases", "reported_by"):
             assert [set(v) for v in light[col]] == [set(v) for v in exact[col]], (econs, col)
+
+
+def _every_row(rows):
+    # a filter keeping every row: a summary with a ``where`` is always a query of its own
+    return rows.year == rows.year
+
+
+@pytest.mark.parametrize("through_economy", [True, False], ids=["economy_totals", "pair_totals"])
+def test_pair_totals_summaries_from_economy_rows_equal_their_queries(bundle_store, through_economy):
+    s = bundle_store.session
+    t = _data.totals_table(s)
+    et = _data.economy_table(s) if through_economy else None
+    assert t.op() == s.derived("pair_totals").op()
+    cases = [_econ(c) for c in SINGLES] + [_econ(a, b) for a, b in PAIRS]
+    for econs in cases:
+        for source, both in ((None, False), ("comtrade", False), (None, True)):
+            fast = _data._summary_of(s, t, econs, source, both, None, et)
+            query = _data._summary_of(s, t, econs, source, both, _every_row, et)
+            keys = ["source", "is_total", "year"]
+            fast, query = fast.sort_values(keys), query.sort_values(keys)
+            assert fast[keys].values.tolist() == query[keys].values.tolist(), econs
+            for col in ("n", "n_products"):
+                assert fast[col].tolist() == query[col].tolist(), (econs, col)
+            for col in ("releases", "reported_by"):
+                assert [set(v) for v in fast[col]] == [set(v) for v in query[col]], econs
 
 
 def test_self_trade_rows_are_in_the_comparison(bundle_store):

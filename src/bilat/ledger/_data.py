@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 from ibis import _
 
@@ -538,49 +539,92 @@ def _light_summary(
     both_reports: bool,
     side: Side | None,
 ) -> pd.DataFrame | None:
-    """``_summary`` of single countries on the flows detail, read from ``economy_totals``
-    (the countries' own rows, one look-up) instead of the detail: the same sources, years,
-    levels, releases, reporting sides and row counts, with ``n_products`` unknown (0).
-    None when it cannot stand in: another table, a group or region, no derived tables.
+    """``_summary`` of single countries on the flows detail, from their economy_totals rows
+    (``_economy_rows``) instead of the detail: the same sources, years, levels, releases,
+    reporting sides and row counts, with ``n_products`` unknown (0). None when it cannot
+    stand in: another table, a group or region, no derived tables."""
+    if not _by_economy(s, economies) or t.op() != flows_table(s).op():
+        return None
+    return _from_economy_rows(s, economies, source, both_reports, side, "detail")
 
-    A row with the same country on both sides is in economy_totals twice (once under each
-    side): its count is halved, so ``n`` is the detail's row count exactly."""
+
+def _by_economy(s: Data, economies: tuple[Economy, ...]) -> bool:
+    """Can the economies' summaries be read from their economy_totals rows?"""
     if not economies or len(economies) > 2 or any(e.kind != "country" for e in economies):
-        return None
+        return False
+    return economy_table(s) is not None
+
+
+def _economy_rows(s: Data, e: Economy) -> pd.DataFrame:
+    """A country's rows of economy_totals (its trade on both sides, one look-up), summed per
+    source, level (is_total), year, release, reporting side, exporter and importer.
+
+    Every summary of the country, or of a pair it is in, on the flows detail or on
+    pair_totals, is a sum over these few thousand rows: one query per country instead of one
+    per question (a report asks about A, B and A–B, on several tables)."""
     et = economy_table(s)
-    if et is None or t.op() != flows_table(s).op():
-        return None
+    assert et is not None
+    keys = ["source", "is_total", "year", "release", "reported_by", "exporter", "importer"]
 
     def build(econs: tuple[Economy, ...]) -> ir.Table:
-        rows = trade_of(et, *econs)
-        rows = rows.filter(involves(rows, econs))
-        if side is not None:
-            rows = rows.filter(econs[0].contains(rows[side], rows.year))
-        if source is not None:
-            rows = rows.filter(rows.source == source)
-        if both_reports:
-            rows = rows.filter(rows.reported_by.isin(["exporter", "importer"]))
-        twice = (rows.exporter == rows.importer).ifelse(1, 2)  # halved below
+        rows = trade_of(et, econs[0])
         return (
-            rows.mutate(is_total=rows.product == TOTAL, w=rows.detail_rows * twice)
-            .group_by(["source", "is_total", "year"])
-            .aggregate(
-                n=_.w.sum(),
-                releases=_.release.collect(distinct=True),
-                reported_by=_.reported_by.collect(distinct=True),
-            )
+            rows.mutate(is_total=rows.product == TOTAL)
+            .group_by(keys)
+            .aggregate(rows=_.detail_rows.sum())
         )
 
-    shape = ("light summary", table_key(et), source, both_reports, side)
+    shape = ("economy rows", table_key(et))
 
-    def summary() -> pd.DataFrame:
-        out = run_for(s, economies, shape, build)
+    def compute() -> pd.DataFrame:
+        out = run_for(s, (e,), shape, build)
         out["year"] = out.year.astype(int)
-        out["n"] = out.n // 2
-        out["n_products"] = 0  # unknown here: _choose asks the detail when it decides
-        return out[["source", "is_total", "year", "n", "n_products", "releases", "reported_by"]]
+        return out
 
-    return s.remember(("light summary", shape, economies), summary)
+    return s.remember(("economy rows", shape, e.code), compute)
+
+
+def _from_economy_rows(
+    s: Data,
+    economies: tuple[Economy, ...],
+    source: str | None,
+    both_reports: bool,
+    side: Side | None,
+    counted: Literal["detail", "pair_totals", "economy_totals"],
+) -> pd.DataFrame:
+    """``_summary`` of one or two countries from the first one's ``_economy_rows``.
+
+    ``counted``: what ``n`` counts, as the query it stands for would — the detail's rows
+    ("detail": ``n_products`` unknown, 0), pair_totals' rows summed ("pair_totals"), or
+    economy_totals' rows summed ("economy_totals", where a row with the same country on both
+    sides comes twice, once under each side). On pair_totals a level has one product code
+    (``TOTAL`` or ``SUM``): ``n_products`` is 1."""
+    rows = _economy_rows(s, economies[0])
+    a = economies[0].code
+    if len(economies) == 2:
+        b = economies[1].code
+        ex, im = rows.exporter, rows.importer
+        rows = rows[((ex == a) & (im == b)) | ((ex == b) & (im == a))]
+    if side is not None:
+        rows = rows[rows[side] == a]
+    if source is not None:
+        rows = rows[rows.source == source]
+    if both_reports:
+        rows = rows[rows.reported_by.isin(["exporter", "importer"])]
+    n = rows["rows"].to_numpy()
+    if counted != "economy_totals":
+        # a row with A on both sides is in A's economy_totals rows twice: counted once
+        n = np.where(rows.exporter.to_numpy() == rows.importer.to_numpy(), n // 2, n)
+    grouped = rows.assign(n=n).groupby(["source", "is_total", "year"], sort=False)
+    out = grouped.agg(
+        n=("n", "sum"),
+        releases=("release", lambda v: list(pd.unique(v))),
+        reported_by=("reported_by", lambda v: list(pd.unique(v))),
+    ).reset_index()
+    out.insert(4, "n_products", 0 if counted == "detail" else 1)
+    out["year"] = out.year.astype(int)
+    out["n"] = out.n.astype("int64")
+    return out
 
 
 def _summary_of(
@@ -594,6 +638,16 @@ def _summary_of(
     side: Side | None = None,
 ) -> pd.DataFrame:
     """_summary without the memory."""
+    totals = s.derived("pair_totals") if where is None and _by_economy(s, economies) else None
+    et = economy_table(s)
+    if (
+        totals is not None
+        and t.op() == totals.op()
+        and (economy is None or (et is not None and economy.op() == et.op()))
+    ):
+        # pair_totals, alone or through economy_totals: a sum over the countries' rows
+        counted = "pair_totals" if economy is None else "economy_totals"
+        return _from_economy_rows(s, economies, source, both_reports, side, counted)
 
     def build(econs: tuple[Economy, ...]) -> ir.Table:
         if economy is not None and len(econs) in (1, 2):
