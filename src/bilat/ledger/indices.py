@@ -23,6 +23,7 @@ from bilat.ledger._data import (
     SourceChoice,
     choose_source,
     flows_table,
+    run_for,
     source_rows,
     table_key,
     totals_table,
@@ -256,25 +257,32 @@ def trade_intensity(
         scopes=coverage.scopes(session),
         partners=True,
     )
-    rows = source_rows(t, choice)
-    rows = rows.filter((rows.year == year) & (rows.period == "A"))
-    rows = rows.filter((rows.exporter != WORLD) & (rows.importer != WORLD))
     basis = "reconciled" if "reconciled" in choice.reported_by else "exporter"
-    flow_ok = (rows.reported_by == basis) & (
-        (rows.flow == "X") | (rows.reported_by == "reconciled")
-    )
-    rows = rows.filter(flow_ok)
-    a_x = ea.contains(rows.exporter, rows.year)
-    b_m = eb.contains(rows.importer, rows.year)
-    a_m = ea.contains(rows.importer, rows.year)
-    v = rows.value_usd
-    z = v * 0
-    sums = rows.aggregate(
-        x_ab=(a_x & b_m & ~a_m).ifelse(v, z).sum(),
-        x_a=(a_x & ~a_m).ifelse(v, z).sum(),
-        m_b=(b_m & ~eb.contains(rows.exporter, rows.year)).ifelse(v, z).sum(),
-        m_w=v.sum(),
-    ).execute()
+
+    def build(pair: tuple[Economy, ...]) -> ir.Table:
+        a_, b_ = pair
+        rows = source_rows(t, choice)
+        rows = rows.filter((rows.year == year) & (rows.period == "A"))
+        rows = rows.filter((rows.exporter != WORLD) & (rows.importer != WORLD))
+        flow_ok = (rows.reported_by == basis) & (
+            (rows.flow == "X") | (rows.reported_by == "reconciled")
+        )
+        rows = rows.filter(flow_ok)
+        a_x = a_.contains(rows.exporter, rows.year)
+        b_m = b_.contains(rows.importer, rows.year)
+        a_m = a_.contains(rows.importer, rows.year)
+        v = rows.value_usd
+        z = v * 0
+        return rows.aggregate(
+            x_ab=(a_x & b_m & ~a_m).ifelse(v, z).sum(),
+            x_a=(a_x & ~a_m).ifelse(v, z).sum(),
+            m_b=(b_m & ~b_.contains(rows.exporter, rows.year)).ifelse(v, z).sum(),
+            m_w=v.sum(),
+        )
+
+    # prepared once per shape: another pair binds its codes
+    shape = ("intensity", table_key(t), choice.sql_key, year, basis)
+    sums = run_for(session, (ea, eb), shape, build)
     row = sums.iloc[0].astype(float)
     if not row.x_a or not row.m_b:
         raise NoDataError(f"no totals for {ea.code} or {eb.code} in {choice.source} for {year}")

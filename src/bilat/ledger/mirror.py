@@ -9,12 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from bilat.errors import NoDataError
 from bilat.ledger import coverage, economies
-from bilat.ledger._data import choose_source, flows_table, null_float, report_kind, source_rows
+from bilat.ledger._data import (
+    choose_source,
+    flows_table,
+    null_float,
+    report_kind,
+    run_for,
+    source_rows,
+    table_key,
+)
 from bilat.ledger.economies import Economy
 from bilat.ledger.flows import directed
 from bilat.ledger.results import LedgerResult
@@ -75,22 +84,29 @@ def mirror_gaps(
         scopes=coverage.scopes(session),
         partial_ok=True,
     )
-    rows = source_rows(t, choice)
-    rows = rows.filter(rows.period == "A")
-    if yrs:
-        rows = rows.filter(rows.year.isin(list(yrs)))
-    ab, ba = directed(rows, ea, eb)
-    rows = rows.filter(ab | ba)
-    ab, ba = directed(rows, ea, eb)
     keys = ["year", "product"] if by_product else ["year"]
-    by_x, by_m = report_kind(rows, "exporter"), report_kind(rows, "importer")
-    sums = {
-        "ab_x": (ab & by_x).ifelse(rows.value_usd, null_float()).sum(),
-        "ab_m": (ab & by_m).ifelse(rows.value_usd, null_float()).sum(),
-        "ba_x": (ba & by_x).ifelse(rows.value_usd, null_float()).sum(),
-        "ba_m": (ba & by_m).ifelse(rows.value_usd, null_float()).sum(),
-    }
-    raw = rows.group_by(keys).aggregate(**sums).execute()
+
+    def build(pair: tuple[Economy, ...]) -> ir.Table:
+        a_, b_ = pair
+        rows = source_rows(t, choice)
+        rows = rows.filter(rows.period == "A")
+        if yrs:
+            rows = rows.filter(rows.year.isin(list(yrs)))
+        ab, ba = directed(rows, a_, b_)
+        rows = rows.filter(ab | ba)
+        ab, ba = directed(rows, a_, b_)
+        by_x, by_m = report_kind(rows, "exporter"), report_kind(rows, "importer")
+        sums = {
+            "ab_x": (ab & by_x).ifelse(rows.value_usd, null_float()).sum(),
+            "ab_m": (ab & by_m).ifelse(rows.value_usd, null_float()).sum(),
+            "ba_x": (ba & by_x).ifelse(rows.value_usd, null_float()).sum(),
+            "ba_m": (ba & by_m).ifelse(rows.value_usd, null_float()).sum(),
+        }
+        return rows.group_by(keys).aggregate(**sums)
+
+    # prepared once per shape: another pair binds its codes
+    shape = ("mirror", table_key(t), choice.sql_key, yrs, by_product)
+    raw = run_for(session, (ea, eb), shape, build)
     if raw.empty:
         raise NoDataError(f"no flows between {ea.code} and {eb.code} in {choice.source}")
     parts = []
