@@ -16,6 +16,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -186,7 +187,10 @@ def main() -> None:
         "--ways", default=",".join(WAYS), help="comma-separated subset of " + ", ".join(WAYS)
     )
     parser.add_argument(
-        "--repeat", type=int, default=1, help="runs of each way, interleaved; the best is kept"
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of each way, interleaved; the table shows the median run (and the best)",
     )
     parser.add_argument("--child", nargs=2, metavar=("WAY", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -202,8 +206,46 @@ def main() -> None:
     for _ in range(args.repeat):
         for w in ways:
             runs[w].append(measure(w, args.path))
-            print(f"  {w}: {runs[w][-1]['seconds']:.2f} s", flush=True)
-    results = {w: min(rs, key=lambda r: r["seconds"]) for w, rs in runs.items()}
+            r = runs[w][-1]
+            print(
+                f"  {w}: {r['seconds']:.2f} s, {r['cpu_seconds']:.1f} CPU s, "
+                f"{r['peak_rss_mb']:,.0f} MB (load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+    for label, pick in (("median run", _median), ("best run", _best)):
+        print(f"\n{label} of {args.repeat} per way (wall and CPU each taken separately):")
+        _table({w: pick(rs) for w, rs in runs.items()})
+    raw = [w for w in ways if w in RAW]
+    for w in (w for w in ways if w not in RAW and raw):
+        # each round's ratio to the fastest raw way of the same round: the load they shared
+        for measure_ in ("seconds", "cpu_seconds"):
+            ratios = [
+                min(runs[r][i][measure_] for r in raw) / runs[w][i][measure_]
+                for i in range(args.repeat)
+            ]
+            print(
+                f"{w} rows per {'CPU ' if measure_ == 'cpu_seconds' else ''}second / fastest "
+                f"raw, round by round: {', '.join(f'{x:.0%}' for x in ratios)}; "
+                f"median {statistics.median(ratios):.0%}"
+            )
+
+
+def _best(runs: list[dict]) -> dict:
+    """The fastest run, with the least CPU seconds of any run."""
+    best = dict(min(runs, key=lambda r: r["seconds"]))
+    best["cpu_seconds"] = min(r["cpu_seconds"] for r in runs)
+    return best
+
+
+def _median(runs: list[dict]) -> dict:
+    """The median of each measure over the runs (a shared machine's load drifts)."""
+    out = dict(runs[0])
+    for k in ("seconds", "cpu_seconds", "peak_rss_mb", "parquet_mb"):
+        out[k] = statistics.median(r[k] for r in runs)
+    return out
+
+
+def _table(results: dict[str, dict]) -> None:
     fastest_raw = max(
         (results[w]["rows"] / results[w]["seconds"] for w in RAW if w in results), default=None
     )
@@ -214,7 +256,7 @@ def main() -> None:
         default=None,
     )
     print(
-        "\n| way | rows | seconds | rows/s | vs fastest raw | CPU s | rows per CPU s vs fastest "
+        "| way | rows | seconds | rows/s | vs fastest raw | CPU s | rows per CPU s vs fastest "
         "raw | peak RSS MB | Parquet MB |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 from ibis import _
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from bilat.store.session import Data
 
 Detail = Literal["total", "products"]
+#: the side of a flow an economy is on
+Side = Literal["exporter", "importer"]
 
 # Codes that stand for "the world" as a partner: used for exports-to-world rows.
 WORLD = "WLD"
@@ -268,6 +271,7 @@ def choose_source(
     products: tuple[str, ...] | None = None,
     partners: bool = False,
     partial_ok: bool = False,
+    side: Side | None = None,
 ) -> SourceChoice:
     """Pick the source (and level of detail) for a question about ``economies``.
 
@@ -284,11 +288,14 @@ def choose_source(
     question that several sources could answer; ``economy`` (a store's ``economy_totals``
     beside ``t`` = pair_totals) makes the question read only the economies' own rows.
 
+    ``side``: only the rows where the one economy is the exporter (or importer), e.g. a
+    source must hold B's imports by product for complementarity.
+
     Choices are remembered by the session for the store's current state, so the several pieces
     of one report ask the store once.
     """
     args = (economies, source, detail, years, both_reports)
-    rest = (detail_table, economy, scopes, products, partners, partial_ok)
+    rest = (detail_table, economy, scopes, products, partners, partial_ok, side)
     if where is not None:  # a callable: no key to remember it by
         return _choose(s, t, *args, where, *rest)
     key = (
@@ -304,6 +311,7 @@ def choose_source(
         products,
         partners,
         partial_ok,
+        side,
     )
     return s.remember(key, lambda: _choose(s, t, *args, None, *rest))
 
@@ -323,10 +331,24 @@ def _choose(
     products: tuple[str, ...] | None = None,
     partners: bool = False,
     partial_ok: bool = False,
+    side: Side | None = None,
+    exact: bool = False,
 ) -> SourceChoice:
     """choose_source without the memory (``partners``: the question needs bilateral rows;
-    ``partial_ok``: any product scope answers, and the choice says which — mirror gaps)."""
-    summary = _summary(s, t, economies, source, both_reports, where, economy)
+    ``partial_ok``: any product scope answers, and the choice says which — mirror gaps).
+
+    A question on the flows detail is first settled from ``economy_totals`` (a look-up instead
+    of a scan of the detail; ``_light_summary``), which knows every (source, year, level,
+    release, reporting side) but not how many distinct products a source holds: when that
+    count would decide between sources, the choice is made again (``exact``) on the detail.
+    """
+    light = None if exact or where is not None else _light_summary(s, t, economies, source,
+                                                                    both_reports, side)  # fmt: skip
+    summary = (
+        _summary(s, t, economies, source, both_reports, where, economy, side)
+        if light is None
+        else light
+    )
     if years:
         summary = summary[summary.year.isin([int(y) for y in years])]
     who = " and ".join(e.code for e in economies)
@@ -402,6 +424,14 @@ def _choose(
             exists=list(partial),
             hint=f"partial figures are not totals{ask}" if partial else "",
         )
+    product_question = detail == "products" or bool(products)
+    if light is not None and product_question and summary.source.nunique() > 1:
+        # several sources could answer: the number of distinct products decides (below),
+        # which economy_totals does not hold
+        return _choose(
+            s, t, economies, source, detail, years, both_reports, where, detail_table,
+            economy, scopes, products, partners, partial_ok, side, exact=True,
+        )  # fmt: skip
     if detail == "products" and summary.source.nunique() > 1 and detail_table is not None:
         # several product sources: the number of distinct products decides, which only
         # the detail knows (a derived table holds chapters)
@@ -416,6 +446,7 @@ def _choose(
             scopes=scopes,
             products=products,
             partners=partners,
+            side=side,
         )
     if detail == "total" and summary.is_total.any():
         summary = summary[summary.is_total]
@@ -486,17 +517,114 @@ def _summary(
     both_reports: bool,
     where: Callable[[ir.Table], ir.BooleanValue] | None,
     economy: ir.Table | None,
+    side: Side | None = None,
 ) -> pd.DataFrame:
     """What each source holds for the economies, per (source, totals or detail, year): rows,
     products, releases and reporting sides — one query for every year, remembered per table
     expression, so that questions about other years of the same pair ask nothing more."""
     if where is not None:  # a callable: no key to remember it by
-        return _summary_of(s, t, economies, source, both_reports, where, economy)
+        return _summary_of(s, t, economies, source, both_reports, where, economy, side)
     key = ("summary", t.op(), economies, source, both_reports,
-           None if economy is None else economy.op())  # fmt: skip
+           None if economy is None else economy.op(), side)  # fmt: skip
     return s.remember(
-        key, lambda: _summary_of(s, t, economies, source, both_reports, None, economy)
+        key, lambda: _summary_of(s, t, economies, source, both_reports, None, economy, side)
     )
+
+
+def _light_summary(
+    s: Data,
+    t: ir.Table,
+    economies: tuple[Economy, ...],
+    source: str | None,
+    both_reports: bool,
+    side: Side | None,
+) -> pd.DataFrame | None:
+    """``_summary`` of single countries on the flows detail, from their economy_totals rows
+    (``_economy_rows``) instead of the detail: the same sources, years, levels, releases,
+    reporting sides and row counts, with ``n_products`` unknown (0). None when it cannot
+    stand in: another table, a group or region, no derived tables."""
+    if not _by_economy(s, economies) or t.op() != flows_table(s).op():
+        return None
+    return _from_economy_rows(s, economies, source, both_reports, side, "detail")
+
+
+def _by_economy(s: Data, economies: tuple[Economy, ...]) -> bool:
+    """Can the economies' summaries be read from their economy_totals rows?"""
+    if not economies or len(economies) > 2 or any(e.kind != "country" for e in economies):
+        return False
+    return economy_table(s) is not None
+
+
+def _economy_rows(s: Data, e: Economy) -> pd.DataFrame:
+    """A country's rows of economy_totals (its trade on both sides, one look-up), summed per
+    source, level (is_total), year, release, reporting side, exporter and importer.
+
+    Every summary of the country, or of a pair it is in, on the flows detail or on
+    pair_totals, is a sum over these few thousand rows: one query per country instead of one
+    per question (a report asks about A, B and A–B, on several tables)."""
+    et = economy_table(s)
+    assert et is not None
+    keys = ["source", "is_total", "year", "release", "reported_by", "exporter", "importer"]
+
+    def build(econs: tuple[Economy, ...]) -> ir.Table:
+        rows = trade_of(et, econs[0])
+        return (
+            rows.mutate(is_total=rows.product == TOTAL)
+            .group_by(keys)
+            .aggregate(rows=_.detail_rows.sum())
+        )
+
+    shape = ("economy rows", table_key(et))
+
+    def compute() -> pd.DataFrame:
+        out = run_for(s, (e,), shape, build)
+        out["year"] = out.year.astype(int)
+        return out
+
+    return s.remember(("economy rows", shape, e.code), compute)
+
+
+def _from_economy_rows(
+    s: Data,
+    economies: tuple[Economy, ...],
+    source: str | None,
+    both_reports: bool,
+    side: Side | None,
+    counted: Literal["detail", "pair_totals", "economy_totals"],
+) -> pd.DataFrame:
+    """``_summary`` of one or two countries from the first one's ``_economy_rows``.
+
+    ``counted``: what ``n`` counts, as the query it stands for would — the detail's rows
+    ("detail": ``n_products`` unknown, 0), pair_totals' rows summed ("pair_totals"), or
+    economy_totals' rows summed ("economy_totals", where a row with the same country on both
+    sides comes twice, once under each side). On pair_totals a level has one product code
+    (``TOTAL`` or ``SUM``): ``n_products`` is 1."""
+    rows = _economy_rows(s, economies[0])
+    a = economies[0].code
+    if len(economies) == 2:
+        b = economies[1].code
+        ex, im = rows.exporter, rows.importer
+        rows = rows[((ex == a) & (im == b)) | ((ex == b) & (im == a))]
+    if side is not None:
+        rows = rows[rows[side] == a]
+    if source is not None:
+        rows = rows[rows.source == source]
+    if both_reports:
+        rows = rows[rows.reported_by.isin(["exporter", "importer"])]
+    n = rows["rows"].to_numpy()
+    if counted != "economy_totals":
+        # a row with A on both sides is in A's economy_totals rows twice: counted once
+        n = np.where(rows.exporter.to_numpy() == rows.importer.to_numpy(), n // 2, n)
+    grouped = rows.assign(n=n).groupby(["source", "is_total", "year"], sort=False)
+    out = grouped.agg(
+        n=("n", "sum"),
+        releases=("release", lambda v: list(pd.unique(v))),
+        reported_by=("reported_by", lambda v: list(pd.unique(v))),
+    ).reset_index()
+    out.insert(4, "n_products", 0 if counted == "detail" else 1)
+    out["year"] = out.year.astype(int)
+    out["n"] = out.n.astype("int64")
+    return out
 
 
 def _summary_of(
@@ -507,37 +635,57 @@ def _summary_of(
     both_reports: bool,
     where: Callable[[ir.Table], ir.BooleanValue] | None,
     economy: ir.Table | None,
+    side: Side | None = None,
 ) -> pd.DataFrame:
     """_summary without the memory."""
-    if economy is not None and len(economies) in (1, 2):
-        rows = trade_of(economy, *economies)
-    elif len(economies) == 2:
-        rows = pair_rows(t, *economies)
-    elif len(economies) == 1:
-        rows = side_rows(t, economies[0])
-    else:
-        rows = t
-    rows = rows.filter(involves(rows, economies))
-    if where is not None:
-        rows = rows.filter(where(rows))
-    if source is not None:
-        rows = rows.filter(rows.source == source)
-    if both_reports:
-        rows = rows.filter(rows.reported_by.isin(["exporter", "importer"]))
-    is_total = rows.product == TOTAL
-    # on a derived table each row stands for detail_rows rows of the detail
-    count = _.detail_rows.sum() if "detail_rows" in t.columns else _.count()
-    summary = (
-        rows.mutate(is_total=is_total)
-        .group_by(["source", "is_total", "year"])
-        .aggregate(
-            n=count,
-            n_products=_.product.nunique(),
-            releases=_.release.collect(distinct=True),
-            reported_by=_.reported_by.collect(distinct=True),
+    totals = s.derived("pair_totals") if where is None and _by_economy(s, economies) else None
+    et = economy_table(s)
+    if (
+        totals is not None
+        and t.op() == totals.op()
+        and (economy is None or (et is not None and economy.op() == et.op()))
+    ):
+        # pair_totals, alone or through economy_totals: a sum over the countries' rows
+        counted = "pair_totals" if economy is None else "economy_totals"
+        return _from_economy_rows(s, economies, source, both_reports, side, counted)
+
+    def build(econs: tuple[Economy, ...]) -> ir.Table:
+        if economy is not None and len(econs) in (1, 2):
+            rows = trade_of(economy, *econs)
+        elif len(econs) == 2:
+            rows = pair_rows(t, *econs)
+        elif len(econs) == 1:
+            rows = side_rows(t, econs[0])
+        else:
+            rows = t
+        rows = rows.filter(involves(rows, econs))
+        if where is not None:
+            rows = rows.filter(where(rows))
+        if side is not None:
+            rows = rows.filter(econs[0].contains(rows[side], rows.year))
+        if source is not None:
+            rows = rows.filter(rows.source == source)
+        if both_reports:
+            rows = rows.filter(rows.reported_by.isin(["exporter", "importer"]))
+        is_total = rows.product == TOTAL
+        # on a derived table each row stands for detail_rows rows of the detail
+        count = _.detail_rows.sum() if "detail_rows" in t.columns else _.count()
+        return (
+            rows.mutate(is_total=is_total)
+            .group_by(["source", "is_total", "year"])
+            .aggregate(
+                n=count,
+                n_products=_.product.nunique(),
+                releases=_.release.collect(distinct=True),
+                reported_by=_.reported_by.collect(distinct=True),
+            )
         )
-    )
-    out = s.run(summary)
+
+    if where is not None:  # a callable: no shape to prepare the query by
+        out = s.run(build(economies))
+    else:  # prepared once per shape: another pair only binds its codes
+        shape = ("summary", table_key(t, economy), source, both_reports, side)
+        out = run_for(s, economies, shape, build)
     out["year"] = out.year.astype(int)
     return out
 

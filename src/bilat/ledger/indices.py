@@ -22,7 +22,9 @@ from bilat.ledger._data import (
     SourceChoice,
     choose_source,
     flows_table,
+    run_for,
     source_rows,
+    table_key,
     totals_table,
     usd_sum,
 )
@@ -86,12 +88,27 @@ def _code_expr(rows: ir.Table, level: str) -> ir.StringValue:
 
 
 def side_totals(
-    session: Data, t: ir.Table, choice: SourceChoice, year: int, side: Side, level: str = "chapter"
+    session: Data,
+    t: ir.Table,
+    choice: SourceChoice,
+    year: int,
+    side: Side,
+    level: str = "chapter",
 ) -> pd.DataFrame:
     """Each reporter's exports (or imports) by product group in ``year``: country, code, value.
 
     One query: rows to/from the world where the source has them, else the sum over partners.
+    It is about every country, not a pair: the session keeps it for the store's state, so both
+    RCAs and complementarity of a report, and the reports of other pairs, ask it once.
     """
+    key = ("side totals", table_key(t), choice.sql_key, year, side, level)
+    return session.remember(key, lambda: _side_totals(session, t, choice, year, side, level))
+
+
+def _side_totals(
+    session: Data, t: ir.Table, choice: SourceChoice, year: int, side: Side, level: str
+) -> pd.DataFrame:
+    """side_totals without the memory."""
     rows = source_rows(t, choice)
     rows = rows.filter((rows.year == year) & (rows.period == "A"))
     own = "exporter" if side == "exports" else "importer"
@@ -194,7 +211,7 @@ def complementarity(
         source=source,
         detail="products",
         years=(year,),
-        where=lambda r: eb.contains(r.importer, r.year),
+        side="importer",
         scopes=coverage.scopes(session),
     )
     x = side_totals(session, t, choice, year, "exports", level)
@@ -245,27 +262,32 @@ def trade_intensity(
         scopes=coverage.scopes(session),
         partners=True,
     )
-    rows = source_rows(t, choice)
-    rows = rows.filter((rows.year == year) & (rows.period == "A"))
-    rows = rows.filter((rows.exporter != WORLD) & (rows.importer != WORLD))
     basis = "reconciled" if "reconciled" in choice.reported_by else "exporter"
-    flow_ok = (rows.reported_by == basis) & (
-        (rows.flow == "X") | (rows.reported_by == "reconciled")
-    )
-    rows = rows.filter(flow_ok)
-    a_x = ea.contains(rows.exporter, rows.year)
-    b_m = eb.contains(rows.importer, rows.year)
-    a_m = ea.contains(rows.importer, rows.year)
-    v = rows.value_usd
-    z = v * 0
-    sums = session.run(
-        rows.aggregate(
+
+    def build(pair: tuple[Economy, ...]) -> ir.Table:
+        a_, b_ = pair
+        rows = source_rows(t, choice)
+        rows = rows.filter((rows.year == year) & (rows.period == "A"))
+        rows = rows.filter((rows.exporter != WORLD) & (rows.importer != WORLD))
+        flow_ok = (rows.reported_by == basis) & (
+            (rows.flow == "X") | (rows.reported_by == "reconciled")
+        )
+        rows = rows.filter(flow_ok)
+        a_x = a_.contains(rows.exporter, rows.year)
+        b_m = b_.contains(rows.importer, rows.year)
+        a_m = a_.contains(rows.importer, rows.year)
+        v = rows.value_usd
+        z = v * 0
+        return rows.aggregate(
             x_ab=usd_sum((a_x & b_m & ~a_m).ifelse(v, z)),
             x_a=usd_sum((a_x & ~a_m).ifelse(v, z)),
-            m_b=usd_sum((b_m & ~eb.contains(rows.exporter, rows.year)).ifelse(v, z)),
+            m_b=usd_sum((b_m & ~b_.contains(rows.exporter, rows.year)).ifelse(v, z)),
             m_w=usd_sum(v),
         )
-    )
+
+    # prepared once per shape: another pair binds its codes
+    shape = ("intensity", table_key(t), choice.sql_key, year, basis)
+    sums = run_for(session, (ea, eb), shape, build)
     row = sums.iloc[0].astype(float)
     if not row.x_a or not row.m_b:
         raise NoDataError(f"no totals for {ea.code} or {eb.code} in {choice.source} for {year}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -19,7 +20,9 @@ from bilat.ledger._data import (
     flows_table,
     null_float,
     report_kind,
+    run_for,
     source_rows,
+    table_key,
     usd_sum,
 )
 from bilat.ledger.economies import Economy
@@ -82,22 +85,29 @@ def mirror_gaps(
         scopes=coverage.scopes(session),
         partial_ok=True,
     )
-    rows = source_rows(t, choice)
-    rows = rows.filter(rows.period == "A")
-    if yrs:
-        rows = rows.filter(rows.year.isin(list(yrs)))
-    ab, ba = directed(rows, ea, eb)
-    rows = rows.filter(ab | ba)
-    ab, ba = directed(rows, ea, eb)
     keys = ["year", "product"] if by_product else ["year"]
-    by_x, by_m = report_kind(rows, "exporter"), report_kind(rows, "importer")
-    sums = {
-        "ab_x": usd_sum((ab & by_x).ifelse(rows.value_usd, null_float())),
-        "ab_m": usd_sum((ab & by_m).ifelse(rows.value_usd, null_float())),
-        "ba_x": usd_sum((ba & by_x).ifelse(rows.value_usd, null_float())),
-        "ba_m": usd_sum((ba & by_m).ifelse(rows.value_usd, null_float())),
-    }
-    raw = session.run(rows.group_by(keys).aggregate(**sums))
+
+    def build(pair: tuple[Economy, ...]) -> ir.Table:
+        a_, b_ = pair
+        rows = source_rows(t, choice)
+        rows = rows.filter(rows.period == "A")
+        if yrs:
+            rows = rows.filter(rows.year.isin(list(yrs)))
+        ab, ba = directed(rows, a_, b_)
+        rows = rows.filter(ab | ba)
+        ab, ba = directed(rows, a_, b_)
+        by_x, by_m = report_kind(rows, "exporter"), report_kind(rows, "importer")
+        sums = {
+            "ab_x": usd_sum((ab & by_x).ifelse(rows.value_usd, null_float())),
+            "ab_m": usd_sum((ab & by_m).ifelse(rows.value_usd, null_float())),
+            "ba_x": usd_sum((ba & by_x).ifelse(rows.value_usd, null_float())),
+            "ba_m": usd_sum((ba & by_m).ifelse(rows.value_usd, null_float())),
+        }
+        return rows.group_by(keys).aggregate(**sums)
+
+    # prepared once per shape: another pair binds its codes
+    shape = ("mirror", table_key(t), choice.sql_key, yrs, by_product)
+    raw = run_for(session, (ea, eb), shape, build)
     if raw.empty:
         raise NoDataError(f"no flows between {ea.code} and {eb.code} in {choice.source}")
     parts = []
